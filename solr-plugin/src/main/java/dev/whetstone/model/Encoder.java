@@ -1,0 +1,276 @@
+package dev.whetstone.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import java.io.IOException;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns text into vectors with an ONNX model (DJL's ONNX Runtime engine) and the model's HuggingFace
+ * tokenizer. The only encoder in Whetstone: Solr's update processor and query parsers and the
+ * trainer all call this class, so the same text gives the same vector everywhere.
+ *
+ * <p>Thread-safe: ONNX Runtime sessions may run concurrently, and each call uses its own predictor
+ * and native memory.
+ */
+public final class Encoder implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Encoder.class);
+
+  static {
+    // Nothing reaches the network at run time: no model downloads, no usage telemetry.
+    setIfAbsent("ai.djl.offline", "true");
+    setIfAbsent("OPT_OUT_TRACKING", "true");
+  }
+
+  /** Where the model runs. */
+  public enum Placement {
+    CPU,
+    /** ONNX Runtime's CUDA provider; CPU (with one warning) when the CUDA provider is missing. */
+    GPU
+  }
+
+  /** Texts per model call unless the caller says otherwise. */
+  public static final int DEFAULT_BATCH_SIZE = 32;
+
+  private final ModelDirectory directory;
+  private final ModelManifest manifest;
+  private final HuggingFaceTokenizer tokenizer;
+  private final Model model;
+  private final List<String> inputNames;
+  private final Placement placement;
+
+  private Encoder(ModelDirectory directory, HuggingFaceTokenizer tokenizer, Model model,
+      Placement placement) {
+    this.directory = directory;
+    this.manifest = directory.manifest();
+    this.tokenizer = tokenizer;
+    this.model = model;
+    this.placement = placement;
+    this.inputNames = model.describeInput().keys();
+    for (String name : inputNames) {
+      if (!List.of("input_ids", "attention_mask", "token_type_ids").contains(name)) {
+        throw new IllegalArgumentException(directory.onnxFile() + " has an input '" + name
+            + "'; supported inputs are input_ids, attention_mask and token_type_ids");
+      }
+    }
+  }
+
+  /**
+   * Loads the model of a directory.
+   *
+   * @param threads ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose
+   */
+  public static Encoder load(ModelDirectory directory, Placement placement, int threads)
+      throws IOException {
+    Placement actual = placement == Placement.GPU && !cudaAvailable() ? Placement.CPU : placement;
+    if (actual != placement) {
+      log.warn("Model {}: device=gpu asked for, but ONNX Runtime's CUDA provider is not on the "
+          + "classpath (add onnxruntime_gpu); running on CPU", directory.manifest().name());
+    }
+    HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
+        .optTokenizerPath(directory.tokenizerFile())
+        .optMaxLength(directory.manifest().maxLength())
+        .optTruncation(true)
+        .optPadding(false)
+        .optAddSpecialTokens(true)
+        .build();
+    Device device = actual == Placement.GPU ? Device.gpu() : Device.cpu();
+    Model model = Model.newInstance(directory.manifest().name(), device, "OnnxRuntime");
+    String threadCount = Integer.toString(Math.max(threads, 0));
+    try {
+      model.load(directory.path(), "model",
+          Map.of("interOpNumThreads", "1", "intraOpNumThreads", threadCount));
+      return new Encoder(directory, tokenizer, model, actual);
+    } catch (MalformedModelException | RuntimeException e) {
+      model.close();
+      tokenizer.close();
+      throw new IOException("cannot load " + directory.onnxFile() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Loads a model directory on CPU with ONNX Runtime's default thread count. */
+  public static Encoder load(ModelDirectory directory) throws IOException {
+    return load(directory, Placement.CPU, 0);
+  }
+
+  static boolean cudaAvailable() {
+    try {
+      return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
+  public ModelManifest manifest() {
+    return manifest;
+  }
+
+  public ModelDirectory directory() {
+    return directory;
+  }
+
+  /** Where the model actually runs (GPU requests fall back to CPU without CUDA). */
+  public Placement placement() {
+    return placement;
+  }
+
+  public float[] encodeQuery(String text) {
+    return encodeQueries(List.of(text))[0];
+  }
+
+  public float[][] encodeQueries(List<String> texts) {
+    return encode(texts, manifest.queryPrefix(), DEFAULT_BATCH_SIZE);
+  }
+
+  public float[][] encodeDocuments(List<String> texts) {
+    return encodeDocuments(texts, DEFAULT_BATCH_SIZE);
+  }
+
+  public float[][] encodeDocuments(List<String> texts, int batchSize) {
+    return encode(texts, manifest.documentPrefix(), batchSize);
+  }
+
+  /** Token count of a document after the prefix, special tokens and truncation. */
+  public int documentTokenCount(String text) {
+    return tokenizer.encode(manifest.documentPrefix() + text).getIds().length;
+  }
+
+  private float[][] encode(List<String> texts, String prefix, int batchSize) {
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("batchSize must be > 0, got " + batchSize);
+    }
+    int n = texts.size();
+    Encoding[] encodings = new Encoding[n];
+    for (int i = 0; i < n; i++) {
+      String text = Objects.requireNonNull(texts.get(i), "text");
+      encodings[i] = tokenizer.encode(prefix + text);
+    }
+    // Batches of similar length waste little compute on padding.
+    Integer[] order = new Integer[n];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
+    float[][] vectors = new float[n][];
+    for (int start = 0; start < n; start += batchSize) {
+      int end = Math.min(n, start + batchSize);
+      Encoding[] batch = new Encoding[end - start];
+      for (int i = start; i < end; i++) {
+        batch[i - start] = encodings[order[i]];
+      }
+      float[][] batchVectors = runModel(batch);
+      for (int i = start; i < end; i++) {
+        vectors[order[i]] = batchVectors[i - start];
+      }
+    }
+    return vectors;
+  }
+
+  private float[][] runModel(Encoding[] batch) {
+    int rows = batch.length;
+    int seq = 0;
+    for (Encoding e : batch) {
+      seq = Math.max(seq, e.getIds().length);
+    }
+    long[] ids = new long[rows * seq];
+    long[] mask = new long[rows * seq];
+    long[] types = new long[rows * seq];
+    for (int r = 0; r < rows; r++) {
+      long[] tokenIds = batch[r].getIds();
+      System.arraycopy(tokenIds, 0, ids, r * seq, tokenIds.length);
+      System.arraycopy(batch[r].getTypeIds(), 0, types, r * seq, tokenIds.length);
+      Arrays.fill(mask, r * seq, r * seq + tokenIds.length, 1L);
+    }
+    try (NDManager manager = model.getNDManager().newSubManager();
+        Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
+      Shape shape = new Shape(rows, seq);
+      NDList inputs = new NDList();
+      for (String name : inputNames) {
+        long[] data = switch (name) {
+          case "input_ids" -> ids;
+          case "attention_mask" -> mask;
+          default -> types;
+        };
+        NDArray array = manager.create(LongBuffer.wrap(data), shape);
+        array.setName(name);
+        inputs.add(array);
+      }
+      NDList outputs = predictor.predict(inputs);
+      NDArray hidden = outputs.contains("last_hidden_state")
+          ? outputs.get("last_hidden_state") : outputs.head();
+      float[][] vectors = toVectors(hidden, rows, seq, mask);
+      outputs.close();
+      return vectors;
+    } catch (TranslateException e) {
+      throw new IllegalStateException("model " + manifest.name() + " failed on a batch of "
+          + rows + " texts: " + e.getMessage(), e);
+    }
+  }
+
+  private float[][] toVectors(NDArray hidden, int rows, int seq, long[] mask) {
+    Shape shape = hidden.getShape();
+    float[] data = hidden.toFloatArray();
+    int dim = (int) shape.get(shape.dimension() - 1);
+    if (dim != manifest.dimension()) {
+      throw new IllegalStateException("model " + manifest.name() + " produced vectors of dimension "
+          + dim + " but its manifest says " + manifest.dimension());
+    }
+    float[][] vectors = new float[rows][];
+    for (int r = 0; r < rows; r++) {
+      float[] vector;
+      if (shape.dimension() == 2) { // the graph pools by itself
+        vector = Arrays.copyOfRange(data, r * dim, (r + 1) * dim);
+      } else {
+        vector = manifest.pooling().pool(data, r, seq, dim, mask);
+      }
+      if (manifest.normalize()) {
+        normalize(vector);
+      }
+      vectors[r] = vector;
+    }
+    return vectors;
+  }
+
+  static void normalize(float[] vector) {
+    double sum = 0;
+    for (float v : vector) {
+      sum += v * v;
+    }
+    if (sum == 0) {
+      return;
+    }
+    float scale = (float) (1 / Math.sqrt(sum));
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] *= scale;
+    }
+  }
+
+  @Override
+  public void close() {
+    model.close();
+    tokenizer.close();
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.whetstone.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A self-describing model directory: {@code model.onnx}, {@code tokenizer.json} and {@code
+ * whetstone-model.json}. Opening one checks that all three exist and that the ONNX file still has
+ * the fingerprint the manifest records.
+ */
+public final class ModelDirectory {
+  public static final String ONNX_FILE = "model.onnx";
+  public static final String TOKENIZER_FILE = "tokenizer.json";
+
+  private final Path dir;
+  private final ModelManifest manifest;
+
+  private ModelDirectory(Path dir, ModelManifest manifest) {
+    this.dir = dir;
+    this.manifest = manifest;
+  }
+
+  /** Opens and verifies a model directory. */
+  public static ModelDirectory open(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("model directory does not exist: " + dir);
+    }
+    for (String file : new String[] {ONNX_FILE, TOKENIZER_FILE, ModelManifest.FILE_NAME}) {
+      if (!Files.isRegularFile(dir.resolve(file))) {
+        throw new IOException("model directory " + dir + " has no " + file);
+      }
+    }
+    ModelManifest manifest = ModelManifest.read(dir.resolve(ModelManifest.FILE_NAME));
+    String actual = sha256(dir.resolve(ONNX_FILE));
+    if (!actual.equals(manifest.fingerprint())) {
+      throw new IOException(dir.resolve(ONNX_FILE) + " has sha256 " + actual + " but "
+          + ModelManifest.FILE_NAME + " records fingerprint " + manifest.fingerprint()
+          + ": the model file was changed or the manifest belongs to another model");
+    }
+    return new ModelDirectory(dir, manifest);
+  }
+
+  public Path path() {
+    return dir;
+  }
+
+  public Path onnxFile() {
+    return dir.resolve(ONNX_FILE);
+  }
+
+  public Path tokenizerFile() {
+    return dir.resolve(TOKENIZER_FILE);
+  }
+
+  public ModelManifest manifest() {
+    return manifest;
+  }
+
+  /** Hex sha256 of a file's bytes. */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}

@@ -1,0 +1,140 @@
+package dev.whetstone.model;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The contents of {@code whetstone-model.json}: everything needed to turn text into the same vector
+ * in the trainer and in Solr.
+ *
+ * @param name model name, e.g. {@code all-minilm-l6-v2}
+ * @param version free-form version of this model directory
+ * @param dimension length of the output vectors
+ * @param pooling how token vectors become one vector
+ * @param normalize whether vectors are scaled to unit length
+ * @param maxLength tokens per text, special tokens included; longer texts are truncated
+ * @param queryPrefix prepended to every query text (may be empty)
+ * @param documentPrefix prepended to every document text (may be empty)
+ * @param similarity the Lucene vector similarity the vectors are meant for ({@code cosine}, {@code
+ *     dot_product}, {@code euclidean})
+ * @param fingerprint sha256 (hex) of {@code model.onnx}
+ * @param documentTowerFingerprint for a query-only model, the fingerprint of the document model it
+ *     pairs with; {@code null} for a model that embeds both sides
+ */
+public record ModelManifest(
+    String name,
+    String version,
+    int dimension,
+    Pooling pooling,
+    boolean normalize,
+    int maxLength,
+    String queryPrefix,
+    String documentPrefix,
+    String similarity,
+    String fingerprint,
+    String documentTowerFingerprint) {
+
+  public static final String FILE_NAME = "whetstone-model.json";
+
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+  public ModelManifest {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(pooling, "pooling");
+    queryPrefix = queryPrefix == null ? "" : queryPrefix;
+    documentPrefix = documentPrefix == null ? "" : documentPrefix;
+    version = version == null ? "1" : version;
+    similarity = similarity == null ? "cosine" : similarity.toLowerCase(Locale.ROOT);
+    if (dimension <= 0) {
+      throw new IllegalArgumentException("dimension must be > 0, got " + dimension);
+    }
+    if (maxLength <= 2) {
+      throw new IllegalArgumentException("maxLength must be > 2, got " + maxLength);
+    }
+  }
+
+  /** The document model this query model pairs with: its own fingerprint unless query-only. */
+  public String pairedDocumentFingerprint() {
+    return documentTowerFingerprint == null ? fingerprint : documentTowerFingerprint;
+  }
+
+  public ModelManifest withFingerprint(String newFingerprint) {
+    return new ModelManifest(name, version, dimension, pooling, normalize, maxLength, queryPrefix,
+        documentPrefix, similarity, newFingerprint, documentTowerFingerprint);
+  }
+
+  /** Reads and validates a manifest; errors name the file and the field. */
+  public static ModelManifest read(Path file) throws IOException {
+    JsonObject json;
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      JsonElement parsed = JsonParser.parseReader(reader);
+      if (!parsed.isJsonObject()) {
+        throw new IOException(file + ": expected a JSON object");
+      }
+      json = parsed.getAsJsonObject();
+    } catch (RuntimeException e) {
+      throw new IOException(file + ": not valid JSON: " + e.getMessage(), e);
+    }
+    try {
+      return new ModelManifest(
+          required(json, "name").getAsString(),
+          optional(json, "version"),
+          required(json, "dimension").getAsInt(),
+          Pooling.parse(required(json, "pooling").getAsString()),
+          required(json, "normalize").getAsBoolean(),
+          required(json, "maxLength").getAsInt(),
+          optional(json, "queryPrefix"),
+          optional(json, "documentPrefix"),
+          optional(json, "similarity"),
+          required(json, "fingerprint").getAsString(),
+          optional(json, "documentTowerFingerprint"));
+    } catch (RuntimeException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public void write(Path file) throws IOException {
+    JsonObject json = new JsonObject();
+    json.addProperty("name", name);
+    json.addProperty("version", version);
+    json.addProperty("dimension", dimension);
+    json.addProperty("pooling", pooling.name().toLowerCase(Locale.ROOT));
+    json.addProperty("normalize", normalize);
+    json.addProperty("maxLength", maxLength);
+    json.addProperty("queryPrefix", queryPrefix);
+    json.addProperty("documentPrefix", documentPrefix);
+    json.addProperty("similarity", similarity);
+    json.addProperty("fingerprint", fingerprint);
+    if (documentTowerFingerprint != null) {
+      json.addProperty("documentTowerFingerprint", documentTowerFingerprint);
+    }
+    try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      GSON.toJson(json, writer);
+      writer.write('\n');
+    }
+  }
+
+  private static JsonElement required(JsonObject json, String field) {
+    JsonElement value = json.get(field);
+    if (value == null || value.isJsonNull()) {
+      throw new IllegalArgumentException("missing required field '" + field + "'");
+    }
+    return value;
+  }
+
+  private static String optional(JsonObject json, String field) {
+    JsonElement value = json.get(field);
+    return value == null || value.isJsonNull() ? null : value.getAsString();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.whetstone.model;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+public class EncoderTest {
+  private static Encoder encoder;
+
+  @BeforeClass
+  public static void load() throws Exception {
+    encoder = Encoder.load(TestModels.quantizedMiniLm());
+  }
+
+  @AfterClass
+  public static void close() {
+    encoder.close();
+  }
+
+  @Test
+  public void vectorsHaveTheManifestDimensionAndUnitLength() {
+    float[][] vectors = encoder.encodeDocuments(List.of("Aspirin lowers fever.", "A second text."));
+    for (float[] v : vectors) {
+      assertEquals(384, v.length);
+      assertEquals(1.0, norm(v), 1e-4);
+    }
+  }
+
+  @Test
+  public void relatedTextsAreCloserThanUnrelatedOnes() {
+    float[] query = encoder.encodeQuery("What lowers a fever?");
+    float[][] docs = encoder.encodeDocuments(List.of(
+        "Aspirin and paracetamol reduce fever in adults.",
+        "The stock market closed higher on Friday."));
+    assertTrue(dot(query, docs[0]) > dot(query, docs[1]) + 0.1);
+  }
+
+  /**
+   * Padding is masked out, so a text's vector does not depend on its batch. This holds for fp32
+   * models only: int8 models quantize activations with one scale per tensor, padding included.
+   */
+  @Test
+  public void batchingAndPaddingDoNotChangeVectors() throws Exception {
+    try (Encoder fp32 = Encoder.load(TestModels.get("all-minilm-l6-v2"))) {
+      assertPaddingInvariant(fp32);
+    }
+  }
+
+  private static void assertPaddingInvariant(Encoder encoder) {
+    String shortText = "Vitamin D";
+    String longText = "Vitamin D deficiency is associated with an increased risk of fractures in "
+        + "older adults, according to several cohort studies.";
+    float[] alone = encoder.encodeDocuments(List.of(shortText))[0];
+    float[][] batched = encoder.encodeDocuments(List.of(longText, shortText, longText), 2);
+    for (int i = 0; i < alone.length; i++) {
+      assertEquals(alone[i], batched[1][i], 1e-4);
+    }
+    assertNotEquals(dot(batched[0], batched[1]), 1.0, 1e-3);
+    assertEquals(1.0, dot(batched[0], batched[2]), 1e-5);
+  }
+
+  @Test
+  public void textsPastMaxLengthAreTruncatedNotRejected() {
+    String longText = "word ".repeat(5000);
+    assertEquals(encoder.manifest().maxLength(), encoder.documentTokenCount(longText));
+    float[] v = encoder.encodeDocuments(List.of(longText))[0];
+    assertEquals(1.0, norm(v), 1e-4);
+  }
+
+  static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  static double norm(float[] v) {
+    return Math.sqrt(dot(v, v));
+  }
+}

@@ -1,0 +1,43 @@
+package dev.whetstone.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Real pretrained models for tests, imported once per build from the LangChain4j jars on the test
+ * classpath into {@code target/test-models/NAME}.
+ */
+public final class TestModels {
+  private TestModels() {}
+
+  /** Folder holding the imported test models (a Solr models directory for tests). */
+  public static Path root() {
+    return Paths.get(System.getProperty("whetstone.test.models", "target/test-models")).toAbsolutePath();
+  }
+
+  /** The model directory of a pretrained model, imported on first use. */
+  public static synchronized ModelDirectory get(String name) {
+    Path dir = root().resolve(name);
+    try {
+      if (Files.isDirectory(dir)) {
+        return ModelDirectory.open(dir);
+      }
+      return PretrainedModel.byName(name).importTo(dir, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The small int8 MiniLM: fast, for tests where speed matters more than quality. */
+  public static ModelDirectory quantizedMiniLm() {
+    return get("all-minilm-l6-v2-q");
+  }
+
+  /** Path to the BEIR data sets shared beside the repository. */
+  public static Path data(String dataset) {
+    return Paths.get(System.getProperty("whetstone.data", "../../shared/data")).resolve(dataset);
+  }
+}
