@@ -1,0 +1,35 @@
+package dev.whetstone.solr;
+
+import org.apache.lucene.search.Query;
+import org.apache.solr.common.params.SolrParams;
+import org.apache.solr.request.SolrQueryRequest;
+import org.apache.solr.schema.SchemaField;
+import org.apache.solr.search.SyntaxError;
+import org.apache.solr.search.neural.KnnQParser;
+
+/**
+ * Parser of {@link EmbedQParserPlugin}: a {@link KnnQParser} whose vector comes from embedding the
+ * query text, so filtering is exactly Solr's. Parameters are local params only, as for
+ * {@code {!knn}}.
+ */
+public class EmbedQParser extends KnnQParser {
+
+  public EmbedQParser(String qstr, SolrParams localParams, SolrParams params,
+      SolrQueryRequest req) {
+    super(qstr, localParams, params, req);
+  }
+
+  @Override
+  public Query parse() throws SyntaxError {
+    String text = QueryEmbedding.requireText(qstr, EmbedQParserPlugin.NAME);
+    EmbeddingModel model =
+        ModelRegistryComponent.model(req.getCore(), localParams.get(WhetstoneParams.MODEL));
+    SchemaField field = QueryEmbedding.vectorField(req,
+        localParams.get(WhetstoneParams.VECTOR_FIELD), model);
+    int topK = QueryEmbedding.positiveInt(WhetstoneParams.TOP_K,
+        localParams.get(WhetstoneParams.TOP_K), DEFAULT_TOP_K);
+    Query filter = getFilterQuery();
+    // embed last: a request rejected above costs no model call
+    return QueryEmbedding.knnQuery(field, model.embedQuery(req, text), topK, filter);
+  }
+}
