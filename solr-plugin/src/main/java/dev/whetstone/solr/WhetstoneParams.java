@@ -29,13 +29,13 @@ public final class WhetstoneParams {
   public static final String BATCH_SIZE = "batchSize";
   public static final String SKIP_EXISTING = "skipExisting";
 
-  // --- {!embed} and {!hybrid} query parsers ---
+  // --- {!embed} and {!hybrid} query parsers; local params, falling back to request params ---
   /** The DenseVectorField to search (required); its dimension must be the model's. */
   public static final String VECTOR_FIELD = "f";
   /** {@code {!embed}}: number of nearest neighbours (default 10), as in {@code {!knn}}. */
   public static final String TOP_K = "topK";
 
-  // --- {!hybrid} only; local params, falling back to request params ---
+  // --- {!hybrid} only ---
   /** Text of the lexical side; default: the parser's query text. */
   public static final String LEXICAL_Q = "lexical.q";
   /** Query parser of the lexical side (default {@code edismax}). */

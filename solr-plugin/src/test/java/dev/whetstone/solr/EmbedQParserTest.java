@@ -23,6 +23,13 @@ public class EmbedQParserTest extends ParsersTestCase {
   }
 
   @Test
+  public void paramsFallBackToRequestParams() throws Exception {
+    List<String> local = ids("q", EMBED + "topK=3}how to bake bread", "fl", "id");
+    assertEquals(local, ids("q", "how to bake bread", "defType", "embed", "f", "vector",
+        "model", "minilm", "topK", "3", "fl", "id"));
+  }
+
+  @Test
   public void isTheKnnQueryOfTheEmbeddedText() throws Exception {
     String text = "planets and space exploration";
     float[] vector = ModelRegistryComponent.model(h.getCore(), "minilm").encoder().encodeQuery(text);
