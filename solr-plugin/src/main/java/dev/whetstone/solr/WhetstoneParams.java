@@ -29,6 +29,34 @@ public final class WhetstoneParams {
   public static final String BATCH_SIZE = "batchSize";
   public static final String SKIP_EXISTING = "skipExisting";
 
+  // --- {!embed} and {!hybrid} query parsers; local params, falling back to request params ---
+  /** The DenseVectorField to search (required); its dimension must be the model's. */
+  public static final String VECTOR_FIELD = "f";
+  /** {@code {!embed}}: number of nearest neighbours (default 10), as in {@code {!knn}}. */
+  public static final String TOP_K = "topK";
+
+  // --- {!hybrid} only ---
+  /** Text of the lexical side; default: the parser's query text. */
+  public static final String LEXICAL_Q = "lexical.q";
+  /** Query parser of the lexical side (default {@code edismax}). */
+  public static final String LEXICAL_DEFTYPE = "lexical.defType";
+  /** Passed as {@code qf} to the lexical side's parser. */
+  public static final String LEXICAL_QF = "lexical.qf";
+  /** Candidates taken from the lexical side (default 100). */
+  public static final String LEXICAL_WINDOW = "lexical.window";
+  /** Candidates taken from the dense side, the kNN topK (default 100). */
+  public static final String DENSE_WINDOW = "dense.window";
+  /** {@code rrf} (default) or {@code linear}. */
+  public static final String FUSION = "fusion";
+  /** The k of reciprocal rank fusion (default 60). */
+  public static final String RRF_K = "rrf.k";
+  /** Linear fusion's normalization: {@code minmax} (default) or {@code zscore}. */
+  public static final String NORMALIZATION = "normalization";
+  /** Weight of the lexical side's contributions (default 1.0). */
+  public static final String LEXICAL_WEIGHT = "lexical.weight";
+  /** Weight of the dense side's contributions (default 1.0). */
+  public static final String DENSE_WEIGHT = "dense.weight";
+
   /**
    * Request parameter that carries query vectors embedded on the coordinator to the shards: one
    * value per vector, {@code FINGERPRINT:TEXTHASH:BASE64}.

@@ -1,0 +1,31 @@
+package dev.whetstone.search;
+
+/**
+ * Reciprocal rank fusion: the candidate at rank {@code r} (1-based) contributes {@code 1 / (k + r)};
+ * raw scores are ignored, so sides with incomparable scores fuse without normalization.
+ *
+ * @param k damps the weight of the top ranks (60 in the original paper); at least 0
+ */
+public record ReciprocalRankFusion(double k) implements Fusion {
+  public static final double DEFAULT_K = 60;
+
+  public ReciprocalRankFusion {
+    if (!(k >= 0) || Double.isInfinite(k)) {
+      throw new IllegalArgumentException("rrf.k must be a finite number >= 0, got " + k);
+    }
+  }
+
+  @Override
+  public double[] contributions(float[] rankedScores) {
+    double[] contributions = new double[rankedScores.length];
+    for (int i = 0; i < contributions.length; i++) {
+      contributions[i] = 1 / (k + i + 1);
+    }
+    return contributions;
+  }
+
+  @Override
+  public String toString() {
+    return "rrf(k=" + k + ")";
+  }
+}

@@ -1,0 +1,128 @@
+package dev.whetstone.solr;
+
+import dev.whetstone.search.Fusion;
+import dev.whetstone.search.HybridQuery;
+import dev.whetstone.search.LinearFusion;
+import dev.whetstone.search.ReciprocalRankFusion;
+import java.util.Locale;
+import java.util.Objects;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.solr.common.SolrException;
+import org.apache.solr.common.SolrException.ErrorCode;
+import org.apache.solr.common.params.DisMaxParams;
+import org.apache.solr.common.params.ModifiableSolrParams;
+import org.apache.solr.common.params.SolrParams;
+import org.apache.solr.request.SolrQueryRequest;
+import org.apache.solr.schema.SchemaField;
+import org.apache.solr.search.QParser;
+import org.apache.solr.search.QParserPlugin;
+import org.apache.solr.search.SyntaxError;
+import org.apache.solr.search.neural.AbstractVectorQParserBase;
+
+/**
+ * Parser of {@link HybridQParserPlugin}, building a {@link HybridQuery}. Parameters (see {@link
+ * WhetstoneParams}) are local params falling back to request params: {@code f}, {@code model},
+ * {@code lexical.q}, {@code lexical.defType}, {@code lexical.qf}, {@code lexical.window}, {@code
+ * dense.window}, {@code fusion}, {@code rrf.k}, {@code normalization}, {@code lexical.weight},
+ * {@code dense.weight}.
+ *
+ * <p>Filters restrict the candidates of both sides, with the semantics of {@code {!knn}}: by
+ * default the request's {@code fq}s, or the local params {@code preFilter}, {@code includeTags},
+ * {@code excludeTags} (local only, as for {@code {!knn}}). They are a FILTER clause on the lexical
+ * side and the kNN pre-filter on the dense side, so a window is never emptied by a filter applied
+ * after it was taken. In SolrCloud each shard fuses its own candidates (RRF over per-shard ranks,
+ * normalization over per-shard scores); the text is embedded once, on the coordinator.
+ */
+public class HybridQParser extends AbstractVectorQParserBase {
+  static final int DEFAULT_WINDOW = 100;
+
+  public HybridQParser(String qstr, SolrParams localParams, SolrParams params,
+      SolrQueryRequest req) {
+    super(qstr, localParams, params, req);
+  }
+
+  @Override
+  public Query parse() throws SyntaxError {
+    String text = QueryEmbedding.requireText(qstr, HybridQParserPlugin.NAME);
+    EmbeddingModel model =
+        ModelRegistryComponent.model(req.getCore(), getParam(WhetstoneParams.MODEL));
+    SchemaField field =
+        QueryEmbedding.vectorField(req, getParam(WhetstoneParams.VECTOR_FIELD), model);
+    int lexicalWindow = QueryEmbedding.positiveInt(WhetstoneParams.LEXICAL_WINDOW,
+        getParam(WhetstoneParams.LEXICAL_WINDOW), DEFAULT_WINDOW);
+    int denseWindow = QueryEmbedding.positiveInt(WhetstoneParams.DENSE_WINDOW,
+        getParam(WhetstoneParams.DENSE_WINDOW), DEFAULT_WINDOW);
+    Fusion fusion = fusion();
+    double lexicalWeight = number(WhetstoneParams.LEXICAL_WEIGHT, 1);
+    double denseWeight = number(WhetstoneParams.DENSE_WEIGHT, 1);
+
+    Query filter = getFilterQuery();
+    Query lexical = lexicalQuery(Objects.requireNonNullElse(getParam(WhetstoneParams.LEXICAL_Q), text));
+    if (filter != null) {
+      lexical = new BooleanQuery.Builder().add(lexical, Occur.MUST).add(filter, Occur.FILTER).build();
+    }
+    Query dense = QueryEmbedding.knnQuery(field, model.embedQuery(req, text), denseWindow, filter);
+    return new HybridQuery(lexical, lexicalWindow, lexicalWeight, dense, denseWindow, denseWeight,
+        fusion);
+  }
+
+  private Query lexicalQuery(String text) throws SyntaxError {
+    String defType = Objects.requireNonNullElse(getParam(WhetstoneParams.LEXICAL_DEFTYPE), "edismax");
+    QParserPlugin plugin = req.getCore().getQueryPlugin(defType);
+    if (plugin == null || plugin instanceof HybridQParserPlugin) {
+      throw new SolrException(ErrorCode.BAD_REQUEST, WhetstoneParams.LEXICAL_DEFTYPE
+          + " must name a lexical query parser, got '" + defType + "'");
+    }
+    // the plugin is called directly, so local params in the text are not parsed: it is user text
+    ModifiableSolrParams local = new ModifiableSolrParams();
+    String qf = getParam(WhetstoneParams.LEXICAL_QF);
+    if (qf != null) {
+      local.set(DisMaxParams.QF, qf);
+    }
+    QParser parser = plugin.createParser(text, local, params, req);
+    Query query = parser.getQuery();
+    return query == null ? new MatchNoDocsQuery("no lexical query for '" + text + "'") : query;
+  }
+
+  private Fusion fusion() {
+    String name = Objects.requireNonNullElse(getParam(WhetstoneParams.FUSION), "rrf");
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "rrf" -> new ReciprocalRankFusion(
+          number(WhetstoneParams.RRF_K, ReciprocalRankFusion.DEFAULT_K));
+      case "linear" -> new LinearFusion(normalization());
+      default -> throw new SolrException(ErrorCode.BAD_REQUEST,
+          WhetstoneParams.FUSION + " must be 'rrf' or 'linear', got '" + name + "'");
+    };
+  }
+
+  private LinearFusion.Normalization normalization() {
+    String name = Objects.requireNonNullElse(getParam(WhetstoneParams.NORMALIZATION), "minmax");
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "minmax" -> LinearFusion.Normalization.MINMAX;
+      case "zscore" -> LinearFusion.Normalization.ZSCORE;
+      default -> throw new SolrException(ErrorCode.BAD_REQUEST,
+          WhetstoneParams.NORMALIZATION + " must be 'minmax' or 'zscore', got '" + name + "'");
+    };
+  }
+
+  /** A finite number >= 0 (a weight or the RRF k). */
+  private double number(String name, double defaultValue) {
+    String value = getParam(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      double parsed = Double.parseDouble(value.trim());
+      if (parsed >= 0 && Double.isFinite(parsed)) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new SolrException(ErrorCode.BAD_REQUEST,
+        name + " must be a finite number >= 0, got '" + value + "'");
+  }
+}

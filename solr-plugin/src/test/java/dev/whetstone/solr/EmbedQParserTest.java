@@ -1,0 +1,117 @@
+package dev.whetstone.solr;
+
+import com.codahale.metrics.Counter;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.search.Query;
+import org.apache.solr.common.SolrException.ErrorCode;
+import org.apache.solr.request.SolrQueryRequest;
+import org.apache.solr.search.QParser;
+import org.junit.Test;
+
+public class EmbedQParserTest extends ParsersTestCase {
+  private static final String EMBED = "{!embed f=vector model=minilm ";
+
+  @Test
+  public void topicallyMatchingDocumentComesFirst() throws Exception {
+    List<String> ids = ids("q", EMBED + "topK=5}which medicine brings a fever down", "fl", "id");
+    assertEquals(5, ids.size());
+    assertEquals("1", ids.get(0));
+    assertEquals("7", ids("q", EMBED + "topK=3}how to bake bread", "fl", "id").get(0));
+    assertEquals("10 results by default", 10,
+        ids("q", EMBED + "}stars and galaxies", "fl", "id").size());
+  }
+
+  @Test
+  public void paramsFallBackToRequestParams() throws Exception {
+    List<String> local = ids("q", EMBED + "topK=3}how to bake bread", "fl", "id");
+    assertEquals(local, ids("q", "how to bake bread", "defType", "embed", "f", "vector",
+        "model", "minilm", "topK", "3", "fl", "id"));
+  }
+
+  @Test
+  public void isTheKnnQueryOfTheEmbeddedText() throws Exception {
+    String text = "planets and space exploration";
+    float[] vector = ModelRegistryComponent.model(h.getCore(), "minilm").encoder().encodeQuery(text);
+    String knn = "{!knn f=vector topK=4}" + vectorText(vector);
+    String embed = EMBED + "topK=4}" + text;
+    assertEquals(ids("q", knn, "fl", "id"), ids("q", embed, "fl", "id"));
+    try (SolrQueryRequest req = req("fq", "category:space")) {
+      Query expected = QParser.getParser(knn, req).getQuery();
+      assertEquals(expected, QParser.getParser(embed, req).getQuery());
+    }
+  }
+
+  @Test
+  public void filtersLikeKnn() throws Exception {
+    String text = "fever and headache medicine";
+    List<String> unfiltered = ids("q", EMBED + "topK=3}" + text, "fl", "id");
+    assertEquals("1", unfiltered.get(0));
+
+    // fq is a pre-filter: the best document is gone, yet topK documents come back
+    List<String> filtered = ids("q", EMBED + "topK=3}" + text, "fq", "-id:1", "fl", "id");
+    assertFalse(filtered.contains("1"));
+    assertEquals(3, filtered.size());
+
+    float[] vector = ModelRegistryComponent.model(h.getCore(), "minilm").encoder().encodeQuery(text);
+    String knn = "{!knn f=vector topK=3 ";
+    String embed = EMBED + "topK=3 ";
+    String[][] variants = {
+      {"}", "fq", "-id:1"},
+      {"preFilter=''}", "fq", "-id:1"}, // no pre-filter: fq removes the best of the 3 afterwards
+      {"preFilter=category:health}", "fq", "-id:1"},
+      {"excludeTags=t}", "fq", "{!tag=t}-id:1"},
+      {"includeTags=t}", "fq", "{!tag=t}-id:1"},
+    };
+    for (String[] v : variants) {
+      List<String> expected = ids("q", knn + v[0] + vectorText(vector), v[1], v[2], "fl", "id");
+      assertEquals(v[0], expected, ids("q", embed + v[0] + text, v[1], v[2], "fl", "id"));
+    }
+    assertEquals("post-filtered", 2,
+        ids("q", embed + "preFilter=''}" + text, "fq", "-id:1", "fl", "id").size());
+  }
+
+  @Test
+  public void embedsOncePerTextThenHitsTheCache() throws Exception {
+    Counter embedded = counter("queriesEmbedded");
+    Counter cacheHits = counter("queryCacheHits");
+    long embeddedBefore = embedded.getCount();
+    long hitsBefore = cacheHits.getCount();
+    String q = EMBED + "topK=2}a text only the metrics test asks about";
+    ids("q", q);
+    assertEquals(embeddedBefore + 1, embedded.getCount());
+    assertEquals(hitsBefore, cacheHits.getCount());
+    ids("q", q);
+    assertEquals(embeddedBefore + 1, embedded.getCount());
+    assertEquals(hitsBefore + 1, cacheHits.getCount());
+  }
+
+  @Test
+  public void rejectsBadInput() {
+    assertBadRequest("unknown model 'nope'", "{!embed f=vector model=nope}fever");
+    assertBadRequest("missing parameter 'model'", "{!embed f=vector}fever");
+    assertBadRequest("missing parameter 'f'", "{!embed model=minilm}fever");
+    assertBadRequest("undefined field 'nope'", "{!embed f=nope model=minilm}fever");
+    assertBadRequest("field 'title' is a TextField, not a DenseVectorField",
+        "{!embed f=title model=minilm}fever");
+    assertBadRequest("field 'small_vector' has dimension 8 but model 'minilm' produces 384",
+        "{!embed f=small_vector model=minilm}fever");
+    assertBadRequest("topK must be an integer > 0, got '0'", EMBED + "topK=0}fever");
+    assertBadRequest("topK must be an integer > 0, got '-1'", EMBED + "topK=-1}fever");
+    assertBadRequest("topK must be an integer > 0, got 'ten'", EMBED + "topK=ten}fever");
+    assertBadRequest("{!embed} needs query text to embed", EMBED + "}");
+    assertBadRequest("{!embed} needs query text to embed", EMBED + "}   ");
+    assertBadRequest("Expected", EMBED + "topK=3 fever");
+  }
+
+  static void assertBadRequest(String message, String q) {
+    assertQEx(q, message, req("q", q), ErrorCode.BAD_REQUEST);
+  }
+
+  static Counter counter(String name) {
+    Map<String, Counter> counters = h.getCore().getCoreMetricManager().getRegistry().getCounters(
+        (metricName, metric) -> metricName.endsWith(".embeddings.minilm." + name)); // OTHER.embeddings.minilm.NAME
+    assertEquals(counters.keySet().toString(), 1, counters.size());
+    return counters.values().iterator().next();
+  }
+}
