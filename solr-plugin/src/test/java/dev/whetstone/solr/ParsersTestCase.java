@@ -39,7 +39,7 @@ public abstract class ParsersTestCase extends SolrTestCaseJ4 {
     TestModels.quantizedMiniLm();
     System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, TestModels.root().toString());
     useFactory(null);
-    initCore("solrconfig-parsers.xml", "schema.xml",
+    initCore("solrconfig.xml", "schema.xml",
         Paths.get("src/test/resources/solr").toAbsolutePath().toString());
     List<String> texts = new ArrayList<>();
     for (String[] doc : DOCS) {
