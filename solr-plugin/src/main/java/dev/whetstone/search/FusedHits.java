@@ -1,6 +1,7 @@
 package dev.whetstone.search;
 
 import java.util.Arrays;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.ScoreDoc;
@@ -12,9 +13,8 @@ import org.apache.lucene.search.ScoreDoc;
 public final class FusedHits {
   final int[] docs;
   final float[] scores;
-  private final Fusion fusion;
-  private final Side lexical;
-  private final Side dense;
+  /** Explains the document at an index into {@link #docs}. */
+  private final IntFunction<Explanation> explainer;
 
   /**
    * One side's view of the fused documents, by index into {@link #docs}: rank 0 means the side did
@@ -53,15 +53,30 @@ public final class FusedHits {
     }
   }
 
-  private FusedHits(int[] docs, Fusion fusion, Side lexical, Side dense) {
+  private FusedHits(int[] docs, float[] scores, IntFunction<Explanation> explainer) {
     this.docs = docs;
-    this.fusion = fusion;
-    this.lexical = lexical;
-    this.dense = dense;
-    this.scores = new float[docs.length];
+    this.scores = scores;
+    this.explainer = explainer;
+  }
+
+  private static FusedHits of(int[] docs, Fusion fusion, Side lexical, Side dense) {
+    float[] scores = new float[docs.length];
     for (int i = 0; i < docs.length; i++) {
       scores[i] = (float) (lexical.weighted(i) + dense.weighted(i));
     }
+    return new FusedHits(docs, scores, i -> Explanation.match(scores[i],
+        "hybrid " + fusion + " score, sum of:", lexical.explain(i), dense.explain(i)));
+  }
+
+  /**
+   * Documents whose fused scores were computed elsewhere (on a SolrCloud coordinator, over the
+   * whole collection's candidates).
+   *
+   * @param docs top-level doc ids, ascending
+   * @param origin says in explanations where the scores come from
+   */
+  static FusedHits precomputed(int[] docs, float[] scores, String origin) {
+    return new FusedHits(docs, scores, i -> Explanation.match(scores[i], origin));
   }
 
   /**
@@ -72,7 +87,7 @@ public final class FusedHits {
       ScoreDoc[] dense, double denseWeight) {
     int[] docs = Stream.of(lexical, dense).flatMap(Arrays::stream).mapToInt(sd -> sd.doc)
         .distinct().sorted().toArray();
-    return new FusedHits(docs, fusion,
+    return of(docs, fusion,
         Side.of("lexical", lexicalWeight, fusion, lexical, docs),
         Side.of("dense", denseWeight, fusion, dense, docs));
   }
@@ -90,7 +105,6 @@ public final class FusedHits {
 
   /** How the document at index {@code i} got its fused score. */
   Explanation explain(int i) {
-    return Explanation.match(scores[i], "hybrid " + fusion + " score, sum of:",
-        lexical.explain(i), dense.explain(i));
+    return explainer.apply(i);
   }
 }

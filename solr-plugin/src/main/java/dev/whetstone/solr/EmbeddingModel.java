@@ -79,7 +79,12 @@ public final class EmbeddingModel {
       metrics.queryVectorsReceived.inc();
       return received;
     }
-    float[] vector = shared.queryCache.getIfPresent(key);
+    Map<String, float[]> embeddedHere = forwardedVectors(req);
+    float[] vector = embeddedHere.get(key);
+    if (vector != null) { // parsed again in the same request (e.g. by the fusion component)
+      return vector;
+    }
+    vector = shared.queryCache.getIfPresent(key);
     if (vector != null) {
       metrics.queryCacheHits.inc();
     } else {
@@ -89,7 +94,7 @@ public final class EmbeddingModel {
       metrics.queriesEmbedded.inc();
       shared.queryCache.put(key, vector);
     }
-    forwardedVectors(req).put(key, vector);
+    embeddedHere.put(key, vector);
     return vector;
   }
 

@@ -34,7 +34,9 @@ import org.apache.solr.search.neural.AbstractVectorQParserBase;
  * {@code excludeTags} (local only, as for {@code {!knn}}). They are a FILTER clause on the lexical
  * side and the kNN pre-filter on the dense side, so a window is never emptied by a filter applied
  * after it was taken. In SolrCloud each shard fuses its own candidates (RRF over per-shard ranks,
- * normalization over per-shard scores); the text is embedded once, on the coordinator.
+ * normalization over per-shard scores) unless {@link HybridFusionComponent} is in the handler's
+ * first-components: then the coordinator fuses the whole collection's candidates once and the
+ * shards only score the fused documents. The text is embedded once, on the coordinator.
  */
 public class HybridQParser extends AbstractVectorQParserBase {
   static final int DEFAULT_WINDOW = 100;
@@ -44,8 +46,16 @@ public class HybridQParser extends AbstractVectorQParserBase {
     super(qstr, localParams, params, req);
   }
 
-  @Override
-  public Query parse() throws SyntaxError {
+  /**
+   * What a hybrid query asks for, checked, with its text embedded: the one place both the local
+   * fusion ({@link #parse}) and the collection-wide fusion ({@link HybridFusionComponent}) read
+   * the parameters from.
+   */
+  record Plan(String lexicalText, String lexicalDefType, String lexicalQf, SchemaField field,
+      float[] vector, int lexicalWindow, int denseWindow, Fusion fusion, double lexicalWeight,
+      double denseWeight) {}
+
+  Plan plan() {
     String text = QueryEmbedding.requireText(qstr, HybridQParserPlugin.NAME);
     EmbeddingModel model =
         ModelRegistryComponent.model(req.getCore(), getParam(WhetstoneParams.MODEL));
@@ -58,33 +68,46 @@ public class HybridQParser extends AbstractVectorQParserBase {
     Fusion fusion = fusion();
     double lexicalWeight = number(WhetstoneParams.LEXICAL_WEIGHT, 1);
     double denseWeight = number(WhetstoneParams.DENSE_WEIGHT, 1);
-
-    Query filter = getFilterQuery();
-    Query lexical = lexicalQuery(Objects.requireNonNullElse(getParam(WhetstoneParams.LEXICAL_Q), text));
-    if (filter != null) {
-      lexical = new BooleanQuery.Builder().add(lexical, Occur.MUST).add(filter, Occur.FILTER).build();
-    }
-    Query dense = QueryEmbedding.knnQuery(field, model.embedQuery(req, text), denseWindow, filter);
-    return new HybridQuery(lexical, lexicalWindow, lexicalWeight, dense, denseWindow, denseWeight,
-        fusion);
-  }
-
-  private Query lexicalQuery(String text) throws SyntaxError {
     String defType = Objects.requireNonNullElse(getParam(WhetstoneParams.LEXICAL_DEFTYPE), "edismax");
     QParserPlugin plugin = req.getCore().getQueryPlugin(defType);
     if (plugin == null || plugin instanceof HybridQParserPlugin) {
       throw new SolrException(ErrorCode.BAD_REQUEST, WhetstoneParams.LEXICAL_DEFTYPE
           + " must name a lexical query parser, got '" + defType + "'");
     }
+    // embed last: a request rejected above costs no model call
+    return new Plan(Objects.requireNonNullElse(getParam(WhetstoneParams.LEXICAL_Q), text), defType,
+        getParam(WhetstoneParams.LEXICAL_QF), field, model.embedQuery(req, text), lexicalWindow,
+        denseWindow, fusion, lexicalWeight, denseWeight);
+  }
+
+  @Override
+  public Query parse() throws SyntaxError {
+    String[] fused = params.getParams(WhetstoneParams.FUSED);
+    if (fused != null) {
+      return HybridFusionComponent.fusedQuery(req, fused);
+    }
+    Plan plan = plan();
+    Query filter = getFilterQuery();
+    Query lexical = lexicalQuery(plan);
+    if (filter != null) {
+      lexical = new BooleanQuery.Builder().add(lexical, Occur.MUST).add(filter, Occur.FILTER).build();
+    }
+    Query dense = QueryEmbedding.knnQuery(plan.field(), plan.vector(), plan.denseWindow(), filter);
+    return new HybridQuery(lexical, plan.lexicalWindow(), plan.lexicalWeight(), dense,
+        plan.denseWindow(), plan.denseWeight(), plan.fusion());
+  }
+
+  private Query lexicalQuery(Plan plan) throws SyntaxError {
+    QParserPlugin plugin = req.getCore().getQueryPlugin(plan.lexicalDefType());
     // the plugin is called directly, so local params in the text are not parsed: it is user text
     ModifiableSolrParams local = new ModifiableSolrParams();
-    String qf = getParam(WhetstoneParams.LEXICAL_QF);
-    if (qf != null) {
-      local.set(DisMaxParams.QF, qf);
+    if (plan.lexicalQf() != null) {
+      local.set(DisMaxParams.QF, plan.lexicalQf());
     }
-    QParser parser = plugin.createParser(text, local, params, req);
+    QParser parser = plugin.createParser(plan.lexicalText(), local, params, req);
     Query query = parser.getQuery();
-    return query == null ? new MatchNoDocsQuery("no lexical query for '" + text + "'") : query;
+    return query == null
+        ? new MatchNoDocsQuery("no lexical query for '" + plan.lexicalText() + "'") : query;
   }
 
   private Fusion fusion() {

@@ -65,11 +65,16 @@ final class QueryEmbedding {
 
   /** The query {@code {!knn}} builds for this vector (Solr parses it from the same text form). */
   static Query knnQuery(SchemaField field, float[] vector, int topK, Query filter) {
+    return ((DenseVectorField) field.getType())
+        .getKnnVectorQuery(field.getName(), vectorLiteral(vector), topK, filter);
+  }
+
+  /** The vector as {@code {!knn}} reads it, e.g. {@code [0.1,-0.2]}. */
+  static String vectorLiteral(float[] vector) {
     StringBuilder text = new StringBuilder(vector.length * 12).append('[');
     for (int i = 0; i < vector.length; i++) {
       text.append(i == 0 ? "" : ",").append(vector[i]); // Float.toString round-trips exactly
     }
-    return ((DenseVectorField) field.getType())
-        .getKnnVectorQuery(field.getName(), text.append(']').toString(), topK, filter);
+    return text.append(']').toString();
   }
 }

@@ -58,6 +58,12 @@ public final class WhetstoneParams {
   public static final String DENSE_WEIGHT = "dense.weight";
 
   /**
+   * Request parameter that carries the fused scores of a {@code {!hybrid}} query from the
+   * SolrCloud coordinator to the shards: one value per document, {@code SCORE:UNIQUEKEY}.
+   */
+  public static final String FUSED = "whetstone.fused";
+
+  /**
    * Request parameter that carries query vectors embedded on the coordinator to the shards: one
    * value per vector, {@code FINGERPRINT:TEXTHASH:BASE64}.
    */
