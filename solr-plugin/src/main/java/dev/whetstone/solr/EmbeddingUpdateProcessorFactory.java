@@ -1,0 +1,163 @@
+package dev.whetstone.solr;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.index.VectorEncoding;
+import org.apache.solr.common.SolrException;
+import org.apache.solr.common.SolrException.ErrorCode;
+import org.apache.solr.common.util.NamedList;
+import org.apache.solr.core.SolrCore;
+import org.apache.solr.request.SolrQueryRequest;
+import org.apache.solr.response.SolrQueryResponse;
+import org.apache.solr.schema.DenseVectorField;
+import org.apache.solr.schema.SchemaField;
+import org.apache.solr.update.processor.UpdateRequestProcessor;
+import org.apache.solr.update.processor.UpdateRequestProcessorFactory;
+import org.apache.solr.util.plugin.SolrCoreAware;
+
+/**
+ * Embeds the text of incoming documents into a dense vector field with a model of the core's
+ * {@link ModelRegistryComponent}:
+ *
+ * <pre>{@code
+ * <processor class="dev.whetstone.solr.EmbeddingUpdateProcessorFactory">
+ *   <str name="model">minilm</str>
+ *   <str name="inputFields">title,text</str>
+ *   <str name="outputField">vector</str>
+ *   <int name="batchSize">32</int>
+ *   <bool name="skipExisting">true</bool>
+ * </processor>
+ * }</pre>
+ *
+ * <p>Place it before {@code DistributedUpdateProcessorFactory}: a document is then embedded once, on
+ * the node that receives it, and replicas index the vector it carries. It deliberately does not
+ * implement {@code RunAlways}, so it is skipped on replicas.
+ */
+public class EmbeddingUpdateProcessorFactory extends UpdateRequestProcessorFactory
+    implements SolrCoreAware {
+  static final int DEFAULT_BATCH_SIZE = 32;
+
+  private static final Set<String> PARAMS = Set.of(WhetstoneParams.MODEL,
+      WhetstoneParams.INPUT_FIELDS, WhetstoneParams.OUTPUT_FIELD, WhetstoneParams.BATCH_SIZE,
+      WhetstoneParams.SKIP_EXISTING);
+
+  private String modelName;
+  private List<String> inputFields;
+  private String outputField;
+  private int batchSize = DEFAULT_BATCH_SIZE;
+  private boolean skipExisting = true;
+  private EmbeddingModel model;
+
+  @Override
+  public void init(NamedList<?> args) {
+    for (Map.Entry<String, ?> arg : args) {
+      if (!PARAMS.contains(arg.getKey())) {
+        throw configError("unknown parameter '" + arg.getKey() + "'; known: " + PARAMS);
+      }
+    }
+    modelName = required(args, WhetstoneParams.MODEL);
+    inputFields = fieldList(required(args, WhetstoneParams.INPUT_FIELDS));
+    outputField = required(args, WhetstoneParams.OUTPUT_FIELD);
+    if (inputFields.contains(outputField)) {
+      throw configError("outputField '" + outputField + "' is also an input field");
+    }
+    Object size = args.get(WhetstoneParams.BATCH_SIZE);
+    if (size != null) {
+      batchSize = parseBatchSize(size);
+    }
+    Object skip = args.get(WhetstoneParams.SKIP_EXISTING);
+    if (skip != null) {
+      skipExisting = parseBoolean(WhetstoneParams.SKIP_EXISTING, skip);
+    }
+  }
+
+  /** Resolves the model once and checks that the output field can hold its vectors. */
+  @Override
+  public void inform(SolrCore core) {
+    EmbeddingModel resolved;
+    try {
+      resolved = ModelRegistryComponent.model(core, modelName);
+    } catch (SolrException e) {
+      throw configError(e.getMessage());
+    }
+    SchemaField field = core.getLatestSchema().getFieldOrNull(outputField);
+    if (field == null) {
+      throw configError("outputField '" + outputField + "' is not a field of the schema");
+    }
+    if (!(field.getType() instanceof DenseVectorField vectorType)) {
+      throw configError("outputField '" + outputField + "' has type '"
+          + field.getType().getTypeName() + "' (" + field.getType().getClass().getSimpleName()
+          + "); it must be a DenseVectorField");
+    }
+    int modelDimension = resolved.manifest().dimension();
+    if (vectorType.getDimension() != modelDimension) {
+      throw configError("outputField '" + outputField + "' has vectorDimension "
+          + vectorType.getDimension() + " but model '" + modelName + "' ("
+          + resolved.manifest().name() + ") produces vectors of dimension " + modelDimension);
+    }
+    if (vectorType.getVectorEncoding() != VectorEncoding.FLOAT32) {
+      throw configError("outputField '" + outputField + "' has vectorEncoding "
+          + vectorType.getVectorEncoding() + "; model vectors need FLOAT32");
+    }
+    model = resolved;
+  }
+
+  @Override
+  public UpdateRequestProcessor getInstance(SolrQueryRequest req, SolrQueryResponse rsp,
+      UpdateRequestProcessor next) {
+    if (model == null) {
+      throw new IllegalStateException("inform(SolrCore) was not called");
+    }
+    return new EmbeddingUpdateProcessor(next, model, inputFields, outputField, batchSize,
+        skipExisting);
+  }
+
+  private static String required(NamedList<?> args, String name) {
+    Object value = args.get(name);
+    if (value == null || value.toString().isBlank()) {
+      throw configError("missing parameter '" + name + "'");
+    }
+    return value.toString().trim();
+  }
+
+  private static List<String> fieldList(String value) {
+    Set<String> fields = new LinkedHashSet<>();
+    for (String field : value.split(",")) {
+      if (!field.isBlank() && !fields.add(field.trim())) {
+        throw configError("inputFields lists '" + field.trim() + "' twice");
+      }
+    }
+    if (fields.isEmpty()) {
+      throw configError("inputFields names no field: '" + value + "'");
+    }
+    return List.copyOf(fields);
+  }
+
+  private static int parseBatchSize(Object value) {
+    int parsed;
+    try {
+      parsed = Integer.parseInt(value.toString().trim());
+    } catch (NumberFormatException e) {
+      throw configError("batchSize must be an integer, got '" + value + "'");
+    }
+    if (parsed <= 0) {
+      throw configError("batchSize must be > 0, got " + parsed);
+    }
+    return parsed;
+  }
+
+  private static boolean parseBoolean(String name, Object value) {
+    return switch (value.toString().trim()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw configError(name + " must be true or false, got '" + value + "'");
+    };
+  }
+
+  private static SolrException configError(String message) {
+    return new SolrException(ErrorCode.SERVER_ERROR,
+        EmbeddingUpdateProcessorFactory.class.getSimpleName() + ": " + message);
+  }
+}

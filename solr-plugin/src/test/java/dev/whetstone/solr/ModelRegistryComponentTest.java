@@ -1,0 +1,63 @@
+package dev.whetstone.solr;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.solr.common.SolrException;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class ModelRegistryComponentTest {
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private Path models;
+  private Path conf;
+  private Path outside;
+
+  @Before
+  public void setUp() throws Exception {
+    Path base = tmp.getRoot().toPath().toRealPath();
+    models = Files.createDirectories(base.resolve("models"));
+    conf = Files.createDirectories(base.resolve("conf"));
+    outside = Files.createDirectories(base.resolve("secret"));
+    Files.createDirectories(models.resolve("minilm"));
+    Files.createDirectories(conf.resolve("local-model"));
+  }
+
+  @Test
+  public void resolvesInsideTheModelsDirAndTheConfigDir() {
+    assertEquals(models.resolve("minilm"),
+        ModelRegistryComponent.resolveModelDir("m", "minilm", models, conf));
+    assertEquals(conf.resolve("local-model"),
+        ModelRegistryComponent.resolveModelDir("m", "local-model", models, conf));
+    assertEquals(models.resolve("minilm"), ModelRegistryComponent.resolveModelDir("m",
+        models.resolve("minilm").toString(), models, conf));
+  }
+
+  @Test
+  public void refusesPathsThatLeaveTheRoots() {
+    assertRefused("../secret");
+    assertRefused("minilm/../../secret");
+    assertRefused(outside.toString());
+    assertRefused("/");
+  }
+
+  @Test
+  public void refusesSymlinksThatLeaveTheRoots() throws Exception {
+    Files.createSymbolicLink(models.resolve("link"), outside);
+    assertRefused("link");
+  }
+
+  private void assertRefused(String path) {
+    SolrException e = assertThrows(SolrException.class,
+        () -> ModelRegistryComponent.resolveModelDir("m", path, models, conf));
+    assertEquals(500, e.code());
+    assertTrue(e.getMessage(), e.getMessage().contains("'" + path + "'"));
+    assertTrue(e.getMessage(), e.getMessage().contains("refused"));
+  }
+}
