@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.common.SolrDocument;
 
@@ -32,8 +33,22 @@ public final class BeirRunner {
   /** The top {@code rows} ids of one query text, best first. */
   public List<String> topIds(RetrievalMode mode, String text, int rows)
       throws IOException, SolrServerException {
-    List<String> ids = new ArrayList<>(rows);
-    for (SolrDocument doc : client.query(collection, mode.request(text, rows)).getResults()) {
+    return topIds(mode.request(text, rows));
+  }
+
+  /** The top {@code rows} ids of a query given as local params reading the text from {@code $qq}. */
+  public List<String> topIds(String localParams, String text, int rows)
+      throws IOException, SolrServerException {
+    SolrQuery query = new SolrQuery(localParams);
+    query.set(RetrievalMode.TEXT_PARAM, text);
+    query.setFields("id", "score");
+    query.setRows(rows);
+    return topIds(query);
+  }
+
+  private List<String> topIds(SolrQuery query) throws IOException, SolrServerException {
+    List<String> ids = new ArrayList<>();
+    for (SolrDocument doc : client.query(collection, query).getResults()) {
       ids.add((String) doc.getFirstValue("id"));
     }
     return ids;

@@ -48,6 +48,8 @@ public final class LocalSolrCloud implements AutoCloseable {
     System.setProperty("whetstone.models.dir", modelsDir.toAbsolutePath().toString());
     System.setProperty("whetstone.model.path", modelPath);
     System.setProperty("solr.log.dir", baseDir.resolve("logs").toString());
+    // the test framework's solr.xml turns metrics off unless asked; /admin/metrics should work
+    System.setProperty("metricsEnabled", "true");
     int firstPort = port > 0 && isFree(port) ? port : 0;
     MiniSolrCloudCluster cluster = new MiniSolrCloudCluster.Builder(1, baseDir)
         .withJettyConfig(jetty -> jetty.setPort(firstPort).setContext(HOST_CONTEXT))

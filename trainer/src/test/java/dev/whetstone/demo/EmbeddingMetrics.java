@@ -7,10 +7,10 @@ import org.apache.solr.embedded.JettySolrRunner;
 /**
  * Reads the model registry's per-core counters, summed over the cores of one collection. The names
  * are those /admin/metrics shows under {@code solr.core.<collection>...}: {@code
- * QUERY.embeddings.minilm.<counter>}.
+ * OTHER.embeddings.minilm.<counter>} (the registry component's category is OTHER).
  */
 final class EmbeddingMetrics {
-  static final String PREFIX = "QUERY.embeddings.minilm.";
+  static final String PREFIX = "OTHER.embeddings.minilm.";
 
   private EmbeddingMetrics() {}
 

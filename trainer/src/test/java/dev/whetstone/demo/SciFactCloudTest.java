@@ -72,6 +72,7 @@ public class SciFactCloudTest {
     }
   }
 
+
   @Test
   public void eachDocumentIsEmbeddedOnceNotOncePerReplica() {
     assertEquals(corpus.size(), EmbeddingMetrics.sum(cloud.cloud(), SHARDED, "documentsEmbedded"));
@@ -79,9 +80,21 @@ public class SciFactCloudTest {
         0, EmbeddingMetrics.sum(cloud.cloud(), SINGLE, "documentsEmbedded"));
   }
 
+  /**
+   * Compared with a kNN window of 1000, not the demo's 100: HNSW search is approximate and each
+   * graph misses different neighbours. With topK=100 the 1-shard graph missed the rank-10 document
+   * of query 99 (42489926, score 0.676440, just above 25388309 at 0.676371), which the 2-shard
+   * collection found; with topK=1000 both agree with each other on the sample.
+   */
   @Test
   public void denseTopTenIsTheSameWithTwoShardsAndOne() throws Exception {
-    assertSameTopTen(RetrievalMode.DENSE);
+    BeirRunner sharded = cloud.runner(SHARDED);
+    BeirRunner single = cloud.runner(SINGLE);
+    String wideWindow = "{!embed f=vector model=minilm topK=1000 v=$qq}";
+    for (Map.Entry<String, String> query : sample.entrySet()) {
+      assertEquals("dense top 10 of query " + query.getKey() + " '" + query.getValue() + "'",
+          single.topIds(wideWindow, query.getValue(), 10), sharded.topIds(wideWindow, query.getValue(), 10));
+    }
   }
 
   @Test
