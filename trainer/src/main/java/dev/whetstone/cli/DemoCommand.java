@@ -1,0 +1,187 @@
+package dev.whetstone.cli;
+
+import dev.whetstone.data.BeirDataset;
+import dev.whetstone.data.BeirDocument;
+import dev.whetstone.data.Qrels;
+import dev.whetstone.demo.BeirCloud;
+import dev.whetstone.demo.BeirConfigSet;
+import dev.whetstone.demo.CurlExamples;
+import dev.whetstone.demo.ModelCache;
+import dev.whetstone.demo.ProgressBar;
+import dev.whetstone.demo.PublishedResults;
+import dev.whetstone.demo.RetrievalMode;
+import dev.whetstone.demo.ScifactDownload;
+import dev.whetstone.eval.Evaluation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code whetstone demo}: a local SolrCloud with a BEIR data set indexed through the embedding
+ * processor, evaluated with BM25, dense and hybrid queries, then served until Ctrl-C.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Index a BEIR data set into a local SolrCloud through Whetstone's update "
+        + "processor, evaluate BM25, dense and hybrid retrieval, and serve it.")
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--data", required = true, paramLabel = "DIR",
+      description = "BEIR data set folder; a missing folder named scifact is downloaded")
+  Path data;
+
+  @Option(names = "--model", defaultValue = "all-minilm-l6-v2",
+      description = "pretrained 384-d model (default: ${DEFAULT-VALUE})")
+  String model;
+
+  @Option(names = "--nodes", defaultValue = "2", description = "Solr nodes (default: ${DEFAULT-VALUE})")
+  int nodes;
+
+  @Option(names = "--shards", defaultValue = "2", description = "default: ${DEFAULT-VALUE}")
+  int shards;
+
+  @Option(names = "--replicas", defaultValue = "1", description = "default: ${DEFAULT-VALUE}")
+  int replicas;
+
+  @Option(names = "--port", defaultValue = "8983",
+      description = "port of the first node, if free (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--split", defaultValue = "test", description = "qrels split (default: ${DEFAULT-VALUE})")
+  String split;
+
+  @Option(names = "--max-docs", paramLabel = "N", description = "index only the first N documents")
+  Integer maxDocs;
+
+  @Option(names = "--queries", paramLabel = "N", description = "evaluate only the first N judged queries")
+  Integer maxQueries;
+
+  @Option(names = "--models-dir", paramLabel = "DIR",
+      description = "where imported models are kept (default: ~/.cache/whetstone/models)")
+  Path modelsDir;
+
+  @Option(names = "--exit", description = "stop after the evaluation instead of serving")
+  boolean exit;
+
+  @Override
+  public Integer call() throws Exception {
+    BeirDataset dataset = BeirDataset.open(resolveData());
+    List<BeirDocument> corpus = dataset.corpus();
+    boolean partialCorpus = maxDocs != null && maxDocs < corpus.size();
+    if (partialCorpus) {
+      corpus = corpus.subList(0, maxDocs);
+    }
+    Qrels qrels = dataset.qrels(split);
+    Map<String, String> queries = judgedQueries(dataset.queries(), qrels);
+    Path models = modelsDir != null ? modelsDir : ModelCache.defaultDir();
+    String collection = dataset.name();
+
+    System.err.printf("Starting SolrCloud: %d nodes, model %s from %s%n", nodes, model, models);
+    BeirCloud cloud = BeirCloud.start(nodes, port, models, model, BeirConfigSet.locate());
+    Thread closer = new Thread(() -> closeQuietly(cloud), "whetstone-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(closer);
+    try {
+      cloud.createCollection(collection, shards, replicas);
+      System.err.printf("Indexing %d documents of %s into collection '%s' (%d shards x %d replicas)%n",
+          corpus.size(), dataset.dir(), collection, shards, replicas);
+      ProgressBar progress = new ProgressBar(System.err, "docs", corpus.size());
+      double seconds = cloud.index(collection, corpus, progress::update);
+      System.err.printf(Locale.ROOT, "Indexed %d documents in %.1f s (%.1f docs/s)%n",
+          corpus.size(), seconds, corpus.size() / seconds);
+      printEvaluation(cloud, collection, queries, qrels, partialCorpus);
+      printCurlExamples(cloud, collection, queries.values().iterator().next());
+    } catch (Exception e) {
+      Runtime.getRuntime().removeShutdownHook(closer);
+      closeQuietly(cloud);
+      throw e;
+    }
+    if (exit) {
+      Runtime.getRuntime().removeShutdownHook(closer);
+      cloud.close();
+      return 0;
+    }
+    System.out.printf("%nServing at %s (Solr admin UI: %s/). Press Ctrl-C to stop.%n",
+        cloud.cloud().baseUrl(), cloud.cloud().baseUrl());
+    new CountDownLatch(1).await(); // the shutdown hook closes the cluster on Ctrl-C
+    return 0;
+  }
+
+  private Path resolveData() throws IOException, InterruptedException {
+    if (Files.isDirectory(data)) {
+      return data;
+    }
+    if (data.getFileName() != null && data.getFileName().toString().equals("scifact")) {
+      Path cache = ModelCache.defaultDir().getParent().resolve("data");
+      System.err.println(data + " does not exist: downloading SciFact from " + ScifactDownload.URL);
+      return ScifactDownload.fetch(cache);
+    }
+    throw new NoSuchFileException(data.toString(), null, "no such data set folder");
+  }
+
+  private Map<String, String> judgedQueries(Map<String, String> all, Qrels qrels) {
+    Map<String, String> judged = new LinkedHashMap<>();
+    for (String id : qrels.queryIds()) {
+      String text = all.get(id);
+      if (text == null) {
+        throw new IllegalArgumentException("query " + id + " of qrels split '" + split
+            + "' is not in queries.jsonl");
+      }
+      if (maxQueries != null && judged.size() == maxQueries) {
+        break;
+      }
+      judged.put(id, text);
+    }
+    return judged;
+  }
+
+  private void printEvaluation(BeirCloud cloud, String collection, Map<String, String> queries,
+      Qrels evaluationQrels, boolean partialCorpus) throws Exception {
+    Qrels qrels = restrict(evaluationQrels, queries);
+    System.out.printf("%n%s, split %s, %d queries, through Solr:%n", collection, split, queries.size());
+    System.out.printf("%-7s %8s %8s %8s %10s   %s%n", "mode", "nDCG@10", "MRR@10", "R@100",
+        "queries/s", "published nDCG@10");
+    for (RetrievalMode mode : RetrievalMode.values()) {
+      long start = System.nanoTime();
+      Evaluation e = cloud.evaluate(collection, mode, queries, qrels);
+      double qps = queries.size() / ((System.nanoTime() - start) / 1e9);
+      String reference = PublishedResults.of(collection, mode, model)
+          .map(r -> String.format(Locale.ROOT, "%.4f (%s)", r.ndcg10(), r.source()))
+          .orElse("-");
+      System.out.printf(Locale.ROOT, "%-7s %8.4f %8.4f %8.4f %10.1f   %s%n", mode.label(),
+          e.ndcg10(), e.mrr10(), e.recall100(), qps, reference);
+    }
+    if (partialCorpus || queries.size() < evaluationQrels.queryIds().size()) {
+      System.out.println("(a subset: --max-docs/--queries make the figures incomparable with the "
+          + "published ones)");
+    }
+  }
+
+  private static Qrels restrict(Qrels qrels, Map<String, String> queries) {
+    Map<String, Map<String, Integer>> kept = new LinkedHashMap<>();
+    queries.keySet().forEach(id -> kept.put(id, qrels.judgments(id)));
+    return new Qrels(kept);
+  }
+
+  private static void printCurlExamples(BeirCloud cloud, String collection, String text) {
+    System.out.printf("%nTry it (query: \"%s\"):%n", text);
+    for (RetrievalMode mode : RetrievalMode.values()) {
+      System.out.printf("# %s%n%s%n", mode.label(),
+          CurlExamples.command(cloud.cloud().baseUrl(), collection, mode, text));
+    }
+  }
+
+  private static void closeQuietly(BeirCloud cloud) {
+    try {
+      cloud.close();
+    } catch (Exception e) {
+      System.err.println("error while stopping SolrCloud: " + e);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.whetstone.demo;
+
+import dev.whetstone.data.BeirDocument;
+import dev.whetstone.data.Qrels;
+import dev.whetstone.eval.Evaluation;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.apache.solr.client.solrj.SolrServerException;
+
+/**
+ * A local SolrCloud set up for BEIR data: the {@code conf-examples/beir} configset uploaded, one
+ * model in the nodes' models directory. Collections are indexed through the update processor and
+ * evaluated through Solr, the same way by the demo and the cloud tests.
+ */
+public final class BeirCloud implements AutoCloseable {
+  public static final String CONFIG_SET = "beir";
+
+  private final LocalSolrCloud cloud;
+
+  private BeirCloud(LocalSolrCloud cloud) {
+    this.cloud = cloud;
+  }
+
+  /**
+   * Imports the model into {@code modelsDir} if missing, starts the nodes and uploads the configset.
+   *
+   * @param model a pretrained model name, e.g. {@code all-minilm-l6-v2}
+   */
+  public static BeirCloud start(int nodes, int port, Path modelsDir, String model, Path confDir)
+      throws Exception {
+    ModelCache.ensure(modelsDir, model);
+    LocalSolrCloud cloud = LocalSolrCloud.start(nodes, port, modelsDir, model);
+    try {
+      cloud.uploadConfigSet(confDir, CONFIG_SET);
+      return new BeirCloud(cloud);
+    } catch (IOException | RuntimeException e) {
+      cloud.close();
+      throw e;
+    }
+  }
+
+  public void createCollection(String name, int shards, int replicas)
+      throws IOException, SolrServerException {
+    cloud.createCollection(name, CONFIG_SET, shards, replicas);
+  }
+
+  /** Indexes documents through the collection's update chain; returns seconds spent. */
+  public double index(String collection, List<BeirDocument> documents, LongConsumer progress)
+      throws IOException, SolrServerException {
+    return new BeirIndexer(cloud.client(), collection, BeirIndexer.DEFAULT_BATCH_SIZE)
+        .index(documents, progress);
+  }
+
+  /** Runs the judged queries of {@code queries} (id → text) with one mode and evaluates the run. */
+  public Evaluation evaluate(String collection, RetrievalMode mode, Map<String, String> queries,
+      Qrels qrels) throws IOException, SolrServerException {
+    return Evaluation.of(qrels, runner(collection).run(mode, queries, 100));
+  }
+
+  public BeirRunner runner(String collection) {
+    return new BeirRunner(cloud.client(), collection);
+  }
+
+  public LocalSolrCloud cloud() {
+    return cloud;
+  }
+
+  @Override
+  public void close() throws Exception {
+    cloud.close();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.whetstone.demo;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** One self-overwriting status line: {@code [#####.....] done/total unit, rate/s, ETA}. */
+public final class ProgressBar {
+  private static final int WIDTH = 30;
+  private static final long MIN_REDRAW_NANOS = 200_000_000L;
+
+  private final PrintStream out;
+  private final String unit;
+  private final long total;
+  private final long startNanos = System.nanoTime();
+  private long lastDrawNanos;
+
+  public ProgressBar(PrintStream out, String unit, long total) {
+    this.out = out;
+    this.unit = unit;
+    this.total = total;
+  }
+
+  /** Redraws at most five times a second, and always at the end. */
+  public void update(long done) {
+    long now = System.nanoTime();
+    if (done < total && now - lastDrawNanos < MIN_REDRAW_NANOS) {
+      return;
+    }
+    lastDrawNanos = now;
+    double seconds = (now - startNanos) / 1e9;
+    double rate = seconds > 0 ? done / seconds : 0;
+    int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
+    String eta = rate > 0 ? duration((total - done) / rate) : "?";
+    out.printf(Locale.ROOT, "\r[%s%s] %d/%d %s  %.1f %s/s  ETA %s ", "#".repeat(filled),
+        ".".repeat(WIDTH - filled), done, total, unit, rate, unit, eta);
+    if (done >= total) {
+      out.println();
+    }
+    out.flush();
+  }
+
+  static String duration(double seconds) {
+    long s = Math.round(seconds);
+    return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.whetstone.demo;
+
+import java.util.Locale;
+import org.apache.solr.client.solrj.SolrQuery;
+
+/**
+ * The three ways the demo searches a BEIR collection. The query text travels as its own parameter
+ * ({@code v=$qq}), so no query syntax inside it needs escaping for the local-params parsers.
+ */
+public enum RetrievalMode {
+  /**
+   * BM25 over title and text, field scores summed (tie=1.0) as in Anserini's multifield runs. The
+   * text is escaped term by term, so edismax reads it as plain words.
+   */
+  BM25("{!edismax qf=\"title text\" tie=1.0 v=$qq}") {
+    @Override
+    String queryText(String text) {
+      return QueryText.escapeTerms(text);
+    }
+  },
+  /** kNN over the vectors, the query embedded once on the coordinator. */
+  DENSE("{!embed f=vector model=minilm topK=100 v=$qq}"),
+  /** BM25 and kNN fused by reciprocal rank. */
+  HYBRID("{!hybrid f=vector model=minilm lexical.qf=\"title text\" fusion=rrf rrf.k=60 "
+      + "lexical.window=100 dense.window=100 v=$qq}");
+
+  /** Parameter that carries the query text. */
+  public static final String TEXT_PARAM = "qq";
+
+  private final String localParams;
+
+  RetrievalMode(String localParams) {
+    this.localParams = localParams;
+  }
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The {@code q} parameter, with the text in {@link #TEXT_PARAM}. */
+  public String localParams() {
+    return localParams;
+  }
+
+  String queryText(String text) {
+    return text;
+  }
+
+  /** A request for the top {@code rows} ids and scores of a query text. */
+  public SolrQuery request(String text, int rows) {
+    SolrQuery query = new SolrQuery(localParams);
+    query.set(TEXT_PARAM, queryText(text));
+    query.setFields("id", "score");
+    query.setRows(rows);
+    return query;
+  }
+}
