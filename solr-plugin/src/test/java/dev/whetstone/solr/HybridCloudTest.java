@@ -1,0 +1,131 @@
+package dev.whetstone.solr;
+
+import dev.whetstone.model.TestModels;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.request.CollectionAdminRequest;
+import org.apache.solr.client.solrj.response.QueryResponse;
+import org.apache.solr.cloud.SolrCloudTestCase;
+import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrInputDocument;
+import org.apache.solr.core.SolrCore;
+import org.apache.solr.embedded.JettySolrRunner;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * The conf-examples/beir configset on a real 2-node SolrCloud: a 2-shard collection ranks {@code
+ * {!hybrid}} and {@code {!embed}} queries exactly like a 1-shard collection holding the same
+ * vectors, and each request embeds its text once, however many shards it reaches.
+ */
+public class HybridCloudTest extends SolrCloudTestCase {
+  private static final String SHARDED = "two_shards";
+  private static final String SINGLE = "one_shard";
+
+  @BeforeClass
+  public static void startCluster() throws Exception {
+    TestModels.get("all-minilm-l6-v2");
+    System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, TestModels.root().toString());
+    configureCluster(2)
+        .addConfig("beir", Paths.get("../conf-examples/beir/conf").toAbsolutePath())
+        .configure();
+    CollectionAdminRequest.createCollection(SHARDED, "beir", 2, 1).process(cluster.getSolrClient());
+    CollectionAdminRequest.createCollection(SINGLE, "beir", 1, 1).process(cluster.getSolrClient());
+    cluster.waitForActiveCollection(SHARDED, 2, 2);
+    cluster.waitForActiveCollection(SINGLE, 1, 1);
+
+    List<SolrInputDocument> docs = new ArrayList<>();
+    for (String[] doc : ParsersTestCase.DOCS) {
+      docs.add(new SolrInputDocument("id", doc[0], "title", doc[2], "text", doc[3]));
+    }
+    cluster.getSolrClient().add(SHARDED, docs);
+    cluster.getSolrClient().commit(SHARDED);
+    // the single-shard copy gets the vectors the sharded collection computed (skipExisting)
+    QueryResponse stored = cluster.getSolrClient().query(SHARDED,
+        new SolrQuery("*:*").setRows(100).setFields("id", "title", "text", "vector"));
+    List<SolrInputDocument> copies = new ArrayList<>();
+    for (SolrDocument doc : stored.getResults()) {
+      SolrInputDocument copy = new SolrInputDocument();
+      doc.forEach(copy::addField);
+      copies.add(copy);
+    }
+    cluster.getSolrClient().add(SINGLE, copies);
+    cluster.getSolrClient().commit(SINGLE);
+  }
+
+  @AfterClass
+  public static void clearModelsDir() {
+    System.clearProperty(WhetstoneParams.MODELS_DIR_PROPERTY);
+  }
+
+  @Test
+  public void shardedHybridRanksLikeOneShard() throws Exception {
+    for (String fusion : List.of("fusion=rrf", "fusion=linear normalization=minmax",
+        "fusion=linear normalization=zscore")) {
+      for (String text : List.of("fever medicine", "interest rates and inflation", "bread")) {
+        String q = "{!hybrid f=vector model=minilm lexical.qf='title text' lexical.window=5 "
+            + "dense.window=5 " + fusion + "}" + text;
+        List<String> sharded = idsAndScores(SHARDED, new SolrQuery(q).setRows(10));
+        assertFalse(q, sharded.isEmpty());
+        assertEquals(q, idsAndScores(SINGLE, new SolrQuery(q).setRows(10)), sharded);
+      }
+    }
+  }
+
+  @Test
+  public void shardedHybridPagesAndFilters() throws Exception {
+    String q = "{!hybrid f=vector model=minilm lexical.qf='title text'}training for a race";
+    List<String> all = idsAndScores(SHARDED, new SolrQuery(q).setRows(20));
+    List<String> pages = new ArrayList<>(idsAndScores(SHARDED, new SolrQuery(q).setRows(3)));
+    pages.addAll(idsAndScores(SHARDED, new SolrQuery(q).setStart(3).setRows(3)));
+    assertEquals(all.subList(0, 6), pages);
+    List<String> filtered = idsAndScores(SHARDED, new SolrQuery(q).setRows(20)
+        .addFilterQuery("-id:6"));
+    assertTrue(all.get(0), all.get(0).startsWith("6 "));
+    assertTrue(filtered.stream().noneMatch(hit -> hit.startsWith("6 ")));
+  }
+
+  @Test
+  public void eachRequestEmbedsItsTextOnce() throws Exception {
+    for (String parser : List.of("{!embed f=vector model=minilm topK=5}",
+        "{!hybrid f=vector model=minilm lexical.qf='title text'}")) {
+      String text = "a text nobody asked before " + parser.length();
+      long before = counterSum("queriesEmbedded");
+      long receivedBefore = counterSum("queryVectorsReceived");
+      idsAndScores(SHARDED, new SolrQuery(parser + text));
+      assertEquals(parser, 1, counterSum("queriesEmbedded") - before);
+      if (parser.startsWith("{!embed")) { // each shard uses the coordinator's vector
+        assertTrue(counterSum("queryVectorsReceived") - receivedBefore >= 2);
+      }
+    }
+  }
+
+  private static List<String> idsAndScores(String collection, SolrQuery query) throws Exception {
+    query.setFields("id", "score");
+    List<String> hits = new ArrayList<>();
+    for (SolrDocument doc : cluster.getSolrClient().query(collection, query).getResults()) {
+      hits.add(doc.getFieldValue("id") + " " + doc.getFieldValue("score"));
+    }
+    return hits;
+  }
+
+  /** A Whetstone counter summed over every core of the cluster. */
+  private static long counterSum(String name) {
+    long sum = 0;
+    for (JettySolrRunner jetty : cluster.getJettySolrRunners()) {
+      for (SolrCore core : jetty.getCoreContainer().getCores()) {
+        for (Map.Entry<String, com.codahale.metrics.Counter> counter :
+            core.getCoreMetricManager().getRegistry().getCounters().entrySet()) {
+          if (counter.getKey().endsWith(".embeddings.minilm." + name)) {
+            sum += counter.getValue().getCount();
+          }
+        }
+      }
+    }
+    return sum;
+  }
+}
