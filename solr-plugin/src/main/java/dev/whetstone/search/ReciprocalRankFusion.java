@@ -2,7 +2,9 @@ package dev.whetstone.search;
 
 /**
  * Reciprocal rank fusion: the candidate at rank {@code r} (1-based) contributes {@code 1 / (k + r)};
- * raw scores are ignored, so sides with incomparable scores fuse without normalization.
+ * raw scores are ignored, so sides with incomparable scores fuse without normalization. Candidates
+ * of equal score share the best rank of their group: the order of ties is arbitrary (it follows
+ * doc ids, which differ between a sharded and a single-shard index), so it must not change scores.
  *
  * @param k damps the weight of the top ranks (60 in the original paper); at least 0
  */
@@ -18,8 +20,12 @@ public record ReciprocalRankFusion(double k) implements Fusion {
   @Override
   public double[] contributions(float[] rankedScores) {
     double[] contributions = new double[rankedScores.length];
+    int rank = 0;
     for (int i = 0; i < contributions.length; i++) {
-      contributions[i] = 1 / (k + i + 1);
+      if (i == 0 || rankedScores[i] != rankedScores[i - 1]) {
+        rank = i + 1;
+      }
+      contributions[i] = 1 / (k + rank);
     }
     return contributions;
   }

@@ -16,7 +16,13 @@ public class FusionTest {
   public void rrfContributionIsOneOverKPlusRank() {
     double[] c = new ReciprocalRankFusion(60).contributions(new float[] {9f, 3f, 0.5f});
     assertArrayEquals(new double[] {1.0 / 61, 1.0 / 62, 1.0 / 63}, c, EPS);
-    assertArrayEquals(new double[] {1.0, 0.5}, new ReciprocalRankFusion(0).contributions(new float[2]), EPS);
+    assertArrayEquals(new double[] {1.0, 0.5}, new ReciprocalRankFusion(0).contributions(new float[] {2f, 1f}), EPS);
+  }
+
+  @Test
+  public void rrfGivesTiedCandidatesTheBestRankOfTheirGroup() {
+    double[] c = new ReciprocalRankFusion(60).contributions(new float[] {9f, 3f, 3f, 3f, 0.5f});
+    assertArrayEquals(new double[] {1.0 / 61, 1.0 / 62, 1.0 / 62, 1.0 / 62, 1.0 / 65}, c, EPS);
   }
 
   @Test

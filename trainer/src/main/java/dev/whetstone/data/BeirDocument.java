@@ -1,4 +1,10 @@
 package dev.whetstone.data;
 
-/** One corpus entry of a BEIR data set; {@code title} is empty when the corpus has none. */
-public record BeirDocument(String id, String title, String text) {}
+/** One corpus document of a BEIR data set. */
+public record BeirDocument(String id, String title, String text) {
+
+  /** Title and text joined by a space, as the update processor joins {@code title,text}. */
+  public String embeddingText() {
+    return title.isBlank() ? text : text.isBlank() ? title : title + " " + text;
+  }
+}

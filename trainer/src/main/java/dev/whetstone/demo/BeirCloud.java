@@ -5,10 +5,17 @@ import dev.whetstone.data.Qrels;
 import dev.whetstone.eval.Evaluation;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrServerException;
+import org.apache.solr.client.solrj.response.QueryResponse;
+import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrInputDocument;
+import org.apache.solr.common.params.CursorMarkParams;
 
 /**
  * A local SolrCloud set up for BEIR data: the {@code conf-examples/beir} configset uploaded, one
@@ -58,6 +65,41 @@ public final class BeirCloud implements AutoCloseable {
   public Evaluation evaluate(String collection, RetrievalMode mode, Map<String, String> queries,
       Qrels qrels) throws IOException, SolrServerException {
     return Evaluation.of(qrels, runner(collection).run(mode, queries, 100));
+  }
+
+  /**
+   * Copies every document of {@code from}, stored vector included, into {@code to} and commits;
+   * the processor keeps supplied vectors, so both collections hold the same vectors without
+   * embedding the corpus twice. Returns the number of documents copied.
+   */
+  public long copyWithVectors(String from, String to) throws IOException, SolrServerException {
+    SolrClient client = cloud.client();
+    SolrQuery query = new SolrQuery("*:*");
+    query.setFields("id", "title", "text", "vector");
+    query.setSort("id", SolrQuery.ORDER.asc);
+    query.setRows(500);
+    String cursor = CursorMarkParams.CURSOR_MARK_START;
+    long copied = 0;
+    while (true) {
+      query.set(CursorMarkParams.CURSOR_MARK_PARAM, cursor);
+      QueryResponse response = client.query(from, query);
+      List<SolrInputDocument> batch = new ArrayList<>();
+      for (SolrDocument doc : response.getResults()) {
+        SolrInputDocument copy = new SolrInputDocument();
+        doc.forEach(copy::addField);
+        batch.add(copy);
+      }
+      if (!batch.isEmpty()) {
+        client.add(to, batch);
+        copied += batch.size();
+      }
+      if (cursor.equals(response.getNextCursorMark())) {
+        break;
+      }
+      cursor = response.getNextCursorMark();
+    }
+    client.commit(to);
+    return copied;
   }
 
   public BeirRunner runner(String collection) {

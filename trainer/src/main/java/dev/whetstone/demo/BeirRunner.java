@@ -33,24 +33,27 @@ public final class BeirRunner {
   /** The top {@code rows} ids of one query text, best first. */
   public List<String> topIds(RetrievalMode mode, String text, int rows)
       throws IOException, SolrServerException {
-    return topIds(mode.request(text, rows));
+    return hits(mode.request(text, rows)).stream().map(Hit::id).toList();
   }
 
-  /** The top {@code rows} ids of a query given as local params reading the text from {@code $qq}. */
-  public List<String> topIds(String localParams, String text, int rows)
+  /** A ranked document. */
+  public record Hit(String id, float score) {}
+
+  /** The top {@code rows} hits of a query given as local params reading the text from {@code $qq}. */
+  public List<Hit> topHits(String localParams, String text, int rows)
       throws IOException, SolrServerException {
     SolrQuery query = new SolrQuery(localParams);
     query.set(RetrievalMode.TEXT_PARAM, text);
     query.setFields("id", "score");
     query.setRows(rows);
-    return topIds(query);
+    return hits(query);
   }
 
-  private List<String> topIds(SolrQuery query) throws IOException, SolrServerException {
-    List<String> ids = new ArrayList<>();
+  private List<Hit> hits(SolrQuery query) throws IOException, SolrServerException {
+    List<Hit> hits = new ArrayList<>();
     for (SolrDocument doc : client.query(collection, query).getResults()) {
-      ids.add((String) doc.getFirstValue("id"));
+      hits.add(new Hit((String) doc.getFirstValue("id"), ((Number) doc.getFirstValue("score")).floatValue()));
     }
-    return ids;
+    return hits;
   }
 }
