@@ -72,6 +72,15 @@ public class EncoderTest {
     assertEquals(1.0, norm(v), 1e-4);
   }
 
+  @Test
+  public void gpuFallsBackToCpuWithoutTheCudaProvider() throws Exception {
+    org.junit.Assume.assumeFalse("this JVM has ONNX Runtime's CUDA provider", Encoder.cudaAvailable());
+    try (Encoder gpu = Encoder.load(TestModels.quantizedMiniLm(), Encoder.Placement.GPU, 1)) {
+      assertEquals(Encoder.Placement.CPU, gpu.placement());
+      assertEquals(384, gpu.encodeQuery("still works").length);
+    }
+  }
+
   static double dot(float[] a, float[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {
