@@ -26,7 +26,8 @@ final class SharedEncoders {
     private Entry(String key, Encoder encoder, int cacheSize) {
       this.key = key;
       this.encoder = encoder;
-      this.queryCache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+      // evict on the caller's thread, so a size of 0 really caches nothing
+      this.queryCache = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
     }
   }
 
