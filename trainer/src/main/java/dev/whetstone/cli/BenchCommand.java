@@ -9,12 +9,12 @@ import dev.whetstone.demo.BeirCloud;
 import dev.whetstone.demo.BeirConfigSet;
 import dev.whetstone.demo.ModelCache;
 import dev.whetstone.demo.RetrievalMode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code whetstone bench}: the figures of docs/benchmarks.md. */
@@ -27,29 +27,11 @@ final class BenchCommand implements Runnable {
     new picocli.CommandLine(this).usage(System.out);
   }
 
-  /** Options both benchmarks share. */
-  static class Common {
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "BEIR data set folder")
-    Path data;
-
-    @Option(names = "--model", defaultValue = "all-minilm-l6-v2",
-        description = "pretrained model (default: ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--models-dir", paramLabel = "DIR",
-        description = "where imported models are kept (default: ~/.cache/whetstone/models)")
-    Path modelsDir;
-
-    Path models() {
-      return modelsDir != null ? modelsDir : ModelCache.defaultDir();
-    }
-  }
-
   @Command(name = "encoder", mixinStandardHelpOptions = true,
       description = "Documents/s of the Whetstone encoder vs raw ONNX Runtime on the same batches; "
           + "single-query embedding p50/p99.")
   static final class EncoderCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin Common common;
+    @Mixin DataAndModelOptions options;
 
     @Option(names = "--docs", defaultValue = "512", description = "documents embedded (default: ${DEFAULT-VALUE})")
     int docs;
@@ -62,12 +44,12 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      BeirDataset dataset = BeirDataset.open(common.data);
+      BeirDataset dataset = BeirDataset.open(options.data);
       List<String> texts = new ArrayList<>();
       for (BeirDocument doc : dataset.corpus().subList(0, Math.min(docs, dataset.corpus().size()))) {
         texts.add(doc.embeddingText());
       }
-      EncoderBench bench = new EncoderBench(ModelCache.ensure(common.models(), common.model), System.out);
+      EncoderBench bench = new EncoderBench(ModelCache.ensure(options.models(), options.model), System.out);
       bench.throughput(texts, batch, rounds);
       List<String> queries = new ArrayList<>(dataset.queries().values());
       bench.queryLatency(queries.subList(0, Math.min(300, queries.size())));
@@ -79,20 +61,20 @@ final class BenchCommand implements Runnable {
       description = "Indexing docs/s through the processor, then query p50/p99 of BM25, dense and "
           + "hybrid on a 1-shard and a 2-shard collection (query-vector cache off).")
   static final class SolrCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin Common common;
+    @Mixin DataAndModelOptions options;
 
     @Option(names = "--queries", defaultValue = "200", description = "measured queries per mode (default: ${DEFAULT-VALUE})")
     int queries;
 
     @Override
     public Integer call() throws Exception {
-      BeirDataset dataset = BeirDataset.open(common.data);
+      BeirDataset dataset = BeirDataset.open(options.data);
       List<BeirDocument> corpus = dataset.corpus();
       List<String> texts = new ArrayList<>(dataset.queries().values());
       List<String> warmup = texts.subList(0, 20);
       List<String> measured = texts.subList(20, Math.min(texts.size(), 20 + queries));
       System.setProperty("whetstone.queryCacheSize", "0");
-      try (BeirCloud cloud = BeirCloud.start(2, 0, common.models(), common.model, BeirConfigSet.locate())) {
+      try (BeirCloud cloud = BeirCloud.start(2, 0, options.models(), options.model, BeirConfigSet.locate())) {
         cloud.createCollection("two_shards", 2, 1);
         double seconds = cloud.index("two_shards", corpus, done -> {});
         System.out.printf(Locale.ROOT, "index    %d docs through the processor, 2 shards: %.1f s, %.1f docs/s%n",

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,13 +34,7 @@ import picocli.CommandLine.Option;
     description = "Index a BEIR data set into a local SolrCloud through Whetstone's update "
         + "processor, evaluate BM25, dense and hybrid retrieval, and serve it.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, paramLabel = "DIR",
-      description = "BEIR data set folder; a missing folder named scifact is downloaded")
-  Path data;
-
-  @Option(names = "--model", defaultValue = "all-minilm-l6-v2",
-      description = "pretrained 384-d model (default: ${DEFAULT-VALUE})")
-  String model;
+  @Mixin DataAndModelOptions options;
 
   @Option(names = "--nodes", defaultValue = "2", description = "Solr nodes (default: ${DEFAULT-VALUE})")
   int nodes;
@@ -63,10 +58,6 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--queries", paramLabel = "N", description = "evaluate only the first N judged queries")
   Integer maxQueries;
 
-  @Option(names = "--models-dir", paramLabel = "DIR",
-      description = "where imported models are kept (default: ~/.cache/whetstone/models)")
-  Path modelsDir;
-
   @Option(names = "--exit", description = "stop after the evaluation instead of serving")
   boolean exit;
 
@@ -80,7 +71,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     Qrels qrels = dataset.qrels(split);
     Map<String, String> queries = judgedQueries(dataset.queries(), qrels);
-    Path models = modelsDir != null ? modelsDir : ModelCache.defaultDir();
+    Path models = options.models();
+    String model = options.model;
     String collection = dataset.name();
 
     System.err.printf("Starting SolrCloud: %d nodes, model %s from %s%n", nodes, model, models);
@@ -114,6 +106,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private Path resolveData() throws IOException, InterruptedException {
+    Path data = options.data;
     if (Files.isDirectory(data)) {
       return data;
     }
@@ -151,7 +144,7 @@ final class DemoCommand implements Callable<Integer> {
       long start = System.nanoTime();
       Evaluation e = cloud.evaluate(collection, mode, queries, qrels);
       double qps = queries.size() / ((System.nanoTime() - start) / 1e9);
-      String reference = PublishedResults.of(collection, mode, model)
+      String reference = PublishedResults.of(collection, mode, options.model)
           .map(r -> String.format(Locale.ROOT, "%.4f (%s)", r.ndcg10(), r.source()))
           .orElse("-");
       System.out.printf(Locale.ROOT, "%-7s %8.4f %8.4f %8.4f %10.1f   %s%n", mode.label(),
