@@ -60,6 +60,15 @@ public enum PretrainedModel {
   }
 
   /**
+   * The model directory {@code modelsDir/NAME}: opened (and verified) when present, else imported
+   * from the model jar on the classpath.
+   */
+  public synchronized ModelDirectory openOrImport(Path modelsDir) throws IOException {
+    Path dir = modelsDir.resolve(modelName);
+    return Files.isDirectory(dir) ? ModelDirectory.open(dir) : importTo(dir, null);
+  }
+
+  /**
    * Writes a model directory from the model jar on the classpath ({@code jar == null}) or from the
    * given jar file. The directory appears complete or not at all.
    */

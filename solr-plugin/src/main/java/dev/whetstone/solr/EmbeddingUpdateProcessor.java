@@ -1,5 +1,6 @@
 package dev.whetstone.solr;
 
+import dev.whetstone.model.DocumentText;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
@@ -115,25 +116,20 @@ final class EmbeddingUpdateProcessor extends UpdateRequestProcessor {
       checkSuppliedVector(cmd, existing.getValue());
       return null;
     }
-    StringBuilder text = new StringBuilder();
+    List<Object> values = new ArrayList<>();
     for (String field : inputFields) {
-      Collection<Object> values = doc.getFieldValues(field);
-      if (values == null) {
-        continue;
-      }
-      for (Object value : values) {
-        String part = value == null ? "" : value.toString().strip();
-        if (!part.isEmpty()) {
-          text.append(text.length() == 0 ? "" : " ").append(part);
-        }
+      Collection<Object> fieldValues = doc.getFieldValues(field);
+      if (fieldValues != null) {
+        values.addAll(fieldValues);
       }
     }
-    if (text.length() == 0) {
+    String text = DocumentText.join(values);
+    if (text.isEmpty()) {
       throw new SolrException(ErrorCode.BAD_REQUEST, "document '" + cmd.getPrintableId()
           + "' has no text to embed into '" + outputField + "': input fields " + inputFields
           + " are missing or blank");
     }
-    return text.toString();
+    return text;
   }
 
   /** A vector kept by skipExisting must be one the index and the model's queries can use. */

@@ -72,8 +72,10 @@ public class HybridFusionComponent extends SearchComponent {
     }
     HybridQParser.Plan plan = hybrid.plan();
     String key = rb.req.getSchema().getUniqueKeyField().getName();
-    List<Hit> lexical = search(rb, lexicalRequest(params, plan, key));
-    List<Hit> dense = search(rb, denseRequest(params, hybrid.getLocalParams(), plan, key));
+    // Not closed: closing would shut down the core container it borrows.
+    EmbeddedSolrServer local = new EmbeddedSolrServer(rb.req.getCore());
+    List<Hit> lexical = search(rb, local, lexicalRequest(params, plan, key));
+    List<Hit> dense = search(rb, local, denseRequest(params, hybrid.getLocalParams(), plan, key));
 
     // Fuse with the same code as single-index fusion: number the keys, fuse, map back.
     Map<String, Integer> numbers = new HashMap<>();
@@ -167,12 +169,12 @@ public class HybridFusionComponent extends SearchComponent {
   /** One candidate of a side, best first. */
   private record Hit(String key, float score) {}
 
-  private static List<Hit> search(ResponseBuilder rb, ModifiableSolrParams params) throws IOException {
+  /** One side's candidates: a distributed search through this request's handler. */
+  private static List<Hit> search(ResponseBuilder rb, EmbeddedSolrServer local,
+      ModifiableSolrParams params) throws IOException {
     QueryRequest request = new QueryRequest(params);
     Object path = rb.req.getContext().get("path");
     request.setPath(path == null ? "/select" : path.toString());
-    // Not closed: closing would shut down the core container it borrows.
-    EmbeddedSolrServer local = new EmbeddedSolrServer(rb.req.getCore());
     SolrDocumentList docs;
     try {
       docs = request.process(local).getResults();

@@ -2,7 +2,6 @@ package dev.whetstone.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -19,13 +18,9 @@ public final class TestModels {
   }
 
   /** The model directory of a pretrained model, imported on first use. */
-  public static synchronized ModelDirectory get(String name) {
-    Path dir = root().resolve(name);
+  public static ModelDirectory get(String name) {
     try {
-      if (Files.isDirectory(dir)) {
-        return ModelDirectory.open(dir);
-      }
-      return PretrainedModel.byName(name).importTo(dir, null);
+      return PretrainedModel.byName(name).openOrImport(root());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -34,10 +29,5 @@ public final class TestModels {
   /** The small int8 MiniLM: fast, for tests where speed matters more than quality. */
   public static ModelDirectory quantizedMiniLm() {
     return get("all-minilm-l6-v2-q");
-  }
-
-  /** Path to the BEIR data sets shared beside the repository. */
-  public static Path data(String dataset) {
-    return Paths.get(System.getProperty("whetstone.data", "../../shared/data")).resolve(dataset);
   }
 }

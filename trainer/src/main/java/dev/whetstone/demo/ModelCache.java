@@ -3,7 +3,6 @@ package dev.whetstone.demo;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.model.PretrainedModel;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -20,9 +19,7 @@ public final class ModelCache {
   }
 
   /** The model directory {@code modelsDir/NAME}: opened if present, else imported. */
-  public static synchronized ModelDirectory ensure(Path modelsDir, String name) throws IOException {
-    PretrainedModel model = PretrainedModel.byName(name);
-    Path dir = modelsDir.resolve(model.modelName());
-    return Files.isDirectory(dir) ? ModelDirectory.open(dir) : model.importTo(dir, null);
+  public static ModelDirectory ensure(Path modelsDir, String name) throws IOException {
+    return PretrainedModel.byName(name).openOrImport(modelsDir);
   }
 }
