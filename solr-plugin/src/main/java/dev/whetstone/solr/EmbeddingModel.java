@@ -19,8 +19,10 @@ import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.request.SolrQueryRequest;
 
 /**
- * A model as one core sees it: the node-wide encoder plus this core's metrics. Query embedding goes
- * through {@link #embedQuery}, which embeds a text once per distributed request.
+ * A model as one core sees it: the node-wide encoders plus this core's metrics. Documents are
+ * embedded by the document tower; queries by the query tower, which is the same encoder unless a
+ * query-only model was paired with it. Query embedding goes through {@link #embedQuery}, which
+ * embeds a text once per distributed request.
  */
 public final class EmbeddingModel {
   /** Request-context key of the query vectors this request embedded (to forward to shards). */
@@ -28,6 +30,7 @@ public final class EmbeddingModel {
 
   private final String name;
   private final SharedEncoders.Entry shared;
+  private final SharedEncoders.Entry queryTower;
   private final Metrics metrics;
 
   /** Metrics of one core's use of its models. */
@@ -35,9 +38,11 @@ public final class EmbeddingModel {
       Counter queryVectorsReceived, Histogram documentBatchSize, Timer documentEmbedTime,
       Timer queryEmbedTime) {}
 
-  EmbeddingModel(String name, SharedEncoders.Entry shared, Metrics metrics) {
+  EmbeddingModel(String name, SharedEncoders.Entry shared, SharedEncoders.Entry queryTower,
+      Metrics metrics) {
     this.name = name;
     this.shared = shared;
+    this.queryTower = queryTower;
     this.metrics = metrics;
   }
 
@@ -45,16 +50,18 @@ public final class EmbeddingModel {
     return name;
   }
 
+  /** The document tower's manifest (the vectors in the index). */
   public ModelManifest manifest() {
     return shared.encoder.manifest();
   }
 
-  public Encoder encoder() {
-    return shared.encoder;
+  /** The query tower's manifest: the document tower's unless a query-only model is paired. */
+  public ModelManifest queryManifest() {
+    return queryTower.encoder.manifest();
   }
 
-  SharedEncoders.Entry shared() {
-    return shared;
+  public Encoder encoder() {
+    return shared.encoder;
   }
 
   /** Embeds documents (one model call per batch of {@code batchSize}). */
@@ -73,7 +80,7 @@ public final class EmbeddingModel {
    * coordinator forwards it to the shards instead of each shard embedding the text again.
    */
   public float[] embedQuery(SolrQueryRequest req, String text) {
-    String key = manifest().fingerprint() + ":" + textHash(text);
+    String key = queryManifest().fingerprint() + ":" + textHash(text);
     float[] received = findForwarded(req.getParams(), key);
     if (received != null) {
       metrics.queryVectorsReceived.inc();
@@ -84,15 +91,15 @@ public final class EmbeddingModel {
     if (vector != null) { // parsed again in the same request (e.g. by the fusion component)
       return vector;
     }
-    vector = shared.queryCache.getIfPresent(key);
+    vector = queryTower.queryCache.getIfPresent(key);
     if (vector != null) {
       metrics.queryCacheHits.inc();
     } else {
       try (Timer.Context ignored = metrics.queryEmbedTime.time()) {
-        vector = shared.encoder.encodeQuery(text);
+        vector = queryTower.encoder.encodeQuery(text);
       }
       metrics.queriesEmbedded.inc();
-      shared.queryCache.put(key, vector);
+      queryTower.queryCache.put(key, vector);
     }
     embeddedHere.put(key, vector);
     return vector;

@@ -5,6 +5,7 @@ import com.codahale.metrics.Histogram;
 import com.codahale.metrics.SlidingWindowReservoir;
 import com.codahale.metrics.Timer;
 import dev.whetstone.model.Encoder;
+import dev.whetstone.model.ModelManifest;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.nio.file.Files;
@@ -85,19 +86,59 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
         throw configError(name, "has no '" + WhetstoneParams.PATH + "'");
       }
       Path dir = resolveModelDir(name, pathArg.toString(), modelsDir, configDir);
+      Object queryPathArg = params.get(WhetstoneParams.QUERY_PATH);
+      Path queryDir = queryPathArg == null ? null
+          : resolveModelDir(name, queryPathArg.toString(), modelsDir, configDir);
       Encoder.Placement placement = placement(name, params.get(WhetstoneParams.DEVICE));
       int threads = intParam(name, params, WhetstoneParams.THREADS, 0);
       int cacheSize = intParam(name, params, WhetstoneParams.QUERY_CACHE_SIZE, 1000);
       try {
-        SharedEncoders.Entry entry = SharedEncoders.acquire(dir, placement, threads, cacheSize);
-        acquired.add(entry);
-        models.put(name, new EmbeddingModel(name, entry, metrics(name)));
-        log.info("Model '{}' from {} on {} (fingerprint {})", name, dir,
-            entry.encoder.placement(), entry.encoder.manifest().fingerprint());
+        SharedEncoders.Entry documents = SharedEncoders.acquire(dir, placement, threads, cacheSize);
+        acquired.add(documents);
+        SharedEncoders.Entry queries = documents;
+        if (queryDir != null) {
+          queries = SharedEncoders.acquire(queryDir, placement, threads, cacheSize);
+          acquired.add(queries);
+        }
+        checkPairing(name, dir, documents.encoder.manifest(), queryDir,
+            queries.encoder.manifest());
+        models.put(name, new EmbeddingModel(name, documents, queries, metrics(name)));
+        log.info("Model '{}' from {} on {} (fingerprint {}){}", name, dir,
+            documents.encoder.placement(), documents.encoder.manifest().fingerprint(),
+            queryDir == null ? "" : ", queries by " + queryDir + " (fingerprint "
+                + queries.encoder.manifest().fingerprint() + ")");
       } catch (IOException | RuntimeException e) {
         throw new SolrException(ErrorCode.SERVER_ERROR,
             "model '" + name + "' cannot be loaded from " + dir + ": " + e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * Refuses a query-only model in the document role, and a query tower trained against another
+   * document model: its vectors would not be comparable with the index's.
+   */
+  static void checkPairing(String name, Path documentDir, ModelManifest documents, Path queryDir,
+      ModelManifest queries) {
+    if (documents.documentTowerFingerprint() != null) {
+      throw new IllegalArgumentException(documentDir + " holds a query-only model (it pairs with "
+          + "document model " + documents.documentTowerFingerprint() + "): declare it as '"
+          + WhetstoneParams.QUERY_PATH + "' of model '" + name + "', beside the '"
+          + WhetstoneParams.PATH + "' of the document model it was trained against");
+    }
+    if (queryDir == null) {
+      return;
+    }
+    if (!queries.pairedDocumentFingerprint().equals(documents.fingerprint())) {
+      throw new IllegalArgumentException("query model " + queryDir + " pairs with document model "
+          + queries.pairedDocumentFingerprint() + ", but '" + WhetstoneParams.PATH + "' "
+          + documentDir + " is document model " + documents.fingerprint() + ": its query vectors "
+          + "would not match the indexed vectors; pair it with the model it was trained against");
+    }
+    if (queries.dimension() != documents.dimension()) {
+      throw new IllegalArgumentException("query model " + queryDir + " has dimension "
+          + queries.dimension() + " but document model " + documentDir + " has "
+          + documents.dimension());
     }
   }
 

@@ -12,6 +12,12 @@ public final class WhetstoneParams {
   public static final String MODELS = "models";
   /** A model's directory, relative to the models directory or the configset's conf folder. */
   public static final String PATH = "path";
+  /**
+   * Optional query tower trained against {@link #PATH}'s document vectors (whetstone train
+   * --mode query-tower): queries are embedded with it, documents with PATH. Its manifest names the
+   * document model it pairs with; a mismatch fails the core load.
+   */
+  public static final String QUERY_PATH = "queryPath";
   /** {@code cpu} (default) or {@code gpu}. */
   public static final String DEVICE = "device";
   /** ONNX Runtime intra-op threads; 0 (default) lets ONNX Runtime choose. */

@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import dev.whetstone.model.ModelManifest;
+import dev.whetstone.model.Pooling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.solr.common.SolrException;
@@ -59,5 +61,39 @@ public class ModelRegistryComponentTest {
     assertEquals(500, e.code());
     assertTrue(e.getMessage(), e.getMessage().contains("'" + path + "'"));
     assertTrue(e.getMessage(), e.getMessage().contains("refused"));
+  }
+
+  private static ModelManifest manifest(String fingerprint, String documentTower, int dimension) {
+    return new ModelManifest("m", "1", dimension, Pooling.MEAN, true, 256, "", "", "cosine",
+        fingerprint, documentTower);
+  }
+
+  @Test
+  public void pairsAQueryTowerWithTheDocumentModelItWasTrainedAgainst() {
+    Path docs = Path.of("docs");
+    Path queries = Path.of("queries");
+    ModelRegistryComponent.checkPairing("m", docs, manifest("aaa", null, 384), null, null);
+    ModelRegistryComponent.checkPairing("m", docs, manifest("aaa", null, 384), queries,
+        manifest("bbb", "aaa", 384));
+
+    IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+        () -> ModelRegistryComponent.checkPairing("m", docs, manifest("aaa", null, 384), queries,
+            manifest("bbb", "ccc", 384)));
+    assertTrue(mismatch.getMessage(), mismatch.getMessage().contains("pairs with document model ccc")
+        && mismatch.getMessage().contains("is document model aaa"));
+
+    IllegalArgumentException queryOnlyAsDocuments = assertThrows(IllegalArgumentException.class,
+        () -> ModelRegistryComponent.checkPairing("m", docs, manifest("bbb", "aaa", 384), null,
+            null));
+    assertTrue(queryOnlyAsDocuments.getMessage(),
+        queryOnlyAsDocuments.getMessage().contains("query-only model"));
+
+    // a full model in the query role pairs only with itself
+    assertThrows(IllegalArgumentException.class,
+        () -> ModelRegistryComponent.checkPairing("m", docs, manifest("aaa", null, 384), queries,
+            manifest("ddd", null, 384)));
+    assertThrows(IllegalArgumentException.class,
+        () -> ModelRegistryComponent.checkPairing("m", docs, manifest("aaa", null, 384), queries,
+            manifest("bbb", "aaa", 768)));
   }
 }
