@@ -87,8 +87,9 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
       }
       Path dir = resolveModelDir(name, pathArg.toString(), modelsDir, configDir);
       Object queryPathArg = params.get(WhetstoneParams.QUERY_PATH);
-      Path queryDir = queryPathArg == null ? null
-          : resolveModelDir(name, queryPathArg.toString(), modelsDir, configDir);
+      // blank (e.g. an unset ${property:}) means the document model embeds queries too
+      Path queryDir = queryPathArg == null || queryPathArg.toString().isBlank() ? null
+          : resolveModelDir(name, queryPathArg.toString().trim(), modelsDir, configDir);
       Encoder.Placement placement = placement(name, params.get(WhetstoneParams.DEVICE));
       int threads = intParam(name, params, WhetstoneParams.THREADS, 0);
       int cacheSize = intParam(name, params, WhetstoneParams.QUERY_CACHE_SIZE, 1000);
