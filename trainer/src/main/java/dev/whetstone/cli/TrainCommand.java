@@ -1,0 +1,130 @@
+package dev.whetstone.cli;
+
+import dev.whetstone.demo.ModelCache;
+import dev.whetstone.model.ModelDirectory;
+import dev.whetstone.report.TrainingReport;
+import dev.whetstone.train.TrainingConfig;
+import dev.whetstone.train.TrainingJob;
+import dev.whetstone.train.TrainingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code whetstone train}: mine, train, evaluate, and export a model only if it beats the current one. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Fine-tune a bi-encoder on a BEIR data set (or a live Solr collection's corpus) "
+        + "with mined hard negatives and false-negative correction; export it as an ONNX model "
+        + "directory Solr loads unchanged, only if it beats the current model on dev.")
+final class TrainCommand implements Callable<Integer> {
+  @Mixin DataAndModelOptions options;
+  @Mixin MiningOptions mining;
+
+  @Option(names = "--mode", defaultValue = "full", description = "full: both towers (the corpus "
+      + "must be re-embedded); query-tower: queries only, against the fixed document index "
+      + "(default: ${DEFAULT-VALUE})")
+  String mode;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR",
+      description = "the promoted model directory (must not exist or be empty)")
+  Path output;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "checkpoints, caches, audit file and report (default: OUTPUT.work)")
+  Path workDir;
+
+  @Option(names = "--name", description = "name of the trained model (default: OUTPUT's folder name)")
+  String name;
+
+  @Option(names = "--solr-url", paramLabel = "URL",
+      description = "read the corpus from a live Solr collection and mine BM25 there")
+  String solrUrl;
+
+  @Option(names = "--collection", description = "the collection, with --solr-url")
+  String collection;
+
+  @Option(names = "--epochs", defaultValue = "1", description = "default: ${DEFAULT-VALUE}")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "64",
+      description = "queries per optimizer step (default: ${DEFAULT-VALUE})")
+  int batchSize;
+
+  @Option(names = "--chunk-size", defaultValue = "16",
+      description = "texts per forward pass in full mode, GradCache (default: ${DEFAULT-VALUE})")
+  int chunkSize;
+
+  @Option(names = "--negatives", description = "hard negatives per query in a batch "
+      + "(default: 1 in full mode, 7 in query-tower mode)")
+  Integer negatives;
+
+  @Option(names = "--lr", defaultValue = "2e-5", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+  float learningRate;
+
+  @Option(names = "--warmup", defaultValue = "0.1",
+      description = "fraction of steps of linear warm-up (default: ${DEFAULT-VALUE})")
+  float warmup;
+
+  @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW (default: ${DEFAULT-VALUE})")
+  float weightDecay;
+
+  @Option(names = "--temperature", defaultValue = "0.05",
+      description = "InfoNCE temperature (default: ${DEFAULT-VALUE})")
+  float temperature;
+
+  @Option(names = "--dropout", defaultValue = "0",
+      description = "encoder dropout; query-tower mode only (default: ${DEFAULT-VALUE})")
+  float dropout;
+
+  @Option(names = "--max-steps", defaultValue = "0", description = "stop after N steps (0: all epochs)")
+  int maxSteps;
+
+  @Option(names = "--eval-every", defaultValue = "0",
+      description = "dev evaluation + checkpoint every N steps (0: each epoch)")
+  int evalEvery;
+
+  @Option(names = "--remine-every", defaultValue = "0", description = "re-mine dense negatives "
+      + "with the updating model every N steps (ANCE/ADORE; 0: never)")
+  int remineEvery;
+
+  @Option(names = "--dev-fraction", defaultValue = "0.1", description = "dev split carved from "
+      + "train when the data set has no qrels/dev.tsv (default: ${DEFAULT-VALUE})")
+  double devFraction;
+
+  @Option(names = "--train-queries", defaultValue = "0",
+      description = "use only the first N training queries (0: all)")
+  int trainQueries;
+
+  @Option(names = "--topic-clusters", defaultValue = "0",
+      description = "TAS-Balanced batches: cluster queries into N topics, one topic per batch (0: off)")
+  int topicClusters;
+
+  @Option(names = "--seed", defaultValue = "42", description = "makes a run repeatable (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--force", description = "export even if the model does not beat the current one on dev")
+  boolean force;
+
+  @Option(names = "--resume", description = "continue from the work dir's last checkpoint")
+  boolean resume;
+
+  @Override
+  public Integer call() throws Exception {
+    Path base = Files.isDirectory(Path.of(options.model)) ? Path.of(options.model)
+        : ModelCache.ensure(options.models(), options.model).path();
+    ModelDirectory.open(base); // fails early, naming the folder, when it is not a model directory
+    TrainingMode trainingMode = TrainingMode.parse(mode);
+    Path work = workDir != null ? workDir
+        : output.resolveSibling(output.getFileName() + ".work");
+    TrainingConfig config = new TrainingConfig(trainingMode, options.data, solrUrl, collection,
+        base, output, work, name != null ? name : output.getFileName().toString(), epochs,
+        batchSize, chunkSize,
+        negatives != null ? negatives : trainingMode == TrainingMode.FULL ? 1 : 7, learningRate,
+        warmup, weightDecay, temperature, dropout, maxSteps, evalEvery, remineEvery, devFraction,
+        trainQueries, topicClusters, mining.config(), seed, force, resume);
+    TrainingReport report = new TrainingJob(config, System.out).run();
+    return report.promoted() ? 0 : 3;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.whetstone.train;
+
+import java.nio.file.Path;
+
+/**
+ * Everything one training run depends on; {@link TrainingJob} validates it before any work.
+ *
+ * @param data BEIR data set folder (queries and judgments; the corpus unless {@code solrUrl})
+ * @param solrUrl a live Solr collection to read the corpus from and mine BM25 with, or null
+ * @param solrCollection that collection's name
+ * @param baseModel the current model's directory
+ * @param output where the promoted model directory is written
+ * @param workDir checkpoints, caches, audit file and report
+ * @param batchSize queries per optimizer step (the loss's batch)
+ * @param chunkSize texts per forward pass (GradCache chunk) in full mode
+ * @param negatives hard negatives per query in a batch
+ * @param maxSteps stop after this many steps (0: run all epochs)
+ * @param evalEvery evaluate on dev every this many steps (0: once per epoch)
+ * @param remineEvery re-mine dense negatives with the updating model every this many steps (0: never)
+ * @param trainQueries use only the first this many training queries (0: all), for quick runs
+ * @param topicClusters TAS-Balanced: cluster the queries into this many topics (0: off)
+ */
+public record TrainingConfig(
+    TrainingMode mode,
+    Path data,
+    String solrUrl,
+    String solrCollection,
+    Path baseModel,
+    Path output,
+    Path workDir,
+    String name,
+    int epochs,
+    int batchSize,
+    int chunkSize,
+    int negatives,
+    float learningRate,
+    float warmupFraction,
+    float weightDecay,
+    float temperature,
+    float dropout,
+    int maxSteps,
+    int evalEvery,
+    int remineEvery,
+    double devFraction,
+    int trainQueries,
+    int topicClusters,
+    MiningConfig mining,
+    long seed,
+    boolean force,
+    boolean resume) {
+
+  public TrainingConfig {
+    positive("epochs", epochs);
+    positive("batch size", batchSize);
+    positive("chunk size", chunkSize);
+    if (negatives < 0 || maxSteps < 0 || evalEvery < 0 || remineEvery < 0 || trainQueries < 0
+        || topicClusters < 0) {
+      throw new IllegalArgumentException("negatives, max steps, eval-every, remine-every, "
+          + "train queries and topic clusters must be >= 0");
+    }
+    if (warmupFraction < 0 || warmupFraction >= 1) {
+      throw new IllegalArgumentException("warm-up fraction must be in [0, 1), got " + warmupFraction);
+    }
+    if (mode == TrainingMode.FULL && dropout != 0) {
+      throw new IllegalArgumentException("--dropout must be 0 in full mode: GradCache embeds each "
+          + "text twice and both passes must agree");
+    }
+    if ((solrUrl == null) != (solrCollection == null)) {
+      throw new IllegalArgumentException("--solr-url and --collection go together");
+    }
+  }
+
+  private static void positive(String what, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(what + " must be > 0, got " + value);
+    }
+  }
+}

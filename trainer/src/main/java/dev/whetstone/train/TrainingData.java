@@ -1,0 +1,89 @@
+package dev.whetstone.train;
+
+import dev.whetstone.data.BeirDataset;
+import dev.whetstone.data.BeirDocument;
+import dev.whetstone.data.Qrels;
+import dev.whetstone.data.SolrCorpus;
+import dev.whetstone.data.TrainingSplits;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The corpus (from the BEIR folder or the live Solr collection), the query texts, and the
+ * train/dev/test judgments, checked against each other up front.
+ */
+record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, TrainingSplits splits,
+    Map<String, String> documentTexts) {
+
+  static TrainingData load(BeirDataset dataset, TrainingConfig config, PrintStream out)
+      throws IOException {
+    List<BeirDocument> corpus = config.solrUrl() == null ? dataset.corpus()
+        : SolrCorpus.read(config.solrUrl(), config.solrCollection(), out);
+    Map<String, String> queries = dataset.queries();
+    TrainingSplits splits = TrainingSplits.of(dataset, config.devFraction(), config.seed())
+        .limitTrain(config.trainQueries());
+    Map<String, String> texts = new HashMap<>();
+    for (BeirDocument document : corpus) {
+      texts.put(document.id(), document.embeddingText());
+    }
+    TrainingData data = new TrainingData(corpus, queries, splits, texts);
+    data.check("train", splits.train(), dataset.qrelsFile("train").toString());
+    data.check("dev", splits.dev(), splits.devCarved() ? dataset.qrelsFile("train").toString()
+        : dataset.qrelsFile("dev").toString());
+    if (splits.test() != null) {
+      data.check("test", splits.test(), dataset.qrelsFile("test").toString());
+    }
+    return data;
+  }
+
+  private void check(String split, Qrels qrels, String file) {
+    for (String query : qrels.queryIds()) {
+      if (!queries.containsKey(query)) {
+        throw new IllegalArgumentException(file + ": query '" + query + "' of the " + split
+            + " split is not in the queries file");
+      }
+      for (String doc : qrels.judgments(query).keySet()) {
+        if (!documentTexts.containsKey(doc)) {
+          throw new IllegalArgumentException(file + ": document '" + doc + "' judged for query '"
+              + query + "' is not in the corpus (" + corpus.size() + " documents)");
+        }
+      }
+    }
+  }
+
+  List<String> documentIds() {
+    return corpus.stream().map(BeirDocument::id).toList();
+  }
+
+  List<String> documentTextList() {
+    return corpus.stream().map(BeirDocument::embeddingText).toList();
+  }
+
+  /** dev, then test when the data set has it. */
+  Map<String, Qrels> evaluationSplits() {
+    Map<String, Qrels> splits = new LinkedHashMap<>();
+    splits.put("dev", this.splits.dev());
+    if (this.splits.test() != null) {
+      splits.put("test", this.splits.test());
+    }
+    return splits;
+  }
+
+  /** Query id → text for the queries a split judges, in the split's order. */
+  Map<String, String> queryTexts(Qrels qrels) {
+    Map<String, String> texts = new LinkedHashMap<>();
+    for (String query : qrels.queryIds()) {
+      texts.put(query, queries.get(query));
+    }
+    return texts;
+  }
+
+  List<String> trainQueryIds() {
+    return new ArrayList<>(splits.train().queryIds());
+  }
+}

@@ -1,0 +1,115 @@
+package dev.whetstone.train;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import dev.whetstone.data.BeirDataset;
+import dev.whetstone.data.BeirDocument;
+import dev.whetstone.demo.BeirCloud;
+import dev.whetstone.demo.BeirConfigSet;
+import dev.whetstone.demo.BeirRunner;
+import dev.whetstone.demo.ModelCache;
+import dev.whetstone.mine.DenseIndex;
+import dev.whetstone.model.Encoder;
+import dev.whetstone.model.ModelDirectory;
+import dev.whetstone.report.TrainingReport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Short real training runs on a SciFact slice: both modes, the promotion gate, the export, and the
+ * exported query tower served by Solr next to the document model it was trained against.
+ */
+public class TrainingJobTest {
+  @ClassRule public static TemporaryFolder temp = new TemporaryFolder();
+
+  private static final String BASE = "all-minilm-l6-v2";
+  private static Path models;
+  private static Path slice;
+  private static ModelDirectory base;
+
+  @BeforeClass
+  public static void prepare() throws Exception {
+    models = Paths.get("target", "test-models").toAbsolutePath();
+    base = ModelCache.ensure(models, BASE);
+    slice = SciFactSlice.write(temp.newFolder("scifact-slice").toPath(), 24, 12, 150);
+  }
+
+  private static TrainingConfig config(TrainingMode mode, Path output, float learningRate,
+      int maxSteps, boolean force) {
+    return new TrainingConfig(mode, slice, null, null, base.path(), output,
+        output.resolveSibling(output.getFileName() + ".work"), output.getFileName().toString(),
+        1, 8, 8, mode == TrainingMode.FULL ? 1 : 3, learningRate, 0.1f, 0.01f, 0.05f, 0f, maxSteps,
+        maxSteps, 0, 0.25, 0, 0, MiningConfig.defaults(), 11, force, false);
+  }
+
+  private static TrainingReport run(TrainingConfig config) throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    TrainingReport report =
+        new TrainingJob(config, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+    String printed = log.toString(StandardCharsets.UTF_8);
+    assertTrue(printed, printed.contains("Training (" + config.mode().label()));
+    return report;
+  }
+
+  @Test
+  public void queryTowerExportIsServedBySolrBesideItsDocumentModel() throws Exception {
+    Path output = models.resolve("scifact-slice-query-tower-" + System.nanoTime());
+    TrainingReport report = run(config(TrainingMode.QUERY_TOWER, output, 2e-5f, 3, true));
+
+    assertTrue(report.gate(), report.promoted());
+    assertEquals(3, report.steps().size());
+    assertEquals(List.of(0, 3), report.evaluations().stream().map(e -> e.step()).toList());
+    assertTrue(report.candidate().containsKey("test"));
+    Path work = output.resolveSibling(output.getFileName() + ".work");
+    assertTrue(Files.isRegularFile(work.resolve("report").resolve("training.png")));
+
+    ModelDirectory trained = ModelDirectory.open(output);
+    assertEquals(base.manifest().fingerprint(), trained.manifest().documentTowerFingerprint());
+    assertFalse(base.manifest().fingerprint().equals(trained.manifest().fingerprint()));
+
+    // Solr embeds documents with the base model and queries with the trained tower
+    System.setProperty("whetstone.query.model.path", output.getFileName().toString());
+    List<BeirDocument> corpus = BeirDataset.open(slice).corpus();
+    String query = "0-dimensional biomaterials show inductive properties.";
+    try (BeirCloud cloud = BeirCloud.start(1, 0, models, BASE, BeirConfigSet.locate());
+        Encoder documents = Encoder.load(base);
+        Encoder queries = Encoder.load(trained)) {
+      cloud.createCollection("slice", 1, 1);
+      cloud.index("slice", corpus, done -> {});
+      List<BeirRunner.Hit> hits = cloud.runner("slice")
+          .topHits("{!embed f=vector model=minilm topK=5}", query, 5);
+      DenseIndex expected = new DenseIndex(corpus.stream().map(BeirDocument::id).toList(),
+          documents.encodeDocuments(corpus.stream().map(BeirDocument::embeddingText).toList()));
+      List<String> expectedIds = expected.search(queries.encodeQuery(query), 5).stream()
+          .map(c -> c.docId()).toList();
+      assertEquals(expectedIds, hits.stream().map(BeirRunner.Hit::id).toList());
+    } finally {
+      System.clearProperty("whetstone.query.model.path");
+    }
+  }
+
+  @Test
+  public void fullModeGateRefusesAModelThatLosesOnDev() throws Exception {
+    Path output = temp.getRoot().toPath().resolve("full-destroyed");
+    // a learning rate 1000x too high wrecks the encoder in two GradCache steps
+    TrainingReport report = run(config(TrainingMode.FULL, output, 2e-2f, 2, false));
+
+    assertEquals(2, report.steps().size());
+    assertFalse(report.gate(), report.promoted());
+    assertTrue(report.gate(), report.gate().startsWith("not promoted"));
+    assertFalse(Files.exists(output));
+    assertNotNull(report.baselines().get("bm25").get("dev"));
+  }
+}
