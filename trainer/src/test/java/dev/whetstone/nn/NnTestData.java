@@ -5,21 +5,20 @@ import dev.whetstone.data.BeirDocument;
 import dev.whetstone.demo.ModelCache;
 import dev.whetstone.model.ModelDirectory;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** Real models and SciFact texts for the nn and export tests. */
-final class NnTestData {
+public final class NnTestData {
   private NnTestData() {}
 
-  static ModelDirectory model(String name) throws IOException {
+  public static ModelDirectory model(String name) throws IOException {
     return ModelCache.ensure(Paths.get("target", "test-models").toAbsolutePath(), name);
   }
 
-  static BeirDataset scifact() throws IOException {
+  public static BeirDataset scifact() throws IOException {
     return BeirDataset.open(Paths.get(System.getProperty("whetstone.data"), "scifact"));
   }
 
@@ -27,7 +26,7 @@ final class NnTestData {
    * SciFact documents cut to different lengths (a few to about 120 tokens), so a batch pads most
    * rows: short enough for a fast test, long enough to exercise every position-dependent op.
    */
-  static List<String> documents(int count) throws IOException {
+  public static List<String> documents(int count) throws IOException {
     List<BeirDocument> corpus = scifact().corpus();
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -38,12 +37,12 @@ final class NnTestData {
     return texts;
   }
 
-  static List<String> queries(int count) throws IOException {
+  public static List<String> queries(int count) throws IOException {
     Map<String, String> queries = scifact().queries();
     return queries.values().stream().limit(count).toList();
   }
 
-  static float maxAbsDiff(float[][] a, float[][] b) {
+  public static float maxAbsDiff(float[][] a, float[][] b) {
     float max = 0;
     for (int i = 0; i < a.length; i++) {
       for (int j = 0; j < a[i].length; j++) {
@@ -51,9 +50,5 @@ final class NnTestData {
       }
     }
     return max;
-  }
-
-  static Path tempRoot() {
-    return Paths.get("target", "nn-tests").toAbsolutePath();
   }
 }
