@@ -77,7 +77,8 @@ public final class ModelDirectory {
    */
   public static ModelDirectory create(Path target, Contents contents) throws IOException {
     if (Files.exists(target)) {
-      throw new FileAlreadyExistsException(target + " already exists; remove it or pick another directory");
+      throw new FileAlreadyExistsException(
+          target + " already exists; remove it or pick another directory");
     }
     Path parent = target.toAbsolutePath().getParent();
     Files.createDirectories(parent);

@@ -72,7 +72,8 @@ public enum PretrainedModel {
   public ModelDirectory importTo(Path target, Path jar) throws IOException {
     return ModelDirectory.create(target, folder -> {
       copyResource(jar, resourceBase + ".onnx", folder.resolve(ModelDirectory.ONNX_FILE));
-      copyResource(jar, resourceBase + "-tokenizer.json", folder.resolve(ModelDirectory.TOKENIZER_FILE));
+      copyResource(jar, resourceBase + "-tokenizer.json",
+          folder.resolve(ModelDirectory.TOKENIZER_FILE));
       String fingerprint = ModelDirectory.sha256(folder.resolve(ModelDirectory.ONNX_FILE));
       new ModelManifest(modelName, "1", dimension, pooling, true, maxLength, queryPrefix,
           documentPrefix, "dot_product", fingerprint, null)

@@ -32,10 +32,10 @@ import java.util.regex.Pattern;
  * other weights.
  *
  * <p>The exporter keeps HuggingFace names for embeddings, LayerNorms and biases but renames the
- * weight matrices ({@code onnx::MatMul_787}) and stores them transposed, {@code [in, out]}; the name
- * of the MatMul node that consumes one ({@code /encoder/layer.0/attention/self/query/MatMul}) tells
- * which it is. This class names them {@code encoder.layer.0.attention.self.query.weight} and keeps
- * the {@code [in, out]} layout.
+ * weight matrices ({@code onnx::MatMul_787}) and stores them transposed, {@code [in, out]}; the
+ * name of the MatMul node that consumes one ({@code
+ * /encoder/layer.0/attention/self/query/MatMul}) tells which it is. This class names them {@code
+ * encoder.layer.0.attention.self.query.weight} and keeps the {@code [in, out]} layout.
  */
 public final class OnnxBertGraph {
   /** Ops of int8-quantized graphs: their weights are not trainable floats. */
@@ -113,7 +113,8 @@ public final class OnnxBertGraph {
       return switch (name) {
         case "embeddings.word_embeddings.weight" -> new long[] {c.vocabSize(), c.hidden()};
         case "embeddings.position_embeddings.weight" -> new long[] {c.maxPositions(), c.hidden()};
-        case "embeddings.token_type_embeddings.weight" -> new long[] {c.typeVocabSize(), c.hidden()};
+        case "embeddings.token_type_embeddings.weight" ->
+            new long[] {c.typeVocabSize(), c.hidden()};
         default -> new long[] {c.hidden()};
       };
     }
@@ -155,9 +156,11 @@ public final class OnnxBertGraph {
       TensorProto old = graph.getInitializer(index);
       if (values.length != elementCount(old)) {
         throw new IllegalArgumentException("parameter " + name + " has " + values.length
-            + " values but the graph's initializer " + old.getName() + " holds " + elementCount(old));
+            + " values but the graph's initializer " + old.getName() + " holds "
+            + elementCount(old));
       }
-      ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer bytes =
+          ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       bytes.asFloatBuffer().put(values);
       graph.setInitializer(index, old.toBuilder().clearFloatData()
           .setRawData(ByteString.copyFrom(bytes.array())).build());
@@ -193,7 +196,8 @@ public final class OnnxBertGraph {
       Matcher m = WEIGHT_MATMUL.matcher(node.getName());
       if (node.getOpType().equals("MatMul") && m.matches() && node.getInputCount() == 2
           && byInitializerName.containsKey(node.getInput(1))) {
-        names.put(m.group(1).replace('/', '.') + ".weight", byInitializerName.get(node.getInput(1)));
+        String name = m.group(1).replace('/', '.') + ".weight";
+        names.put(name, byInitializerName.get(node.getInput(1)));
       }
     }
     return names;
@@ -299,7 +303,8 @@ public final class OnnxBertGraph {
         }
       }
     }
-    throw new IOException(file + ": cannot find the LayerNorm epsilon under /embeddings/LayerNorm/");
+    throw new IOException(
+        file + ": cannot find the LayerNorm epsilon under /embeddings/LayerNorm/");
   }
 
   private Map<String, NodeProto> producers() {

@@ -67,7 +67,8 @@ public class OnnxExportTest {
 
       try (Encoder served = Encoder.load(exported); Encoder original = Encoder.load(base)) {
         float queryDiff = NnTestData.maxAbsDiff(served.encodeQueries(queries), trainedQueries);
-        float documentDiff = NnTestData.maxAbsDiff(served.encodeDocuments(documents), trainedDocuments);
+        float documentDiff =
+            NnTestData.maxAbsDiff(served.encodeDocuments(documents), trainedDocuments);
         float moved = NnTestData.maxAbsDiff(original.encodeDocuments(documents), trainedDocuments);
         System.out.printf("export vs DJL, max abs diff: queries %.2e, documents %.2e; "
             + "trained vs base: %.2e%n", queryDiff, documentDiff, moved);

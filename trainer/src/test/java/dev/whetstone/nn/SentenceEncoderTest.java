@@ -113,9 +113,9 @@ public class SentenceEncoderTest {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     long[] shape = {batch.rows(), batch.length()};
     try (OrtSession session = env.createSession(directory.onnxFile().toString());
-        OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.inputIds()), shape);
-        OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape);
-        OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.tokenTypeIds()), shape);
+        OnnxTensor ids = tensor(env, batch.inputIds(), shape);
+        OnnxTensor mask = tensor(env, batch.attentionMask(), shape);
+        OnnxTensor types = tensor(env, batch.tokenTypeIds(), shape);
         OrtSession.Result result = session.run(Map.of("input_ids", ids, "attention_mask", mask,
             "token_type_ids", types))) {
       OnnxTensor hidden = (OnnxTensor) result.get("last_hidden_state").orElseThrow();
@@ -124,6 +124,11 @@ public class SentenceEncoderTest {
       buffer.get(values);
       return values;
     }
+  }
+
+  private static OnnxTensor tensor(OrtEnvironment env, long[] values, long[] shape)
+      throws Exception {
+    return OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape);
   }
 
   /** Max abs differences {at tokens, at padding}. */
