@@ -3,8 +3,6 @@ package dev.whetstone.model;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -17,16 +15,14 @@ import ai.onnxruntime.OrtProvider;
 import java.io.IOException;
 import java.nio.LongBuffer;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns text into vectors with an ONNX model (DJL's ONNX Runtime engine) and the model's HuggingFace
- * tokenizer. The only encoder in Whetstone: Solr's update processor and query parsers and the
+ * Turns text into vectors with an ONNX model (DJL's ONNX Runtime engine) and the model's {@link
+ * TextTokenizer}. The only encoder in Whetstone: Solr's update processor and query parsers and the
  * trainer all call this class, so the same text gives the same vector everywhere.
  *
  * <p>Thread-safe: ONNX Runtime sessions may run concurrently, and each call uses its own predictor
@@ -53,12 +49,12 @@ public final class Encoder implements AutoCloseable {
 
   private final ModelDirectory directory;
   private final ModelManifest manifest;
-  private final HuggingFaceTokenizer tokenizer;
+  private final TextTokenizer tokenizer;
   private final Model model;
   private final List<String> inputNames;
   private final Placement placement;
 
-  private Encoder(ModelDirectory directory, HuggingFaceTokenizer tokenizer, Model model,
+  private Encoder(ModelDirectory directory, TextTokenizer tokenizer, Model model,
       Placement placement) {
     this.directory = directory;
     this.manifest = directory.manifest();
@@ -86,13 +82,7 @@ public final class Encoder implements AutoCloseable {
       log.warn("Model {}: device=gpu asked for, but ONNX Runtime's CUDA provider is not on the "
           + "classpath (add onnxruntime_gpu); running on CPU", directory.manifest().name());
     }
-    HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-        .optTokenizerPath(directory.tokenizerFile())
-        .optMaxLength(directory.manifest().maxLength())
-        .optTruncation(true)
-        .optPadding(false)
-        .optAddSpecialTokens(true)
-        .build();
+    TextTokenizer tokenizer = TextTokenizer.load(directory);
     Device device = actual == Placement.GPU ? Device.gpu() : Device.cpu();
     Model model = Model.newInstance(directory.manifest().name(), device, "OnnxRuntime");
     String threadCount = Integer.toString(Math.max(threads, 0));
@@ -138,7 +128,8 @@ public final class Encoder implements AutoCloseable {
   }
 
   public float[][] encodeQueries(List<String> texts) {
-    return encode(texts, manifest.queryPrefix(), DEFAULT_BATCH_SIZE);
+    return LengthSortedBatches.encode(tokenizer.tokenizeQueries(texts), DEFAULT_BATCH_SIZE,
+        this::runModel);
   }
 
   public float[][] encodeDocuments(List<String> texts) {
@@ -146,67 +137,27 @@ public final class Encoder implements AutoCloseable {
   }
 
   public float[][] encodeDocuments(List<String> texts, int batchSize) {
-    return encode(texts, manifest.documentPrefix(), batchSize);
+    return LengthSortedBatches.encode(tokenizer.tokenizeDocuments(texts), batchSize,
+        this::runModel);
   }
 
   /** Token count of a document after the prefix, special tokens and truncation. */
   public int documentTokenCount(String text) {
-    return tokenizer.encode(manifest.documentPrefix() + text).getIds().length;
+    return tokenizer.tokenizeDocuments(List.of(text))[0].length();
   }
 
-  private float[][] encode(List<String> texts, String prefix, int batchSize) {
-    if (batchSize <= 0) {
-      throw new IllegalArgumentException("batchSize must be > 0, got " + batchSize);
-    }
-    int n = texts.size();
-    Encoding[] encodings = new Encoding[n];
-    for (int i = 0; i < n; i++) {
-      String text = Objects.requireNonNull(texts.get(i), "text");
-      encodings[i] = tokenizer.encode(prefix + text);
-    }
-    // Batches of similar length waste little compute on padding.
-    Integer[] order = new Integer[n];
-    Arrays.setAll(order, i -> i);
-    Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
-    float[][] vectors = new float[n][];
-    for (int start = 0; start < n; start += batchSize) {
-      int end = Math.min(n, start + batchSize);
-      Encoding[] batch = new Encoding[end - start];
-      for (int i = start; i < end; i++) {
-        batch[i - start] = encodings[order[i]];
-      }
-      float[][] batchVectors = runModel(batch);
-      for (int i = start; i < end; i++) {
-        vectors[order[i]] = batchVectors[i - start];
-      }
-    }
-    return vectors;
-  }
-
-  private float[][] runModel(Encoding[] batch) {
-    int rows = batch.length;
-    int seq = 0;
-    for (Encoding e : batch) {
-      seq = Math.max(seq, e.getIds().length);
-    }
-    long[] ids = new long[rows * seq];
-    long[] mask = new long[rows * seq];
-    long[] types = new long[rows * seq];
-    for (int r = 0; r < rows; r++) {
-      long[] tokenIds = batch[r].getIds();
-      System.arraycopy(tokenIds, 0, ids, r * seq, tokenIds.length);
-      System.arraycopy(batch[r].getTypeIds(), 0, types, r * seq, tokenIds.length);
-      Arrays.fill(mask, r * seq, r * seq + tokenIds.length, 1L);
-    }
+  private float[][] runModel(TokenBatch batch) {
+    int rows = batch.rows();
+    int seq = batch.length();
     try (NDManager manager = model.getNDManager().newSubManager();
         Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
       Shape shape = new Shape(rows, seq);
       NDList inputs = new NDList();
       for (String name : inputNames) {
         long[] data = switch (name) {
-          case "input_ids" -> ids;
-          case "attention_mask" -> mask;
-          default -> types;
+          case "input_ids" -> batch.inputIds();
+          case "attention_mask" -> batch.attentionMask();
+          default -> batch.tokenTypeIds();
         };
         NDArray array = manager.create(LongBuffer.wrap(data), shape);
         array.setName(name);
@@ -215,7 +166,7 @@ public final class Encoder implements AutoCloseable {
       NDList outputs = predictor.predict(inputs);
       NDArray hidden = outputs.contains("last_hidden_state")
           ? outputs.get("last_hidden_state") : outputs.head();
-      float[][] vectors = toVectors(hidden, rows, seq, mask);
+      float[][] vectors = toVectors(hidden, rows, seq, batch.attentionMask());
       outputs.close();
       return vectors;
     } catch (TranslateException e) {

@@ -2,11 +2,15 @@ package dev.whetstone.model;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.stream.Stream;
 
 /**
  * A self-describing model directory: {@code model.onnx}, {@code tokenizer.json} and {@code
@@ -59,6 +63,44 @@ public final class ModelDirectory {
 
   public ModelManifest manifest() {
     return manifest;
+  }
+
+  /** Writes the files of a model directory into an empty folder. */
+  @FunctionalInterface
+  public interface Contents {
+    void writeTo(Path folder) throws IOException;
+  }
+
+  /**
+   * Creates a model directory that appears complete or not at all: {@code contents} fill a staging
+   * folder beside {@code target}, which then moves into place; returns it opened and verified.
+   */
+  public static ModelDirectory create(Path target, Contents contents) throws IOException {
+    if (Files.exists(target)) {
+      throw new FileAlreadyExistsException(
+          target + " already exists; remove it or pick another directory");
+    }
+    Path parent = target.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-");
+    try {
+      contents.writeTo(staging);
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      deleteRecursively(staging);
+    }
+    return open(target);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /** Hex sha256 of a file's bytes. */

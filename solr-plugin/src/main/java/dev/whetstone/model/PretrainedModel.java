@@ -2,12 +2,9 @@ package dev.whetstone.model;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -73,24 +70,15 @@ public enum PretrainedModel {
    * given jar file. The directory appears complete or not at all.
    */
   public ModelDirectory importTo(Path target, Path jar) throws IOException {
-    if (Files.exists(target)) {
-      throw new FileAlreadyExistsException(target + " already exists; remove it or pick another --out");
-    }
-    Path parent = target.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".import-");
-    try {
-      copyResource(jar, resourceBase + ".onnx", staging.resolve(ModelDirectory.ONNX_FILE));
-      copyResource(jar, resourceBase + "-tokenizer.json", staging.resolve(ModelDirectory.TOKENIZER_FILE));
-      String fingerprint = ModelDirectory.sha256(staging.resolve(ModelDirectory.ONNX_FILE));
+    return ModelDirectory.create(target, folder -> {
+      copyResource(jar, resourceBase + ".onnx", folder.resolve(ModelDirectory.ONNX_FILE));
+      copyResource(jar, resourceBase + "-tokenizer.json",
+          folder.resolve(ModelDirectory.TOKENIZER_FILE));
+      String fingerprint = ModelDirectory.sha256(folder.resolve(ModelDirectory.ONNX_FILE));
       new ModelManifest(modelName, "1", dimension, pooling, true, maxLength, queryPrefix,
           documentPrefix, "dot_product", fingerprint, null)
-          .write(staging.resolve(ModelManifest.FILE_NAME));
-      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      deleteRecursively(staging);
-    }
-    return ModelDirectory.open(target);
+          .write(folder.resolve(ModelManifest.FILE_NAME));
+    });
   }
 
   private void copyResource(Path jar, String resource, Path destination) throws IOException {
@@ -112,17 +100,6 @@ public enum PretrainedModel {
       }
       try (InputStream in = zip.getInputStream(entry)) {
         Files.copy(in, destination);
-      }
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
       }
     }
   }
