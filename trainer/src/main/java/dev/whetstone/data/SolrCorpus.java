@@ -20,14 +20,15 @@ import org.apache.solr.common.params.CursorMarkParams;
  * title reads as "" (as in BEIR files).
  */
 public final class SolrCorpus {
-  /** Documents per request. */
-  public static final int PAGE_SIZE = 500;
+  /** Documents per request unless {@link #withPageSize} says otherwise. */
+  public static final int DEFAULT_PAGE_SIZE = 500;
 
   private final SolrClient client;
   private final String collection;
   private final String idField;
   private final String titleField;
   private final String textField;
+  private int pageSize = DEFAULT_PAGE_SIZE;
 
   /** A collection of the BEIR configset: fields {@code id}, {@code title}, {@code text}. */
   public SolrCorpus(SolrClient client, String collection) {
@@ -41,6 +42,14 @@ public final class SolrCorpus {
     this.idField = idField;
     this.titleField = titleField;
     this.textField = textField;
+  }
+
+  public SolrCorpus withPageSize(int documents) {
+    if (documents < 1) {
+      throw new IllegalArgumentException("page size must be >= 1, got " + documents);
+    }
+    this.pageSize = documents;
+    return this;
   }
 
   /** Every document, ordered by id. */
@@ -58,7 +67,7 @@ public final class SolrCorpus {
     SolrQuery query = new SolrQuery("*:*");
     query.setFields(idField, titleField, textField);
     query.setSort(idField, SolrQuery.ORDER.asc);
-    query.setRows(PAGE_SIZE);
+    query.setRows(pageSize);
     List<BeirDocument> docs = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     String cursor = CursorMarkParams.CURSOR_MARK_START;
