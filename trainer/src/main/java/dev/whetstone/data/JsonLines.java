@@ -13,15 +13,15 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /** Reads a file of one JSON object per line ({@code .gz} or plain), blank lines skipped. */
-final class JsonLines {
+public final class JsonLines {
   private JsonLines() {}
 
   /** Receives each object with its 1-based line number. */
-  interface Visitor {
+  public interface Visitor {
     void visit(JsonObject object, long line) throws MalformedDataException;
   }
 
-  static void read(Path file, Visitor visitor) throws IOException {
+  public static void read(Path file, Visitor visitor) throws IOException {
     try (BufferedReader reader = open(file)) {
       long lineNumber = 0;
       for (String line; (line = reader.readLine()) != null; ) {
@@ -44,7 +44,7 @@ final class JsonLines {
   }
 
   /** A string field that must be present; {@code required=false} gives "" when it is absent. */
-  static String string(JsonObject object, String field, boolean required, Path file, long line)
+  public static String string(JsonObject object, String field, boolean required, Path file, long line)
       throws MalformedDataException {
     JsonElement value = object.get(field);
     if (value == null || value.isJsonNull()) {

@@ -1,0 +1,281 @@
+package dev.whetstone.cli;
+
+import dev.whetstone.data.BeirDataset;
+import dev.whetstone.data.BeirDocument;
+import dev.whetstone.data.Qrels;
+import dev.whetstone.data.SolrCorpus;
+import dev.whetstone.demo.BeirConfigSet;
+import dev.whetstone.demo.ModelCache;
+import dev.whetstone.demo.ProgressBar;
+import dev.whetstone.filter.AuditLog;
+import dev.whetstone.filter.EmbeddingScorer;
+import dev.whetstone.filter.FilterChain;
+import dev.whetstone.filter.NegativeFilter;
+import dev.whetstone.filter.PositiveAwareMarginFilter;
+import dev.whetstone.filter.RankWindowFilter;
+import dev.whetstone.filter.RelevanceScorer;
+import dev.whetstone.mine.CandidateSource;
+import dev.whetstone.mine.DenseIndex;
+import dev.whetstone.mine.DenseSource;
+import dev.whetstone.mine.EmbeddingCache;
+import dev.whetstone.mine.FalseNegativeExperiment;
+import dev.whetstone.mine.FalseNegativeExperiment.Setting;
+import dev.whetstone.mine.HardNegativeMiner;
+import dev.whetstone.mine.LabeledQuery;
+import dev.whetstone.mine.LuceneBm25Source;
+import dev.whetstone.mine.MinedQuery;
+import dev.whetstone.mine.NegativesFile;
+import dev.whetstone.mine.QueryVectors;
+import dev.whetstone.mine.SolrBm25Source;
+import dev.whetstone.model.Encoder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.impl.Http2SolrClient;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code whetstone mine}: hard negatives for the training queries from BM25 and the model, through
+ * the false-negative rules, written with an audit of every removal; with {@code --hide-positives},
+ * the measurement of how many hidden positives each rule keeps from becoming negatives.
+ */
+@Command(name = "mine", mixinStandardHelpOptions = true,
+    description = "Mine hard negatives (BM25 + dense) for the training queries with false-negative "
+        + "correction; optionally measure the correction by hiding labeled positives.")
+final class MineCommand implements Callable<Integer> {
+  static final String NO_TEACHER = "none";
+  static final String MODEL_AS_TEACHER = "model";
+
+  @Mixin DataAndModelOptions options;
+
+  @ArgGroup(exclusive = false, heading = "Live Solr collection (corpus and BM25; queries and "
+      + "judgments still come from --data)%n")
+  SolrOptions solr;
+
+  static final class SolrOptions {
+    @Option(names = "--solr-url", required = true, paramLabel = "URL",
+        description = "e.g. http://localhost:8983/solr")
+    String url;
+
+    @Option(names = "--collection", required = true, description = "a collection of the beir configset")
+    String collection;
+  }
+
+  @Option(names = "--split", defaultValue = "train", description = "qrels split to mine for (default: ${DEFAULT-VALUE})")
+  String split;
+
+  @Option(names = "--teacher", defaultValue = "bge-small-en-v1.5",
+      description = "scores the margin rule: a pretrained model, '" + MODEL_AS_TEACHER
+          + "' (the --model's own vectors) or '" + NO_TEACHER + "' (default: ${DEFAULT-VALUE})")
+  String teacher;
+
+  @Option(names = "--depth", defaultValue = "100", description = "candidates per source (default: ${DEFAULT-VALUE})")
+  int depth;
+
+  @Option(names = "--window-from", defaultValue = "11",
+      description = "rank window: first rank kept, i.e. skip the top k = from - 1 (default: ${DEFAULT-VALUE})")
+  int windowFrom;
+
+  @Option(names = "--window-to", defaultValue = "100", description = "rank window: last rank kept (default: ${DEFAULT-VALUE})")
+  int windowTo;
+
+  @Option(names = "--no-window", description = "switch the rank window off")
+  boolean noWindow;
+
+  @Option(names = "--margin", defaultValue = "0.95",
+      description = "drop a candidate scored >= this x the positive's score (default: ${DEFAULT-VALUE})")
+  float margin;
+
+  @Option(names = "--no-margin", description = "switch the positive-aware margin off")
+  boolean noMargin;
+
+  @Option(names = "--random-negatives", defaultValue = "0",
+      description = "random corpus documents added per query (STAR) (default: ${DEFAULT-VALUE})")
+  int randomNegatives;
+
+  @Option(names = "--hnsw", description = "dense mining through an HNSW graph instead of exact search")
+  boolean hnsw;
+
+  @Option(names = "--hide-positives", defaultValue = "0", paramLabel = "SHARE",
+      description = "measure: hide this share of the positives (e.g. 0.3) and report how many "
+          + "became negatives per rule; 0 = no measurement (default: ${DEFAULT-VALUE})")
+  double hidePositives;
+
+  @Option(names = "--rounds", defaultValue = "10",
+      description = "measurement rounds, each hiding another seeded sample (default: ${DEFAULT-VALUE})")
+  int rounds;
+
+  @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
+  long seed;
+
+  @Option(names = "--out", defaultValue = "negatives.jsonl", paramLabel = "FILE",
+      description = "mined negatives, one query per line (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--audit", defaultValue = "audit.jsonl", paramLabel = "FILE",
+      description = "every removal with its scores and rule (default: ${DEFAULT-VALUE})")
+  Path audit;
+
+  @Option(names = "--work", paramLabel = "DIR",
+      description = "BM25 index and embedding cache (default: ~/.cache/whetstone/work)")
+  Path work;
+
+  @Override
+  public Integer call() throws Exception {
+    long start = System.nanoTime();
+    BeirDataset dataset = BeirDataset.open(options.data);
+    List<LabeledQuery> queries = labeledQueries(dataset.queries(), dataset.qrels(split), split);
+    Path workDir = work != null ? work : ModelCache.defaultDir().getParent().resolve("work");
+    EmbeddingCache cache = new EmbeddingCache(workDir.resolve("vectors"), System.err);
+    List<String> queryTexts = queries.stream().map(LabeledQuery::queryText).toList();
+
+    try (SolrClient client = solr == null ? null : new Http2SolrClient.Builder(solr.url).build();
+        Encoder model = Encoder.load(ModelCache.ensure(options.models(), options.model))) {
+      List<BeirDocument> corpus;
+      CandidateSource bm25;
+      if (client != null) {
+        System.err.printf("Reading the corpus of collection '%s' at %s%n", solr.collection, solr.url);
+        corpus = readCorpus(client);
+        bm25 = new SolrBm25Source(client, solr.collection);
+      } else {
+        corpus = dataset.corpus();
+        System.err.printf("BM25 index of %d documents in %s%n", corpus.size(), workDir);
+        ProgressBar bar = new ProgressBar(System.err, "docs", corpus.size());
+        bm25 = LuceneBm25Source.open(workDir.resolve("bm25-" + dataset.name()), corpus,
+            BeirConfigSet.locate(), bar::update);
+      }
+      List<String> ids = corpus.stream().map(BeirDocument::id).toList();
+      System.err.printf("Embedding with %s (cached in %s)%n", options.model, workDir.resolve("vectors"));
+      float[][] docVectors = cache.documents(model, corpus);
+      DenseIndex modelIndex = hnsw ? DenseIndex.withHnsw(ids, docVectors) : new DenseIndex(ids, docVectors);
+      QueryVectors modelQueries = new QueryVectors(model::encodeQueries);
+      modelQueries.put(queryTexts, cache.queries(model, queryTexts));
+      RelevanceScorer modelScorer = new EmbeddingScorer(options.model, modelIndex, modelQueries);
+
+      RelevanceScorer teacherScorer = teacherScorer(cache, corpus, ids, queryTexts, modelScorer);
+      NegativeFilter window = noWindow ? null : new RankWindowFilter(windowFrom, windowTo);
+      NegativeFilter marginRule = noMargin || teacherScorer == null ? null
+          : new PositiveAwareMarginFilter(teacherScorer, margin);
+      List<NegativeFilter> rules = new ArrayList<>();
+      if (window != null) {
+        rules.add(window);
+      }
+      if (marginRule != null) {
+        rules.add(marginRule);
+      }
+
+      List<CandidateSource> sources = List.of(bm25, new DenseSource("dense", modelIndex, modelQueries));
+      List<MinedQuery> mined;
+      FilterChain chain;
+      try (AuditLog auditLog = AuditLog.create(audit)) {
+        chain = new FilterChain(rules, teacherScorer, auditLog);
+        HardNegativeMiner miner = new HardNegativeMiner(sources, depth, chain)
+            .withRandomNegatives(ids, randomNegatives, seed);
+        System.err.printf("Mining %d %s queries: %s, depth %d, rules %s%n", queries.size(), split,
+            String.join(" + ", sources.stream().map(CandidateSource::name).toList()), depth,
+            rules.isEmpty() ? "none" : rules);
+        mined = miner.mine(queries, System.err);
+        NegativesFile.write(out, mined);
+        if (hidePositives > 0) {
+          measure(miner, queries, window, marginRule, modelScorer, teacherScorer);
+        }
+      }
+      long negatives = mined.stream().mapToLong(m -> m.negatives().size()).sum();
+      System.out.printf(Locale.ROOT, "%nMined %d negatives for %d queries (%.1f per query) into %s%n",
+          negatives, mined.size(), (double) negatives / mined.size(), out);
+      chain.counts().forEach((rule, n) ->
+          System.out.printf(Locale.ROOT, "  removed by %-7s %d%n", rule, n));
+      System.out.printf(Locale.ROOT, "Audit: %s. Total %.1f s%n", audit, (System.nanoTime() - start) / 1e9);
+      bm25.close();
+    }
+    return 0;
+  }
+
+  private List<BeirDocument> readCorpus(SolrClient client) throws IOException {
+    ProgressBar[] bar = new ProgressBar[1];
+    return new SolrCorpus(client, solr.collection).read((done, total) -> {
+      if (bar[0] == null) {
+        bar[0] = new ProgressBar(System.err, "docs", total);
+      }
+      bar[0].update(done);
+    });
+  }
+
+  private RelevanceScorer teacherScorer(EmbeddingCache cache, List<BeirDocument> corpus,
+      List<String> ids, List<String> queryTexts, RelevanceScorer modelScorer) throws IOException {
+    if (teacher.equals(NO_TEACHER)) {
+      return null;
+    }
+    if (teacher.equals(MODEL_AS_TEACHER) || teacher.equals(options.model)) {
+      return modelScorer;
+    }
+    try (Encoder encoder = Encoder.load(ModelCache.ensure(options.models(), teacher))) {
+      System.err.printf("Embedding with the teacher %s%n", teacher);
+      DenseIndex index = new DenseIndex(ids, cache.documents(encoder, corpus));
+      // every query the rules will score is embedded now: the encoder closes after this
+      QueryVectors vectors = new QueryVectors(texts -> {
+        throw new IllegalStateException("teacher query not embedded up front: " + texts);
+      });
+      vectors.put(queryTexts, cache.queries(encoder, queryTexts));
+      return new EmbeddingScorer(teacher, index, vectors);
+    }
+  }
+
+  private void measure(HardNegativeMiner miner, List<LabeledQuery> queries, NegativeFilter window,
+      NegativeFilter marginRule, RelevanceScorer modelScorer, RelevanceScorer teacherScorer)
+      throws IOException {
+    List<Setting> settings = new ArrayList<>();
+    settings.add(new Setting("none", List.of()));
+    List<NegativeFilter> all = new ArrayList<>();
+    if (window != null) {
+      settings.add(new Setting("rank window " + window, List.of(window)));
+      all.add(window);
+    }
+    if (marginRule != null) {
+      settings.add(new Setting("margin, " + marginRule, List.of(marginRule)));
+      all.add(marginRule);
+    }
+    if (teacherScorer != null && teacherScorer != modelScorer) {
+      settings.add(new Setting("margin, " + new PositiveAwareMarginFilter(modelScorer, margin)
+          + " (the model itself)", List.of(new PositiveAwareMarginFilter(modelScorer, margin))));
+    }
+    if (all.size() > 1) {
+      settings.add(new Setting("all rules", all));
+    }
+    System.err.printf(Locale.ROOT, "Measuring: %d rounds, each hiding %.0f%% of the %s positives%n",
+        rounds, 100 * hidePositives, split);
+    FalseNegativeExperiment experiment = new FalseNegativeExperiment(miner, queries);
+    experiment.retrieve(System.err);
+    List<FalseNegativeExperiment.Row> rows = experiment.run(settings, hidePositives, seed, rounds);
+    System.out.printf(Locale.ROOT, "%nHidden positives: %d over %d rounds (seed %d..%d); %d of them "
+        + "belonged to queries left with no visible positive, which are not mined.%n",
+        experiment.hiddenTotal(), rounds, seed, seed + rounds - 1, experiment.hiddenInDroppedQueries());
+    List<String> ruleNames = new ArrayList<>(List.of(RankWindowFilter.RULE, PositiveAwareMarginFilter.RULE));
+    System.out.println(FalseNegativeExperiment.markdown(rows, ruleNames));
+  }
+
+  static List<LabeledQuery> labeledQueries(Map<String, String> texts, Qrels qrels, String split) {
+    List<LabeledQuery> queries = new ArrayList<>();
+    for (String id : qrels.queryIds()) {
+      String text = texts.get(id);
+      if (text == null) {
+        throw new IllegalArgumentException("query " + id + " of qrels split '" + split
+            + "' is not in queries.jsonl");
+      }
+      List<String> positives = qrels.judgments(id).entrySet().stream()
+          .filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toList();
+      if (!positives.isEmpty()) {
+        queries.add(new LabeledQuery(id, text, positives));
+      }
+    }
+    return queries;
+  }
+}
