@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code whetstone} command line. */
 @Command(name = "whetstone", mixinStandardHelpOptions = true, version = "whetstone 0.1.0",
     description = "Train and serve dense retrievers inside Apache Solr.",
-    subcommands = {ModelCommand.class, DemoCommand.class, BenchCommand.class, MineCommand.class})
+    subcommands = {ModelCommand.class, DemoCommand.class, BenchCommand.class, MineCommand.class, TrainCommand.class})
 public final class Whetstone implements Runnable {
   @Override
   public void run() {

@@ -1,54 +1,27 @@
 package dev.whetstone.train;
 
 import dev.whetstone.batch.TrainingExample;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import dev.whetstone.filter.InBatchMask;
 import java.util.List;
-import java.util.Map;
 
 /**
- * One training batch laid out for the loss: B queries, the batch's distinct documents (every
- * positive and hard negative once, so a document shared by two examples is one column), the
- * column of each query's positive, and the columns that must not act as its negatives.
+ * One training batch laid out for the loss: B queries, the batch's document columns (positives
+ * first, so query i's positive is column i, then every hard negative), and the columns that must
+ * not act as a query's negatives.
  */
-public record ContrastiveBatch(
+record ContrastiveBatch(
     List<TrainingExample> examples, List<String> documentIds, int[] targets, boolean[][] excluded) {
 
-  /** Decides, for a laid-out batch, which documents are not negatives of which query. */
-  @FunctionalInterface
-  public interface Mask {
-    boolean[][] excluded(List<TrainingExample> examples, List<String> documentIds);
-  }
-
-  public static ContrastiveBatch of(List<TrainingExample> examples, Mask mask) {
-    Map<String, Integer> columns = new LinkedHashMap<>();
+  static ContrastiveBatch of(List<TrainingExample> examples, InBatchMask mask) {
+    List<String> columns = InBatchMask.columns(examples);
     int[] targets = new int[examples.size()];
-    for (int i = 0; i < examples.size(); i++) {
-      targets[i] = columns.computeIfAbsent(examples.get(i).positiveId(), id -> columns.size());
+    for (int i = 0; i < targets.length; i++) {
+      targets[i] = i;
     }
-    for (TrainingExample example : examples) {
-      for (String negative : example.negativeIds()) {
-        columns.computeIfAbsent(negative, id -> columns.size());
-      }
-    }
-    List<String> documentIds = new ArrayList<>(columns.keySet());
-    return new ContrastiveBatch(examples, documentIds, targets, mask.excluded(examples, documentIds));
+    return new ContrastiveBatch(examples, columns, targets, mask.mask(examples, columns));
   }
 
-  public List<String> queryTexts() {
+  List<String> queryTexts() {
     return examples.stream().map(TrainingExample::queryText).toList();
-  }
-
-  /** How many (query, document) pairs the mask removed from the softmax (targets excluded). */
-  public int maskedPairs() {
-    int count = 0;
-    for (int i = 0; i < excluded.length; i++) {
-      for (int j = 0; j < excluded[i].length; j++) {
-        if (excluded[i][j] && j != targets[i]) {
-          count++;
-        }
-      }
-    }
-    return count;
   }
 }

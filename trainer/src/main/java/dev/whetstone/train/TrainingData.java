@@ -5,6 +5,7 @@ import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.data.SolrCorpus;
 import dev.whetstone.data.TrainingSplits;
+import dev.whetstone.demo.ProgressBar;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.impl.Http2SolrClient;
 
 /**
  * The corpus (from the BEIR folder or the live Solr collection), the query texts, and the
@@ -23,7 +26,7 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
   static TrainingData load(BeirDataset dataset, TrainingConfig config, PrintStream out)
       throws IOException {
     List<BeirDocument> corpus = config.solrUrl() == null ? dataset.corpus()
-        : SolrCorpus.read(config.solrUrl(), config.solrCollection(), out);
+        : readCollection(config, out);
     Map<String, String> queries = dataset.queries();
     TrainingSplits splits = TrainingSplits.of(dataset, config.devFraction(), config.seed())
         .limitTrain(config.trainQueries());
@@ -39,6 +42,21 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
       data.check("test", splits.test(), dataset.qrelsFile("test").toString());
     }
     return data;
+  }
+
+  private static List<BeirDocument> readCollection(TrainingConfig config, PrintStream out)
+      throws IOException {
+    out.printf("Reading the corpus of collection '%s' at %s%n", config.solrCollection(),
+        config.solrUrl());
+    try (SolrClient client = new Http2SolrClient.Builder(config.solrUrl()).build()) {
+      ProgressBar[] bar = new ProgressBar[1];
+      return new SolrCorpus(client, config.solrCollection()).read((done, total) -> {
+        if (bar[0] == null) {
+          bar[0] = new ProgressBar(out, "docs", total);
+        }
+        bar[0].update(done);
+      });
+    }
   }
 
   private void check(String split, Qrels qrels, String file) {

@@ -75,14 +75,15 @@ public final class TrainingJob {
       DenseIndex baseIndex = new DenseIndex(data.documentIds(), baseDocuments);
       Map<String, Map<String, Evaluation>> baselines = baselines(shared, bm25, baseIndex, data);
 
-      Mining mining = new Mining(config, data, bm25, counters, out);
-      List<MinedQuery> mined = mining.mine(baseIndex, text -> shared.encodeQuery(text));
-
-      try (SentenceEncoder model = SentenceEncoder.load(base, config.dropout())) {
+      try (Mining mining = new Mining(config, data, bm25, shared, baseIndex, vectors(), out);
+          SentenceEncoder model = SentenceEncoder.load(base, config.dropout())) {
+        List<MinedQuery> mined = mining.mine(config.mining().hnsw()
+            ? DenseIndex.withHnsw(data.documentIds(), baseDocuments) : baseIndex);
         Training training = new Training(model, data, baseIndex, mining, mined);
         long loopStarted = System.nanoTime();
         TrainingState state = training.run(baselines.get("base").get("dev"));
         double loopSeconds = (System.nanoTime() - loopStarted) / 1e9;
+        counters.putAll(mining.counts());
         return finish(started, loopSeconds, base, model, data, baseIndex, baselines, state);
       }
     }
@@ -183,7 +184,7 @@ public final class TrainingJob {
         out.printf(Locale.ROOT, "Resuming at step %d (epoch %d, batch %d)%n", state.step(),
             state.epoch() + 1, state.batchInEpoch());
         if (state.step() > 0 && config.remineEvery() > 0) {
-          examples = mining.remine(model, data, baseIndex, examples);
+          examples = mining.remine(model, baseIndex);
         }
       } else {
         state.evaluations().add(new EvalRecord(0, baseDev));
@@ -200,7 +201,6 @@ public final class TrainingJob {
         int first = epoch == state.epoch() ? state.batchInEpoch() : 0;
         for (int b = first; b < batches.size() && step < totalSteps; b++) {
           ContrastiveBatch batch = ContrastiveBatch.of(batches.get(b), mining.mask());
-          counters.merge("in-batch masked pairs", (long) batch.maskedPairs(), Long::sum);
           float rate = schedule.rate(step);
           recentLoss = trainingStep.step(batch, rate);
           step++;
@@ -208,7 +208,7 @@ public final class TrainingJob {
           progress.update(step);
           boolean endOfEpoch = b == batches.size() - 1;
           if (config.remineEvery() > 0 && step % config.remineEvery() == 0 && step < totalSteps) {
-            examples = mining.remine(model, data, baseIndex, examples);
+            examples = mining.remine(model, baseIndex);
           }
           if (step % evalEvery == 0 || step == totalSteps) {
             state = evaluate(state, step, endOfEpoch ? epoch + 1 : epoch, endOfEpoch ? 0 : b + 1,

@@ -41,9 +41,9 @@ public class AdamWTest {
   public void matchesTheReferenceAndResumesFromItsSavedMoments() throws Exception {
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       Parameter matrix = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT)
-          .optShape(new Shape(1, 2)).build();
+          .build();
       Parameter bias = Parameter.builder().setName("b").setType(Parameter.Type.BIAS)
-          .optShape(new Shape(1)).build();
+          .build();
       matrix.setArray(manager.create(new float[] {0.5f, -1f}, new Shape(1, 2)));
       bias.setArray(manager.create(new float[] {2f}));
       matrix.getArray().setRequiresGradient(true);

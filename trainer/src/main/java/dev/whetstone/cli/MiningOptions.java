@@ -1,0 +1,48 @@
+package dev.whetstone.cli;
+
+import dev.whetstone.train.MiningConfig;
+import picocli.CommandLine.Option;
+
+/** Mining and false-negative options of {@code whetstone train}. */
+final class MiningOptions {
+  @Option(names = "--depth", defaultValue = "100", description = "candidates per source (default: ${DEFAULT-VALUE})")
+  int depth;
+
+  @Option(names = "--window-from", defaultValue = "1",
+      description = "rank window: first rank a negative may come from (default: ${DEFAULT-VALUE})")
+  int windowFrom;
+
+  @Option(names = "--window-to", defaultValue = "100",
+      description = "rank window: last rank a negative may come from (default: ${DEFAULT-VALUE})")
+  int windowTo;
+
+  @Option(names = "--no-window", description = "switch the rank window off")
+  boolean noWindow;
+
+  @Option(names = "--margin", defaultValue = "0.95", description = "positive-aware margin: drop a "
+      + "candidate the teacher scores >= this share of the positive's score (default: ${DEFAULT-VALUE})")
+  float margin;
+
+  @Option(names = "--no-margin", description = "switch the positive-aware margin off")
+  boolean noMargin;
+
+  @Option(names = "--teacher", defaultValue = "bge-small-en-v1.5", description = "scores the margin "
+      + "and guide rules: a pretrained model, or 'model' for the base model (default: ${DEFAULT-VALUE})")
+  String teacher;
+
+  @Option(names = "--no-guide", description = "switch off GISTEmbed in-batch masking (a batch "
+      + "document the teacher scores above a query's positive is not its negative)")
+  boolean noGuide;
+
+  @Option(names = "--random-negatives", defaultValue = "0",
+      description = "random corpus negatives per query, STAR (default: ${DEFAULT-VALUE})")
+  int randomNegatives;
+
+  @Option(names = "--hnsw", description = "dense mining through an HNSW graph instead of exact search")
+  boolean hnsw;
+
+  MiningConfig config() {
+    return new MiningConfig(depth, noWindow ? 0 : windowFrom, windowTo, noMargin ? 0 : margin,
+        teacher, !noGuide, randomNegatives, hnsw);
+  }
+}

@@ -1,0 +1,212 @@
+package dev.whetstone.train;
+
+import dev.whetstone.batch.BatchSampler;
+import dev.whetstone.batch.TopicBalancedBatchSampler;
+import dev.whetstone.batch.TrainingExample;
+import dev.whetstone.batch.TrainingExamples;
+import dev.whetstone.batch.UniqueTextBatchSampler;
+import dev.whetstone.demo.BeirConfigSet;
+import dev.whetstone.demo.ModelCache;
+import dev.whetstone.demo.ProgressBar;
+import dev.whetstone.filter.AuditLog;
+import dev.whetstone.filter.EmbeddingScorer;
+import dev.whetstone.filter.FilterChain;
+import dev.whetstone.filter.InBatchMask;
+import dev.whetstone.filter.NegativeFilter;
+import dev.whetstone.filter.PositiveAwareMarginFilter;
+import dev.whetstone.filter.RankWindowFilter;
+import dev.whetstone.filter.RelevanceScorer;
+import dev.whetstone.mine.CandidateSource;
+import dev.whetstone.mine.DenseIndex;
+import dev.whetstone.mine.DenseSource;
+import dev.whetstone.mine.EmbeddingCache;
+import dev.whetstone.mine.HardNegativeMiner;
+import dev.whetstone.mine.LabeledQuery;
+import dev.whetstone.mine.LuceneBm25Source;
+import dev.whetstone.mine.MinedQuery;
+import dev.whetstone.mine.QueryVectors;
+import dev.whetstone.mine.SolrBm25Source;
+import dev.whetstone.model.Encoder;
+import dev.whetstone.nn.SentenceEncoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.impl.Http2SolrClient;
+
+/**
+ * The mining side of a training run: BM25 and dense candidate sources, the false-negative rules
+ * (counted and audited), the in-batch mask and the batch sampler, and re-mining with the updating
+ * model (ANCE / ADORE).
+ */
+final class Mining implements AutoCloseable {
+  private final TrainingConfig config;
+  private final TrainingData data;
+  private final CandidateSource bm25;
+  private final PrintStream out;
+  private final AuditLog audit;
+  private final RelevanceScorer teacher;
+  private final FilterChain chain;
+  private final InBatchMask mask;
+  private final List<LabeledQuery> queries;
+  private final Map<String, float[]> baseQueryVectors;
+
+  Mining(TrainingConfig config, TrainingData data, CandidateSource bm25, Encoder base,
+      DenseIndex baseIndex, EmbeddingCache cache, PrintStream out) throws IOException {
+    this.config = config;
+    this.data = data;
+    this.bm25 = bm25;
+    this.out = out;
+    this.queries = new ArrayList<>();
+    for (String id : data.trainQueryIds()) {
+      List<String> positives = data.splits().train().judgments(id).entrySet().stream()
+          .filter(j -> j.getValue() > 0).map(Map.Entry::getKey).toList();
+      if (!positives.isEmpty()) {
+        queries.add(new LabeledQuery(id, data.queries().get(id), positives));
+      }
+    }
+    List<String> texts = queries.stream().map(LabeledQuery::queryText).toList();
+    float[][] vectors = cache.queries(base, texts);
+    this.baseQueryVectors = new LinkedHashMap<>();
+    for (int i = 0; i < queries.size(); i++) {
+      baseQueryVectors.put(queries.get(i).queryId(), vectors[i]);
+    }
+    MiningConfig mining = config.mining();
+    this.teacher = mining.margin() > 0 || mining.guide()
+        ? teacher(base, baseIndex, texts, vectors, cache) : null;
+    this.audit = AuditLog.create(config.workDir().resolve("audit.jsonl"));
+    List<NegativeFilter> rules = new ArrayList<>();
+    if (mining.windowFrom() > 0) {
+      rules.add(new RankWindowFilter(mining.windowFrom(), mining.windowTo()));
+    }
+    if (mining.margin() > 0) {
+      rules.add(new PositiveAwareMarginFilter(teacher, mining.margin()));
+    }
+    this.chain = new FilterChain(rules, teacher, audit);
+    Set<InBatchMask.Rule> maskRules =
+        EnumSet.of(InBatchMask.Rule.LABELED_POSITIVE, InBatchMask.Rule.DUPLICATE_TEXT);
+    if (mining.guide()) {
+      maskRules.add(InBatchMask.Rule.GUIDE);
+    }
+    Map<String, List<String>> positives = new LinkedHashMap<>();
+    queries.forEach(q -> positives.put(q.queryId(), q.positiveIds()));
+    this.mask = new InBatchMask(positives, data.documentTexts()::get, teacher, maskRules, audit);
+  }
+
+  /** BM25 over a Lucene index built with the configset's analysis, or the live collection. */
+  static CandidateSource bm25(TrainingConfig config, TrainingData data, PrintStream out)
+      throws IOException {
+    if (config.solrUrl() != null) {
+      SolrClient client = new Http2SolrClient.Builder(config.solrUrl()).build();
+      SolrBm25Source source = new SolrBm25Source(client, config.solrCollection());
+      return new CandidateSource() { // owns the client it searches with
+        @Override
+        public String name() {
+          return source.name();
+        }
+
+        @Override
+        public List<dev.whetstone.mine.Candidate> candidates(String text, int depth)
+            throws IOException {
+          return source.candidates(text, depth);
+        }
+
+        @Override
+        public void close() throws IOException {
+          client.close();
+        }
+      };
+    }
+    out.printf("BM25 index of %d documents%n", data.corpus().size());
+    ProgressBar bar = new ProgressBar(out, "docs", data.corpus().size());
+    return LuceneBm25Source.open(config.workDir().resolve("bm25"), data.corpus(),
+        BeirConfigSet.locate(), bar::update);
+  }
+
+  private RelevanceScorer teacher(Encoder base, DenseIndex baseIndex, List<String> texts,
+      float[][] vectors, EmbeddingCache cache) throws IOException {
+    String name = config.mining().teacher();
+    if (name.equals(MiningConfig.MODEL_AS_TEACHER)) {
+      QueryVectors queryVectors = new QueryVectors(base::encodeQueries);
+      queryVectors.put(texts, vectors);
+      return new EmbeddingScorer(base.manifest().name(), baseIndex, queryVectors);
+    }
+    try (Encoder encoder = Encoder.load(ModelCache.ensure(ModelCache.defaultDir(), name))) {
+      out.println("Embedding the corpus with the teacher " + name);
+      DenseIndex index = new DenseIndex(data.documentIds(), cache.documents(encoder, data.corpus()));
+      // the rules score only training queries: embed them all before the encoder closes
+      QueryVectors queryVectors = new QueryVectors(missing -> {
+        throw new IllegalStateException("teacher query not embedded up front: " + missing);
+      });
+      queryVectors.put(texts, cache.queries(encoder, texts));
+      return new EmbeddingScorer(name, index, queryVectors);
+    }
+  }
+
+  /** Mines with BM25 and the base model's dense index. */
+  List<MinedQuery> mine(DenseIndex baseIndex) throws IOException {
+    QueryVectors vectors = new QueryVectors(texts -> {
+      throw new IllegalStateException("base query not embedded up front: " + texts);
+    });
+    vectors.put(queries.stream().map(LabeledQuery::queryText).toList(),
+        queries.stream().map(q -> baseQueryVectors.get(q.queryId())).toArray(float[][]::new));
+    return mine(new DenseSource("dense", baseIndex, vectors));
+  }
+
+  private List<MinedQuery> mine(DenseSource dense) throws IOException {
+    HardNegativeMiner miner = new HardNegativeMiner(List.of(bm25, dense), config.mining().depth(),
+        chain).withRandomNegatives(data.documentIds(), config.mining().randomNegatives(),
+        config.seed());
+    out.printf("Mining negatives for %d training queries%n", queries.size());
+    return miner.mine(queries, out);
+  }
+
+  /**
+   * Re-mines dense negatives with the model being trained: in query-tower mode its queries against
+   * the fixed index (ADORE), in full mode against the corpus re-embedded by it (ANCE).
+   */
+  List<TrainingExample> remine(SentenceEncoder model, DenseIndex baseIndex) throws IOException {
+    out.println();
+    DenseIndex index = config.mode() == TrainingMode.QUERY_TOWER ? baseIndex
+        : new DenseIndex(data.documentIds(), model.encodeDocuments(data.documentTextList(), 16));
+    QueryVectors vectors = new QueryVectors(texts -> model.encodeQueries(texts, 32));
+    vectors.prepare(queries.stream().map(LabeledQuery::queryText).toList());
+    return examples(mine(new DenseSource("dense", index, vectors)));
+  }
+
+  List<TrainingExample> examples(List<MinedQuery> mined) {
+    return TrainingExamples.from(mined, config.negatives(), new Random(config.seed()));
+  }
+
+  BatchSampler sampler() {
+    if (config.topicClusters() > 0) {
+      return new TopicBalancedBatchSampler(data.documentTexts()::get, baseQueryVectors,
+          config.topicClusters(), config.seed());
+    }
+    return new UniqueTextBatchSampler(data.documentTexts()::get);
+  }
+
+  InBatchMask mask() {
+    return mask;
+  }
+
+  /** Removals per mining rule and masked pairs per in-batch rule. */
+  Map<String, Long> counts() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    chain.counts().forEach((rule, n) -> counts.put("mining: removed by " + rule, n));
+    mask.counts().forEach((rule, n) -> counts.put("in-batch: masked by " + rule.auditName(), n));
+    counts.put("audit records", audit.lines());
+    return counts;
+  }
+
+  @Override
+  public void close() throws IOException {
+    audit.close();
+  }
+}
