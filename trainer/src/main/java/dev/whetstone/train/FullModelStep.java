@@ -51,7 +51,7 @@ final class FullModelStep implements TrainingStep {
           embedWithoutGraph(scratch, documents, t -> encoder.tokenizer().documents(t));
       queryEmbeddings.setRequiresGradient(true);
       documentEmbeddings.setRequiresGradient(true);
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      try (GradientCollector collector = Engine.getEngine(SentenceEncoder.ENGINE).newGradientCollector()) {
         NDArray batchLoss =
             loss.loss(queryEmbeddings, documentEmbeddings, batch.targets(), batch.excluded());
         collector.backward(batchLoss);
@@ -59,7 +59,7 @@ final class FullModelStep implements TrainingStep {
       }
       NDArray queryGradients = queryEmbeddings.getGradient();
       NDArray documentGradients = documentEmbeddings.getGradient();
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      try (GradientCollector collector = Engine.getEngine(SentenceEncoder.ENGINE).newGradientCollector()) {
         backpropagate(collector, queries, queryGradients, t -> encoder.tokenizer().queries(t));
         backpropagate(collector, documents, documentGradients,
             t -> encoder.tokenizer().documents(t));

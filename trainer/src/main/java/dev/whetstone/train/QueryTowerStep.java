@@ -41,7 +41,7 @@ final class QueryTowerStep implements TrainingStep {
     }
     float value;
     try (NDManager scratch = encoder.model().getNDManager().newSubManager();
-        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        GradientCollector collector = Engine.getEngine(SentenceEncoder.ENGINE).newGradientCollector()) {
       NDArray documentVectors = scratch.create(fixed, new Shape(ids.size(), dimension));
       NDArray queries = encoder.embed(parameters, scratch,
           encoder.tokenizer().queries(batch.queryTexts()), true);
