@@ -113,6 +113,6 @@ public abstract class GpuTopKTestCase extends LuceneTestCase {
 
   private RandomVectorIndex newIndex(VectorSimilarityFunction similarity) throws Exception {
     return new RandomVectorIndex(newDirectory(), newIndexWriterConfig(), random(), similarity,
-        atLeast(9000), 8 + random().nextInt(40));
+        atLeast(7000), 8 + random().nextInt(40));
   }
 }

@@ -56,8 +56,8 @@ final class RandomVectorIndex implements Closeable {
           doc.add(new KnnFloatVectorField(FIELD, randomVector(), similarity));
         }
         writer.addDocument(doc);
-        if (i > 0 && i % (docs / 3 + 1) == 0) {
-          writer.commit(); // a few segments of unequal size
+        if (i == docs * 2 / 3 || i == docs * 5 / 6) {
+          writer.commit(); // segments of unequal size, the first larger than a kernel block
         }
       }
       for (int i = 0; i < docs; i += 9) {
