@@ -49,6 +49,11 @@ public final class QueryCoalescer<R> {
     lead(slot);
   }
 
+  /** Requests waiting for a batch; for tests. */
+  synchronized int queued() {
+    return queue.size();
+  }
+
   /** Runs batches while this slot's own request is unanswered, then hands over the lead. */
   private void lead(Slot<R> own) throws IOException {
     if (windowNanos > 0) {

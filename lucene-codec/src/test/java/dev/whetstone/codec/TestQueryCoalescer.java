@@ -55,7 +55,7 @@ public class TestQueryCoalescer extends LuceneTestCase {
     for (Thread t : threads.subList(1, requests)) {
       t.start();
     }
-    while (waiting(threads) < requests - 1) {
+    while (coalescer.queued() < requests - 1) {
       Thread.sleep(5); // the 8 others queue behind the running batch
     }
     releaseFirstBatch.countDown();
@@ -77,16 +77,6 @@ public class TestQueryCoalescer extends LuceneTestCase {
     assertTrue(e.getMessage(), e.getMessage().contains("device lost"));
     // and the coalescer still works for the next request
     expectThrows(IOException.class, () -> coalescer.run(new Square(4)));
-  }
-
-  private static int waiting(List<Thread> threads) {
-    int n = 0;
-    for (Thread t : threads) {
-      if (t.getState() == Thread.State.WAITING) {
-        n++;
-      }
-    }
-    return n;
   }
 
   private static void await(CountDownLatch latch) {
