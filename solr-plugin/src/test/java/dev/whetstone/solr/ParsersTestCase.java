@@ -36,11 +36,15 @@ public abstract class ParsersTestCase extends SolrTestCaseJ4 {
 
   @BeforeClass
   public static void initParsersCore() throws Exception {
+    initCoreWithDocs("solrconfig.xml", "schema.xml");
+  }
+
+  /** A core from these files of the test configset, with {@link #DOCS} indexed and committed. */
+  static void initCoreWithDocs(String config, String schema) throws Exception {
     TestModels.quantizedMiniLm();
     System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, TestModels.root().toString());
     useFactory(null);
-    initCore("solrconfig.xml", "schema.xml",
-        Paths.get("src/test/resources/solr").toAbsolutePath().toString());
+    initCore(config, schema, Paths.get("src/test/resources/solr").toAbsolutePath().toString());
     List<String> texts = new ArrayList<>();
     for (String[] doc : DOCS) {
       texts.add(doc[2] + ". " + doc[3]);

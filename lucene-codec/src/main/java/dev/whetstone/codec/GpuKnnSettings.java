@@ -1,0 +1,69 @@
+package dev.whetstone.codec;
+
+/**
+ * Settings of the GPU backend, process-wide (one GPU serves all cores of a node).
+ *
+ * @param enabled false keeps every search on the CPU
+ * @param memoryBudgetBytes device memory the vectors of all segments may take; 0 means 60% of the
+ *     memory free when the backend starts
+ * @param minVectors segment fields with fewer vectors stay on the CPU, where HNSW on a small graph
+ *     is cheaper than a GPU round trip
+ * @param maxBatch most queries against one segment coalesced into one GEMM
+ * @param batchWindowNanos how long the first query of a batch waits for others to join; 0 batches
+ *     only the queries that arrived while the GPU was busy with the previous batch
+ * @param libraryPath directories searched first for the CUDA libraries ({@code
+ *     File.pathSeparator}-separated), empty for the standard places only
+ */
+public record GpuKnnSettings(
+    boolean enabled,
+    long memoryBudgetBytes,
+    int minVectors,
+    int maxBatch,
+    long batchWindowNanos,
+    String libraryPath) {
+
+  public static final String PREFIX = "whetstone.gpu.";
+
+  public GpuKnnSettings {
+    if (memoryBudgetBytes < 0 || minVectors < 0 || maxBatch < 1 || batchWindowNanos < 0) {
+      throw new IllegalArgumentException(
+          "GPU kNN settings out of range: memoryBudgetBytes=" + memoryBudgetBytes
+              + " minVectors=" + minVectors + " maxBatch=" + maxBatch
+              + " batchWindowNanos=" + batchWindowNanos);
+    }
+  }
+
+  /**
+   * From the system properties {@code whetstone.gpu.enabled} (true), {@code
+   * whetstone.gpu.memoryBudgetMB} (0 = 60% of free), {@code whetstone.gpu.minVectors} (10000),
+   * {@code whetstone.gpu.maxBatch} (32), {@code whetstone.gpu.batchWindowMicros} (0) and {@code
+   * whetstone.gpu.libraryPath} (empty).
+   */
+  public static GpuKnnSettings fromSystemProperties() {
+    return new GpuKnnSettings(
+        Boolean.parseBoolean(System.getProperty(PREFIX + "enabled", "true")),
+        longProperty("memoryBudgetMB", 0) << 20,
+        (int) longProperty("minVectors", 10_000),
+        (int) longProperty("maxBatch", 32),
+        longProperty("batchWindowMicros", 0) * 1000,
+        System.getProperty(PREFIX + "libraryPath", ""));
+  }
+
+  public GpuKnnSettings withMinVectors(int min) {
+    return new GpuKnnSettings(
+        enabled, memoryBudgetBytes, min, maxBatch, batchWindowNanos, libraryPath);
+  }
+
+  private static long longProperty(String name, long defaultValue) {
+    String value = System.getProperty(PREFIX + name);
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "system property " + PREFIX + name + "=" + value + " is not a whole number", e);
+    }
+  }
+}

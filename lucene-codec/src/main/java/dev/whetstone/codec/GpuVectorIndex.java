@@ -1,0 +1,20 @@
+package dev.whetstone.codec;
+
+import java.io.Closeable;
+import java.io.IOException;
+import org.apache.lucene.util.Bits;
+
+/** One segment field's vectors on the GPU. Thread-safe; {@link #close} frees the device memory. */
+public interface GpuVectorIndex extends Closeable {
+  /** Most candidates one search may ask for; larger k is served on the CPU. */
+  int MAX_CANDIDATES = 1024;
+
+  /**
+   * The ordinals of the {@code count} vectors closest to {@code target} by the GPU's scores, among
+   * those whose document {@code acceptDocs} accepts (all when null), best first; fewer when fewer
+   * are accepted. Ordinals are those of the segment's {@code FloatVectorValues} iteration order.
+   *
+   * @throws IOException on a CUDA error
+   */
+  int[] search(float[] target, int count, Bits acceptDocs) throws IOException;
+}

@@ -1,0 +1,67 @@
+package dev.whetstone.codec;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.SegmentWriteState;
+
+/**
+ * Vectors written as stock Lucene99 HNSW graph + flat vectors, so every node without a GPU (and
+ * CheckIndex) reads them as plain Lucene; searched exactly on the GPU where one is available.
+ *
+ * <p>The files are exactly {@link Lucene99HnswVectorsFormat}'s: the GPU copy is built from the
+ * flat vectors when a segment is first searched, so no sidecar file is needed. The SPI name is
+ * versioned: a future change of what is written gets a new name, and this one keeps reading
+ * old segments.
+ */
+public final class WhetstoneKnnVectorsFormat extends KnnVectorsFormat {
+  /** The SPI name recorded in each segment's field infos. */
+  public static final String NAME = "WhetstoneGpuKnn1";
+
+  private final Lucene99HnswVectorsFormat hnsw;
+
+  /** Lucene's default graph parameters; the SPI constructor used for reading. */
+  public WhetstoneKnnVectorsFormat() {
+    this(new Lucene99HnswVectorsFormat());
+  }
+
+  /** HNSW graph parameters for writing, as {@link Lucene99HnswVectorsFormat#Lucene99HnswVectorsFormat(int, int)}. */
+  public WhetstoneKnnVectorsFormat(int maxConn, int beamWidth) {
+    this(new Lucene99HnswVectorsFormat(maxConn, beamWidth));
+  }
+
+  /** Graph parameters plus concurrent graph merging on {@code mergeExec}. */
+  public WhetstoneKnnVectorsFormat(
+      int maxConn, int beamWidth, int numMergeWorkers, ExecutorService mergeExec) {
+    this(new Lucene99HnswVectorsFormat(maxConn, beamWidth, numMergeWorkers, mergeExec));
+  }
+
+  private WhetstoneKnnVectorsFormat(Lucene99HnswVectorsFormat hnsw) {
+    super(NAME);
+    this.hnsw = hnsw;
+  }
+
+  @Override
+  public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
+    return hnsw.fieldsWriter(state);
+  }
+
+  @Override
+  public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
+    return new WhetstoneKnnVectorsReader(hnsw.fieldsReader(state), state.fieldInfos);
+  }
+
+  @Override
+  public int getMaxDimensions(String fieldName) {
+    return hnsw.getMaxDimensions(fieldName);
+  }
+
+  @Override
+  public String toString() {
+    return NAME + "(" + hnsw + ")";
+  }
+}

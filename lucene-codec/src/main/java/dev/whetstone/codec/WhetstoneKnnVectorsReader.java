@@ -1,0 +1,191 @@
+package dev.whetstone.codec;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.hnsw.HnswGraphProvider;
+import org.apache.lucene.index.ByteVectorValues;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.search.KnnCollector;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.IOUtils;
+import org.apache.lucene.util.hnsw.HnswGraph;
+import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
+
+/**
+ * Reads what {@link WhetstoneKnnVectorsFormat} wrote through Lucene's HNSW reader, and answers
+ * float searches exactly on the GPU for the fields whose vectors it holds (see {@link
+ * KnnSearchMode}). A field's vectors go to the GPU when it is first searched and leave it when
+ * this reader closes.
+ */
+public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements HnswGraphProvider {
+  /**
+   * Candidates beyond k fetched from the GPU and rescored on the CPU with Lucene's similarity, so
+   * a GPU summation order that differs in the last bits cannot swap a document in or out of the
+   * top k.
+   */
+  static final int RESCORE_MARGIN = 16;
+
+  private final KnnVectorsReader hnsw;
+  private final FieldInfos fieldInfos;
+  /** Per field: its {@link GpuField}, or {@link #ON_CPU} once it is known to stay on the CPU. */
+  private final Map<String, Object> gpuFields = new ConcurrentHashMap<>();
+
+  private static final Object ON_CPU = new Object();
+
+  WhetstoneKnnVectorsReader(KnnVectorsReader hnsw, FieldInfos fieldInfos) {
+    this.hnsw = hnsw;
+    this.fieldInfos = fieldInfos;
+  }
+
+  @Override
+  public void search(String field, float[] target, KnnCollector collector, Bits acceptDocs)
+      throws IOException {
+    switch (KnnSearchMode.current()) {
+      case EXACT:
+        ExactKnnSearch.search(hnsw.getFloatVectorValues(field), target, collector, acceptDocs);
+        return;
+      case AUTO:
+        if (searchOnGpu(field, target, collector, acceptDocs)) {
+          return;
+        }
+        break;
+      case HNSW:
+        break;
+    }
+    hnsw.search(field, target, collector, acceptDocs);
+  }
+
+  @Override
+  public void search(String field, byte[] target, KnnCollector collector, Bits acceptDocs)
+      throws IOException {
+    hnsw.search(field, target, collector, acceptDocs);
+  }
+
+  private boolean searchOnGpu(String field, float[] target, KnnCollector collector, Bits acceptDocs)
+      throws IOException {
+    int count = collector.k() + RESCORE_MARGIN;
+    if (count > GpuVectorIndex.MAX_CANDIDATES || GpuKnn.backend() == null) {
+      return false;
+    }
+    GpuField gpu = gpuField(field);
+    if (gpu == null) {
+      return false;
+    }
+    int[] ords;
+    try {
+      ords = gpu.index.search(target, count, acceptDocs);
+    } catch (IOException | RuntimeException e) {
+      GpuKnn.failed(e);
+      return false;
+    }
+    // Lucene's own scores for the candidates: the same scores, and so the same order, as on CPU
+    RandomAccessVectorValues.Floats vectors = gpu.vectors.copy();
+    for (int ord : ords) {
+      collector.collect(vectors.ordToDoc(ord), gpu.field.getVectorSimilarityFunction()
+          .compare(target, vectors.vectorValue(ord)));
+    }
+    // every accepted vector was scored; never more than the limit, which would mean "inexact"
+    collector.incVisitedCount((int) Math.min(gpu.size, collector.visitLimit() - 1));
+    GpuKnn.countSearch();
+    return true;
+  }
+
+  /** The field's vectors on the GPU, uploading them on first use; null when it stays on CPU. */
+  private GpuField gpuField(String field) throws IOException {
+    Object state = gpuFields.get(field);
+    if (state == null) {
+      synchronized (gpuFields) {
+        state = gpuFields.get(field);
+        if (state == null) {
+          state = upload(field);
+          gpuFields.put(field, state);
+        }
+      }
+    }
+    return state == ON_CPU ? null : (GpuField) state;
+  }
+
+  private Object upload(String field) throws IOException {
+    FieldInfo info = fieldInfos.fieldInfo(field);
+    FloatVectorValues values = hnsw.getFloatVectorValues(field);
+    GpuKnnBackend backend = GpuKnn.backend();
+    if (info == null || info.getVectorEncoding() != VectorEncoding.FLOAT32 || values == null
+        || backend == null || values.size() == 0
+        || values.size() < GpuKnn.settings().minVectors()
+        || !(values instanceof RandomAccessVectorValues.Floats)) {
+      return ON_CPU;
+    }
+    GpuVectorIndex index;
+    try {
+      index = backend.upload(values, info.getVectorSimilarityFunction());
+    } catch (IOException | RuntimeException e) {
+      GpuKnn.failed(e);
+      return ON_CPU;
+    }
+    if (index == null) {
+      return ON_CPU;
+    }
+    FloatVectorValues fresh = hnsw.getFloatVectorValues(field);
+    return new GpuField(info, index, (RandomAccessVectorValues.Floats) fresh, fresh.size());
+  }
+
+  @Override
+  public HnswGraph getGraph(String field) throws IOException {
+    return hnsw instanceof HnswGraphProvider ? ((HnswGraphProvider) hnsw).getGraph(field) : null;
+  }
+
+  @Override
+  public void checkIntegrity() throws IOException {
+    hnsw.checkIntegrity();
+  }
+
+  @Override
+  public FloatVectorValues getFloatVectorValues(String field) throws IOException {
+    return hnsw.getFloatVectorValues(field);
+  }
+
+  @Override
+  public ByteVectorValues getByteVectorValues(String field) throws IOException {
+    return hnsw.getByteVectorValues(field);
+  }
+
+  @Override
+  public long ramBytesUsed() {
+    return hnsw.ramBytesUsed();
+  }
+
+  @Override
+  public void close() throws IOException {
+    List<java.io.Closeable> toClose = new ArrayList<>();
+    for (Object state : gpuFields.values()) {
+      if (state instanceof GpuField) {
+        toClose.add(((GpuField) state).index);
+      }
+    }
+    gpuFields.clear();
+    toClose.add(hnsw);
+    IOUtils.close(toClose);
+  }
+
+  /** A field whose vectors are on the GPU, with the CPU copy used to rescore its candidates. */
+  private static final class GpuField {
+    final FieldInfo field;
+    final GpuVectorIndex index;
+    final RandomAccessVectorValues.Floats vectors;
+    final int size;
+
+    GpuField(FieldInfo field, GpuVectorIndex index, RandomAccessVectorValues.Floats vectors, int size) {
+      this.field = field;
+      this.index = index;
+      this.vectors = vectors;
+      this.size = size;
+    }
+  }
+}

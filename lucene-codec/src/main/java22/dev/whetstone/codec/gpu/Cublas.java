@@ -1,0 +1,68 @@
+package dev.whetstone.codec.gpu;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/** The cuBLAS calls the backend makes ({@code libcublas.so}): handles and SGEMM. */
+final class Cublas {
+  private static final int OP_N = 0;
+  private static final int OP_T = 1;
+
+  private final MethodHandle create;
+  private final MethodHandle setStream;
+  private final MethodHandle sgemm;
+  /** alpha = 1, beta = 0, read by cuBLAS from host memory (the default pointer mode). */
+  private final MemorySegment one;
+  private final MemorySegment zero;
+
+  Cublas(SymbolLookup lib) throws CudaException {
+    create = NativeLibraries.function(lib, "cublasCreate_v2",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    setStream = NativeLibraries.function(lib, "cublasSetStream_v2",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    sgemm = NativeLibraries.function(lib, "cublasSgemm_v2",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+            ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    one = Arena.global().allocateFrom(JAVA_FLOAT, 1f);
+    zero = Arena.global().allocateFrom(JAVA_FLOAT, 0f);
+  }
+
+  /** A handle bound to {@code stream}; one per execution context, used by one thread at a time. */
+  MemorySegment createHandle(MemorySegment stream) throws CudaException {
+    MemorySegment handle;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment out = arena.allocate(ADDRESS);
+      check("cublasCreate", CudaDriver.call(() -> (int) create.invokeExact(out)));
+      handle = out.get(ADDRESS, 0);
+    }
+    check("cublasSetStream", CudaDriver.call(() -> (int) setStream.invokeExact(handle, stream)));
+    return handle;
+  }
+
+  /**
+   * Dot products of {@code queryCount} queries with {@code vectorCount} vectors, both stored
+   * row-major with {@code dim} floats per row: {@code scores[q * vectorCount + v]}. In cuBLAS's
+   * column-major terms the vectors are a dim x vectorCount matrix V and the queries a dim x
+   * queryCount matrix Q, and scores = V^T Q, vectorCount x queryCount.
+   */
+  void dotProducts(MemorySegment handle, long vectors, int vectorCount, long queries,
+      int queryCount, int dim, long scores) throws CudaException {
+    check("cublasSgemm", CudaDriver.call(() -> (int) sgemm.invokeExact(handle, OP_T, OP_N,
+        vectorCount, queryCount, dim, one, vectors, dim, queries, dim, zero, scores,
+        vectorCount)));
+  }
+
+  private static void check(String what, int status) throws CudaException {
+    if (status != 0) {
+      throw new CudaException(what + " failed: cublasStatus_t " + status);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.whetstone.codec.gpu;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.whetstone.codec.DocBitset;
+import dev.whetstone.codec.TopCandidates;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import org.apache.lucene.util.Bits;
+
+/**
+ * What one batch in flight needs: a stream, a cuBLAS handle bound to it, and device and
+ * page-locked host buffers that grow to the largest segment and batch seen. Used by one thread
+ * at a time (the backend pools them).
+ */
+final class ExecutionContext {
+  private final CudaDriver driver;
+  private final Cublas cublas;
+  private final TopKKernel kernel;
+  private final MemorySegment stream;
+  private final MemorySegment cublasHandle;
+
+  private final Buffer queries = new Buffer();
+  private final Buffer scores = new Buffer();
+  private final Buffer filterAddresses = new Buffer();
+  private final Buffer filterWords = new Buffer();
+  private final Buffer outKeys = new Buffer();
+  private final Buffer outOrds = new Buffer();
+
+  ExecutionContext(CudaDriver driver, Cublas cublas, TopKKernel kernel) throws CudaException {
+    this.driver = driver;
+    this.cublas = cublas;
+    this.kernel = kernel;
+    this.stream = driver.createStream();
+    this.cublasHandle = cublas.createHandle(stream);
+  }
+
+  /** Searches {@code batch}, all against {@code index}, and stores each query's candidates. */
+  void search(DeviceVectorIndex index, List<DeviceVectorIndex.Query> batch) throws CudaException {
+    int queryCount = batch.size();
+    int n = index.size();
+    int dim = index.dimension();
+    int blocks = TopKKernel.blocks(n);
+    int candidates = 0;
+    for (DeviceVectorIndex.Query query : batch) {
+      candidates = Math.max(candidates, Math.min(query.count, TopKKernel.CHUNK));
+    }
+    int words = index.filterWordCount();
+    long outCount = (long) queryCount * blocks * candidates;
+
+    queries.ensure((long) queryCount * dim * Float.BYTES, true);
+    scores.ensure((long) queryCount * n * Float.BYTES, false);
+    filterAddresses.ensure((long) queryCount * Long.BYTES, true);
+    outKeys.ensure(outCount * Float.BYTES, true);
+    outOrds.ensure(outCount * Integer.BYTES, true);
+
+    boolean anyFilterCopied = false;
+    Bits reused = null;
+    for (int q = 0; q < queryCount; q++) {
+      DeviceVectorIndex.Query query = batch.get(q);
+      MemorySegment.copy(query.target, 0, queries.host, JAVA_FLOAT, (long) q * dim * Float.BYTES,
+          dim);
+      long filter = 0;
+      if (query.acceptDocs != null) {
+        if (query.filterWords == null && (reused == null || reused == query.acceptDocs)) {
+          reused = query.acceptDocs;
+          filter = index.reusedFilter(reused);
+        } else {
+          long[] bits = query.filterWords != null
+              ? query.filterWords : DocBitset.words(query.acceptDocs);
+          if (!anyFilterCopied) {
+            filterWords.ensure((long) queryCount * words * Long.BYTES, true);
+            anyFilterCopied = true;
+          }
+          long offset = (long) q * words * Long.BYTES;
+          MemorySegment.copy(bits, 0, filterWords.host, JAVA_LONG, offset,
+              Math.min(words, bits.length));
+          filter = filterWords.device + offset;
+        }
+      }
+      filterAddresses.host.setAtIndex(JAVA_LONG, q, filter);
+    }
+
+    queries.toDevice((long) queryCount * dim * Float.BYTES);
+    if (anyFilterCopied) {
+      filterWords.toDevice((long) queryCount * words * Long.BYTES);
+    }
+    filterAddresses.toDevice((long) queryCount * Long.BYTES);
+    cublas.dotProducts(cublasHandle, index.vectors(), n, queries.device, queryCount, dim,
+        scores.device);
+    kernel.launch(scores.device, n, index.keyKind(), index.norms(), index.ordToDoc(),
+        filterAddresses.device, candidates, outKeys.device, outOrds.device, queryCount, stream);
+    driver.copyToHostAsync(outKeys.host, outKeys.device, outCount * Float.BYTES, stream);
+    driver.copyToHostAsync(outOrds.host, outOrds.device, outCount * Integer.BYTES, stream);
+    driver.synchronize(stream);
+
+    int perQuery = blocks * candidates;
+    float[] keys = new float[perQuery];
+    int[] ords = new int[perQuery];
+    for (int q = 0; q < queryCount; q++) {
+      long offset = (long) q * perQuery;
+      MemorySegment.copy(outKeys.host, JAVA_FLOAT, offset * Float.BYTES, keys, 0, perQuery);
+      MemorySegment.copy(outOrds.host, JAVA_INT, offset * Integer.BYTES, ords, 0, perQuery);
+      DeviceVectorIndex.Query query = batch.get(q);
+      query.result = TopCandidates.best(keys, ords, perQuery, query.count);
+    }
+  }
+
+  /** A device buffer, optionally mirrored by a page-locked host buffer of the same size. */
+  private final class Buffer {
+    long device;
+    MemorySegment host;
+    long capacity;
+
+    void ensure(long bytes, boolean withHost) throws CudaException {
+      if (bytes <= capacity) {
+        return;
+      }
+      long grown = Math.max(bytes, capacity + capacity / 2);
+      driver.free(device);
+      device = 0;
+      driver.freeHost(host);
+      host = null;
+      capacity = 0;
+      device = driver.malloc(grown);
+      if (withHost) {
+        host = driver.mallocHost(grown);
+      }
+      capacity = grown;
+    }
+
+    void toDevice(long bytes) throws CudaException {
+      driver.copyToDeviceAsync(device, host, bytes, stream);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.whetstone.codec;
+
+import static dev.whetstone.codec.KnnAssertions.assertSameTopK;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.junit.After;
+import org.junit.Before;
+
+/**
+ * GPU top-k equals CPU exact top-k (ties aside), on random vectors, with deletions and filters,
+ * for each similarity, single and concurrent. Subclasses supply the backend.
+ */
+public abstract class GpuTopKTestCase extends LuceneTestCase {
+  private GpuKnnSettings savedSettings;
+
+  /** Installs the backend under test, or skips the test (with the reason) when there is none. */
+  protected abstract void installBackend();
+
+  @Before
+  public void setUpBackend() {
+    savedSettings = GpuKnn.settings();
+    // every segment goes to the GPU, however small
+    GpuKnn.configure(savedSettings.withMinVectors(1));
+    installBackend();
+  }
+
+  @After
+  public void restoreBackend() {
+    KnnSearchMode.set(KnnSearchMode.AUTO);
+    GpuKnn.configure(savedSettings);
+    GpuKnn.setBackend(null);
+  }
+
+  public void testDotProduct() throws Exception {
+    checkAgainstCpuExact(VectorSimilarityFunction.DOT_PRODUCT);
+  }
+
+  public void testCosine() throws Exception {
+    checkAgainstCpuExact(VectorSimilarityFunction.COSINE);
+  }
+
+  public void testEuclidean() throws Exception {
+    checkAgainstCpuExact(VectorSimilarityFunction.EUCLIDEAN);
+  }
+
+  public void testMaximumInnerProduct() throws Exception {
+    checkAgainstCpuExact(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT);
+  }
+
+  private void checkAgainstCpuExact(VectorSimilarityFunction similarity) throws Exception {
+    // more vectors than one kernel block (4096) in the largest segment
+    try (RandomVectorIndex index = newIndex(similarity)) {
+      long gpuBefore = GpuKnn.gpuSearches();
+      for (int i = 0; i < 5; i++) {
+        float[] target = index.randomVector();
+        for (Query filter : RandomVectorIndex.filters()) {
+          for (int k : new int[] {1, 10, 100}) {
+            String what = similarity + " query " + i + " k=" + k + " filter=" + filter;
+            assertSameTopK(what, index.search(KnnSearchMode.EXACT, target, k, filter),
+                index.search(KnnSearchMode.AUTO, target, k, filter));
+          }
+        }
+      }
+      assertTrue("searches ran on the GPU path", GpuKnn.gpuSearches() > gpuBefore);
+    }
+  }
+
+  public void testConcurrentQueriesGetTheirOwnResults() throws Exception {
+    try (RandomVectorIndex index = newIndex(VectorSimilarityFunction.COSINE)) {
+      int queries = 64;
+      List<float[]> targets = new ArrayList<>();
+      List<Query> filters = new ArrayList<>();
+      List<TopDocs> expected = new ArrayList<>();
+      for (int i = 0; i < queries; i++) {
+        targets.add(index.randomVector());
+        filters.add(RandomVectorIndex.filters().get(i % 3));
+        expected.add(index.search(KnnSearchMode.EXACT, targets.get(i), 10, filters.get(i)));
+      }
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      List<Thread> threads = new ArrayList<>();
+      int threadCount = 8;
+      for (int t = 0; t < threadCount; t++) {
+        int first = t;
+        threads.add(new Thread(() -> {
+          try {
+            for (int i = first; i < queries; i += threadCount) {
+              TopDocs actual = index.searcher.search(new org.apache.lucene.search.KnnFloatVectorQuery(
+                  RandomVectorIndex.FIELD, targets.get(i), 10, filters.get(i)), 10);
+              assertSameTopK("query " + i, expected.get(i), actual);
+            }
+          } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+          }
+        }));
+      }
+      for (Thread thread : threads) {
+        thread.start();
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+      if (failure.get() != null) {
+        throw new AssertionError(failure.get());
+      }
+    }
+  }
+
+  private RandomVectorIndex newIndex(VectorSimilarityFunction similarity) throws Exception {
+    return new RandomVectorIndex(newDirectory(), newIndexWriterConfig(), random(), similarity,
+        atLeast(7000), 8 + random().nextInt(40));
+  }
+}

@@ -1,0 +1,105 @@
+package dev.whetstone.codec;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.VectorUtil;
+
+/**
+ * A few segments of random vectors written with {@link WhetstoneKnnVectorsFormat}: some
+ * documents without a vector, some deleted, each tagged {@code even}/{@code odd} and a few {@code
+ * rare}, for filters.
+ */
+final class RandomVectorIndex implements Closeable {
+  static final String FIELD = "v";
+
+  final VectorSimilarityFunction similarity;
+  final int dimension;
+  final Random random;
+  final Directory directory;
+  final DirectoryReader reader;
+  final IndexSearcher searcher;
+
+  RandomVectorIndex(Directory directory, IndexWriterConfig config, Random random,
+      VectorSimilarityFunction similarity, int docs, int dimension) throws IOException {
+    this.similarity = similarity;
+    this.dimension = dimension;
+    this.random = random;
+    this.directory = directory;
+    config.setCodec(TestWhetstoneKnnVectorsFormat.codecWith(new WhetstoneKnnVectorsFormat()));
+    try (IndexWriter writer = new IndexWriter(directory, config)) {
+      for (int i = 0; i < docs; i++) {
+        Document doc = new Document();
+        doc.add(new StringField("id", Integer.toString(i), Field.Store.NO));
+        doc.add(new StringField("tag", i % 2 == 0 ? "even" : "odd", Field.Store.NO));
+        if (i % 97 == 0) {
+          doc.add(new StringField("tag", "rare", Field.Store.NO));
+        }
+        if (i % 20 != 7) {
+          doc.add(new KnnFloatVectorField(FIELD, randomVector(), similarity));
+        }
+        writer.addDocument(doc);
+        if (i == docs * 2 / 3 || i == docs * 5 / 6) {
+          writer.commit(); // segments of unequal size, the first larger than a kernel block
+        }
+      }
+      for (int i = 0; i < docs; i += 9) {
+        writer.deleteDocuments(new Term("id", Integer.toString(i)));
+      }
+    }
+    reader = DirectoryReader.open(directory);
+    searcher = new IndexSearcher(reader);
+  }
+
+  float[] randomVector() {
+    float[] v = new float[dimension];
+    for (int i = 0; i < dimension; i++) {
+      v[i] = random.nextFloat() * 2 - 1;
+    }
+    if (similarity == VectorSimilarityFunction.DOT_PRODUCT) {
+      VectorUtil.l2normalize(v);
+    }
+    return v;
+  }
+
+  /** The filters the tests search with: none, half the documents, about 1%. */
+  static List<Query> filters() {
+    List<Query> filters = new ArrayList<>();
+    filters.add(null);
+    filters.add(new TermQuery(new Term("tag", "odd")));
+    filters.add(new TermQuery(new Term("tag", "rare")));
+    return filters;
+  }
+
+  TopDocs search(KnnSearchMode mode, float[] target, int k, Query filter) throws IOException {
+    KnnSearchMode.set(mode);
+    try {
+      return searcher.search(new KnnFloatVectorQuery(FIELD, target, k, filter), k);
+    } finally {
+      KnnSearchMode.set(KnnSearchMode.AUTO);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    reader.close();
+    directory.close();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.whetstone.codec;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.lucene.tests.util.LuceneTestCase;
+
+public class TestQueryCoalescer extends LuceneTestCase {
+  /** A request: its input and, once run, its output. */
+  static final class Square {
+    final int input;
+    int output = -1;
+
+    Square(int input) {
+      this.input = input;
+    }
+  }
+
+  public void testQueriesArrivingDuringABatchShareTheNextAndAllGetTheirOwnResult() throws Exception {
+    CountDownLatch firstBatchStarted = new CountDownLatch(1);
+    CountDownLatch releaseFirstBatch = new CountDownLatch(1);
+    List<Integer> batchSizes = new ArrayList<>();
+    QueryCoalescer<Square> coalescer = new QueryCoalescer<>(batch -> {
+      synchronized (batchSizes) {
+        batchSizes.add(batch.size());
+      }
+      if (batchSizes.size() == 1) {
+        firstBatchStarted.countDown();
+        await(releaseFirstBatch);
+      }
+      for (Square s : batch) {
+        s.output = s.input * s.input;
+      }
+    }, 4, 0);
+
+    int requests = 9;
+    List<Square> squares = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    for (int i = 0; i < requests; i++) {
+      Square square = new Square(i);
+      squares.add(square);
+      threads.add(new Thread(() -> {
+        try {
+          coalescer.run(square);
+        } catch (Throwable e) {
+          failure.set(e);
+        }
+      }));
+    }
+    threads.get(0).start();
+    await(firstBatchStarted);
+    for (Thread t : threads.subList(1, requests)) {
+      t.start();
+    }
+    while (coalescer.queued() < requests - 1) {
+      Thread.sleep(5); // the 8 others queue behind the running batch
+    }
+    releaseFirstBatch.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertNull(failure.get());
+    for (Square s : squares) {
+      assertEquals(s.input * s.input, s.output);
+    }
+    assertEquals("one alone, then the 8 that queued, at most 4 per batch", List.of(1, 4, 4), batchSizes);
+  }
+
+  public void testAnErrorReachesEveryoneInTheBatch() {
+    QueryCoalescer<Square> coalescer = new QueryCoalescer<>(batch -> {
+      throw new IOException("device lost");
+    }, 8, 0);
+    IOException e = expectThrows(IOException.class, () -> coalescer.run(new Square(3)));
+    assertTrue(e.getMessage(), e.getMessage().contains("device lost"));
+    // and the coalescer still works for the next request
+    expectThrows(IOException.class, () -> coalescer.run(new Square(4)));
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

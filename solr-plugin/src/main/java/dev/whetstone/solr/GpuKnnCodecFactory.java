@@ -1,0 +1,92 @@
+package dev.whetstone.solr;
+
+import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.FilterCodec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.solr.common.SolrException;
+import org.apache.solr.common.SolrException.ErrorCode;
+import org.apache.solr.core.SchemaCodecFactory;
+import org.apache.solr.core.SolrCore;
+import org.apache.solr.schema.DenseVectorField;
+import org.apache.solr.schema.FieldType;
+import org.apache.solr.schema.SchemaField;
+
+/**
+ * Solr's schema codec, plus GPU exact kNN for the dense vector fields whose type says {@code
+ * knnAlgorithm="whetstone-gpu"}: they are written by {@link WhetstoneKnnVectorsFormat} (stock
+ * HNSW files, with the type's {@code hnswMaxConnections} and {@code hnswBeamWidth}) and searched
+ * on the GPU where there is one. All other fields are exactly as {@link SchemaCodecFactory} makes
+ * them. {@code {!knn}}, {@code {!embed}} and {@code {!hybrid}} need no change.
+ *
+ * <pre>
+ * &lt;codecFactory class="dev.whetstone.solr.GpuKnnCodecFactory"/&gt;
+ * &lt;fieldType name="knn_vector_384" class="solr.DenseVectorField" vectorDimension="384"
+ *     similarityFunction="dot_product" knnAlgorithm="whetstone-gpu"/&gt;
+ * </pre>
+ */
+public class GpuKnnCodecFactory extends SchemaCodecFactory {
+  /** The {@code knnAlgorithm} value that opts a field type in. */
+  public static final String KNN_ALGORITHM = "whetstone-gpu";
+
+  private volatile SolrCore core;
+  private volatile Codec codec;
+
+  @Override
+  public void inform(SolrCore core) {
+    super.inform(core);
+    this.core = core;
+  }
+
+  @Override
+  public Codec getCodec() {
+    if (codec == null) {
+      Codec schemaCodec = super.getCodec();
+      if (!(schemaCodec instanceof Lucene912Codec)) {
+        throw new SolrException(ErrorCode.SERVER_ERROR,
+            "GpuKnnCodecFactory expects SchemaCodecFactory's codec to be Lucene912, got "
+                + schemaCodec.getName());
+      }
+      codec = new GpuKnnCodec((Lucene912Codec) schemaCodec);
+    }
+    return codec;
+  }
+
+  /**
+   * Keeps the schema codec's name: segments read back through Lucene's own codec, whose per-field
+   * vector format finds ours by its SPI name.
+   */
+  private final class GpuKnnCodec extends FilterCodec {
+    private final KnnVectorsFormat vectors;
+
+    GpuKnnCodec(Lucene912Codec schemaCodec) {
+      super(schemaCodec.getName(), schemaCodec);
+      this.vectors = new PerFieldKnnVectorsFormat() {
+        @Override
+        public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+          DenseVectorField type = gpuVectorType(field);
+          return type == null
+              ? schemaCodec.getKnnVectorsFormatForField(field)
+              : new WhetstoneKnnVectorsFormat(type.getHnswMaxConn(), type.getHnswBeamWidth());
+        }
+      };
+    }
+
+    @Override
+    public KnnVectorsFormat knnVectorsFormat() {
+      return vectors;
+    }
+  }
+
+  private DenseVectorField gpuVectorType(String field) {
+    SchemaField schemaField = core.getLatestSchema().getFieldOrNull(field);
+    FieldType type = schemaField == null ? null : schemaField.getType();
+    if (type instanceof DenseVectorField
+        && KNN_ALGORITHM.equals(((DenseVectorField) type).getKnnAlgorithm())) {
+      return (DenseVectorField) type;
+    }
+    return null;
+  }
+}
