@@ -240,12 +240,12 @@ final class MineCommand implements Callable<Integer> {
       all.add(window);
     }
     if (marginRule != null) {
-      settings.add(new Setting("margin, " + marginRule, List.of(marginRule)));
+      settings.add(new Setting("margin: " + marginRule, List.of(marginRule)));
       all.add(marginRule);
     }
     if (teacherScorer != null && teacherScorer != modelScorer) {
-      settings.add(new Setting("margin, " + new PositiveAwareMarginFilter(modelScorer, margin)
-          + " (the model itself)", List.of(new PositiveAwareMarginFilter(modelScorer, margin))));
+      NegativeFilter modelMargin = new PositiveAwareMarginFilter(modelScorer, margin);
+      settings.add(new Setting("margin: " + modelMargin + ", the model itself", List.of(modelMargin)));
     }
     if (all.size() > 1) {
       settings.add(new Setting("all rules", all));

@@ -59,6 +59,6 @@ public final class PositiveAwareMarginFilter implements NegativeFilter {
 
   @Override
   public String toString() {
-    return "score >= " + ratio + " x positive by " + scorer.name();
+    return "score >= " + ratio + " x positive (" + scorer.name() + ")";
   }
 }

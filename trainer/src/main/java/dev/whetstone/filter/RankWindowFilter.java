@@ -48,6 +48,6 @@ public final class RankWindowFilter implements NegativeFilter {
 
   @Override
   public String toString() {
-    return "ranks [" + from + ", " + to + "]";
+    return "[" + from + ", " + to + "]";
   }
 }

@@ -34,7 +34,7 @@ public final class FalseNegativeExperiment {
    * @param hiddenAsNegatives hidden positives that were mined as negatives of their query
    * @param negatives negatives mined
    * @param removed removals per rule
-   * @param hiddenRemoved removals per rule that were hidden positives
+   * @param hiddenRemoved per rule, the hidden positives it removed from at least one source
    */
   public record Row(String setting, long queries, long hidden, long hiddenAsNegatives,
       long negatives, Map<String, Long> removed, Map<String, Long> hiddenRemoved) {
@@ -135,9 +135,11 @@ public final class FalseNegativeExperiment {
     }
 
     void round(Map<String, Set<String>> hidden) {
+      Map<String, Set<String>> hiddenHitByRule = new HashMap<>();
       FilterChain chain = new FilterChain(setting.filters(), null, removal -> {
         if (hidden.getOrDefault(removal.queryId(), Set.of()).contains(removal.docId())) {
-          hiddenRemoved.merge(removal.rule(), 1L, Long::sum);
+          hiddenHitByRule.computeIfAbsent(removal.rule(), r -> new HashSet<>())
+              .add(removal.queryId() + '\0' + removal.docId());
         }
       });
       for (LabeledQuery query : queries) {
@@ -159,6 +161,7 @@ public final class FalseNegativeExperiment {
         }
       }
       chain.counts().forEach((rule, n) -> removed.merge(rule, n, Long::sum));
+      hiddenHitByRule.forEach((rule, pairs) -> hiddenRemoved.merge(rule, (long) pairs.size(), Long::sum));
     }
 
     Row row() {
@@ -173,7 +176,7 @@ public final class FalseNegativeExperiment {
         "| rules | hidden positives mined as negatives | share | negatives per query |");
     StringBuilder line = new StringBuilder("|---|---:|---:|---:|");
     for (String rule : rules) {
-      table.append(" removed by ").append(rule).append(" (hidden positives among them) |");
+      table.append(" removals by ").append(rule).append(" (hidden positives removed) |");
       line.append("---:|");
     }
     table.append('\n').append(line).append('\n');
