@@ -143,7 +143,7 @@ final class MineCommand implements Callable<Integer> {
       CandidateSource bm25;
       if (client != null) {
         System.err.printf("Reading the corpus of collection '%s' at %s%n", solr.collection, solr.url);
-        corpus = readCorpus(client);
+        corpus = new SolrCorpus(client, solr.collection).read(System.err);
         bm25 = new SolrBm25Source(client, solr.collection);
       } else {
         corpus = dataset.corpus();
@@ -160,7 +160,7 @@ final class MineCommand implements Callable<Integer> {
       modelQueries.put(queryTexts, cache.queries(model, queryTexts));
       RelevanceScorer modelScorer = new EmbeddingScorer(options.model, modelIndex, modelQueries);
 
-      RelevanceScorer teacherScorer = teacherScorer(cache, corpus, ids, queryTexts, modelScorer);
+      RelevanceScorer teacherScorer = teacherScorer(cache, corpus, queryTexts, modelScorer);
       NegativeFilter window = noWindow ? null : new RankWindowFilter(windowFrom, windowTo);
       NegativeFilter marginRule = noMargin || teacherScorer == null ? null
           : new PositiveAwareMarginFilter(teacherScorer, margin);
@@ -199,34 +199,16 @@ final class MineCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<BeirDocument> readCorpus(SolrClient client) throws IOException {
-    ProgressBar[] bar = new ProgressBar[1];
-    return new SolrCorpus(client, solr.collection).read((done, total) -> {
-      if (bar[0] == null) {
-        bar[0] = new ProgressBar(System.err, "docs", total);
-      }
-      bar[0].update(done);
-    });
-  }
-
   private RelevanceScorer teacherScorer(EmbeddingCache cache, List<BeirDocument> corpus,
-      List<String> ids, List<String> queryTexts, RelevanceScorer modelScorer) throws IOException {
+      List<String> queryTexts, RelevanceScorer modelScorer) throws IOException {
     if (teacher.equals(NO_TEACHER)) {
       return null;
     }
     if (teacher.equals(MODEL_AS_TEACHER) || teacher.equals(options.model)) {
       return modelScorer;
     }
-    try (Encoder encoder = Encoder.load(ModelCache.ensure(options.models(), teacher))) {
-      System.err.printf("Embedding with the teacher %s%n", teacher);
-      DenseIndex index = new DenseIndex(ids, cache.documents(encoder, corpus));
-      // every query the rules will score is embedded now: the encoder closes after this
-      QueryVectors vectors = new QueryVectors(texts -> {
-        throw new IllegalStateException("teacher query not embedded up front: " + texts);
-      });
-      vectors.put(queryTexts, cache.queries(encoder, queryTexts));
-      return new EmbeddingScorer(teacher, index, vectors);
-    }
+    return EmbeddingScorer.pretrained(teacher, options.models(), corpus, queryTexts, cache,
+        System.err);
   }
 
   private void measure(HardNegativeMiner miner, List<LabeledQuery> queries, NegativeFilter window,

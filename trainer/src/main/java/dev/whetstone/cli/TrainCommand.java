@@ -119,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
     Path work = workDir != null ? workDir
         : output.resolveSibling(output.getFileName() + ".work");
     TrainingConfig config = new TrainingConfig(trainingMode, options.data, solrUrl, collection,
-        base, output, work, name != null ? name : output.getFileName().toString(), epochs,
+        base, options.models(), output, work, name != null ? name : output.getFileName().toString(), epochs,
         batchSize, chunkSize,
         negatives != null ? negatives : trainingMode == TrainingMode.FULL ? 1 : 7, learningRate,
         warmup, weightDecay, temperature, dropout, maxSteps, evalEvery, remineEvery, devFraction,

@@ -1,6 +1,8 @@
 package dev.whetstone.data;
 
+import dev.whetstone.demo.ProgressBar;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -55,6 +57,17 @@ public final class SolrCorpus {
   /** Every document, ordered by id. */
   public List<BeirDocument> read() throws IOException {
     return read((done, total) -> {});
+  }
+
+  /** Every document, ordered by id, with a progress bar on {@code out}. */
+  public List<BeirDocument> read(PrintStream out) throws IOException {
+    ProgressBar[] bar = new ProgressBar[1];
+    return read((done, total) -> {
+      if (bar[0] == null) {
+        bar[0] = new ProgressBar(out, "docs", total);
+      }
+      bar[0].update(done);
+    });
   }
 
   /** Receives documents read so far and the collection's size after each page. */

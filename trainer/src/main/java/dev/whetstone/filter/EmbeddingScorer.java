@@ -1,7 +1,15 @@
 package dev.whetstone.filter;
 
+import dev.whetstone.data.BeirDocument;
+import dev.whetstone.demo.ModelCache;
 import dev.whetstone.mine.DenseIndex;
+import dev.whetstone.mine.EmbeddingCache;
 import dev.whetstone.mine.QueryVectors;
+import dev.whetstone.model.Encoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
 
 /** Dot product of a query vector and a document vector of one model (teacher, guide or current). */
 public final class EmbeddingScorer implements RelevanceScorer {
@@ -13,6 +21,24 @@ public final class EmbeddingScorer implements RelevanceScorer {
     this.name = name;
     this.documents = documents;
     this.queries = queries;
+  }
+
+  /**
+   * A pretrained model as teacher: the corpus and every query the rules will score are embedded up
+   * front (through the cache), so the encoder is closed when this returns.
+   */
+  public static EmbeddingScorer pretrained(String name, Path modelsDir, List<BeirDocument> corpus,
+      List<String> queryTexts, EmbeddingCache cache, PrintStream out) throws IOException {
+    try (Encoder encoder = Encoder.load(ModelCache.ensure(modelsDir, name))) {
+      out.printf("Embedding with the teacher %s%n", name);
+      DenseIndex index = new DenseIndex(corpus.stream().map(BeirDocument::id).toList(),
+          cache.documents(encoder, corpus));
+      QueryVectors vectors = new QueryVectors(texts -> {
+        throw new IllegalStateException("teacher query not embedded up front: " + texts);
+      });
+      vectors.put(queryTexts, cache.queries(encoder, queryTexts));
+      return new EmbeddingScorer(name, index, vectors);
+    }
   }
 
   @Override

@@ -6,7 +6,6 @@ import dev.whetstone.batch.TrainingExample;
 import dev.whetstone.batch.TrainingExamples;
 import dev.whetstone.batch.UniqueTextBatchSampler;
 import dev.whetstone.demo.BeirConfigSet;
-import dev.whetstone.demo.ModelCache;
 import dev.whetstone.demo.ProgressBar;
 import dev.whetstone.filter.AuditLog;
 import dev.whetstone.filter.EmbeddingScorer;
@@ -137,16 +136,8 @@ final class Mining implements AutoCloseable {
       queryVectors.put(texts, vectors);
       return new EmbeddingScorer(base.manifest().name(), baseIndex, queryVectors);
     }
-    try (Encoder encoder = Encoder.load(ModelCache.ensure(ModelCache.defaultDir(), name))) {
-      out.println("Embedding the corpus with the teacher " + name);
-      DenseIndex index = new DenseIndex(data.documentIds(), cache.documents(encoder, data.corpus()));
-      // the rules score only training queries: embed them all before the encoder closes
-      QueryVectors queryVectors = new QueryVectors(missing -> {
-        throw new IllegalStateException("teacher query not embedded up front: " + missing);
-      });
-      queryVectors.put(texts, cache.queries(encoder, texts));
-      return new EmbeddingScorer(name, index, queryVectors);
-    }
+    return EmbeddingScorer.pretrained(name, config.modelsDir(), data.corpus(), texts, cache,
+        out);
   }
 
   /** Mines with BM25 and the base model's dense index. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * @param solrUrl a live Solr collection to read the corpus from and mine BM25 with, or null
  * @param solrCollection that collection's name
  * @param baseModel the current model's directory
+ * @param modelsDir where pretrained teachers are imported to and read from
  * @param output where the promoted model directory is written
  * @param workDir checkpoints, caches, audit file and report
  * @param batchSize queries per optimizer step (the loss's batch)
@@ -26,6 +27,7 @@ public record TrainingConfig(
     String solrUrl,
     String solrCollection,
     Path baseModel,
+    Path modelsDir,
     Path output,
     Path workDir,
     String name,

@@ -5,7 +5,6 @@ import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.data.SolrCorpus;
 import dev.whetstone.data.TrainingSplits;
-import dev.whetstone.demo.ProgressBar;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -49,13 +48,7 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
     out.printf("Reading the corpus of collection '%s' at %s%n", config.solrCollection(),
         config.solrUrl());
     try (SolrClient client = new Http2SolrClient.Builder(config.solrUrl()).build()) {
-      ProgressBar[] bar = new ProgressBar[1];
-      return new SolrCorpus(client, config.solrCollection()).read((done, total) -> {
-        if (bar[0] == null) {
-          bar[0] = new ProgressBar(out, "docs", total);
-        }
-        bar[0].update(done);
-      });
+      return new SolrCorpus(client, config.solrCollection()).read(out);
     }
   }
 
