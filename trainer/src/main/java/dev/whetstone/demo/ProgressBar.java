@@ -31,8 +31,11 @@ public final class ProgressBar {
     double rate = seconds > 0 ? done / seconds : 0;
     int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
     String eta = rate > 0 ? duration((total - done) / rate) : "?";
-    out.printf(Locale.ROOT, "\r[%s%s] %d/%d %s  %.1f %s/s  ETA %s ", "#".repeat(filled),
-        ".".repeat(WIDTH - filled), done, total, unit, rate, unit, eta);
+    // slow jobs (a training step takes seconds) read better as seconds per unit
+    String speed = rate >= 1 || rate == 0 ? String.format(Locale.ROOT, "%.1f %s/s", rate, unit)
+        : String.format(Locale.ROOT, "%.1f s/%s", 1 / rate, unit.replaceAll("s$", ""));
+    out.printf(Locale.ROOT, "\r[%s%s] %d/%d %s  %s  ETA %s ", "#".repeat(filled),
+        ".".repeat(WIDTH - filled), done, total, unit, speed, eta);
     if (done >= total) {
       out.println();
     }

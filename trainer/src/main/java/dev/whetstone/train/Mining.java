@@ -81,7 +81,8 @@ final class Mining implements AutoCloseable {
         ? teacher(base, baseIndex, texts, vectors, cache) : null;
     this.audit = AuditLog.create(config.workDir().resolve("audit.jsonl"));
     List<NegativeFilter> rules = new ArrayList<>();
-    if (mining.windowFrom() > 0) {
+    // a window that spans every mined rank removes nothing: left out, so it is not counted
+    if (mining.windowFrom() > 1 || mining.windowFrom() == 1 && mining.windowTo() < mining.depth()) {
       rules.add(new RankWindowFilter(mining.windowFrom(), mining.windowTo()));
     }
     if (mining.margin() > 0) {

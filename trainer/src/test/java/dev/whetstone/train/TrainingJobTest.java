@@ -3,6 +3,7 @@ package dev.whetstone.train;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import dev.whetstone.data.BeirDataset;
@@ -16,6 +17,7 @@ import dev.whetstone.model.Encoder;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.report.TrainingReport;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,10 +50,15 @@ public class TrainingJobTest {
 
   private static TrainingConfig config(TrainingMode mode, Path output, float learningRate,
       int maxSteps, boolean force) {
+    return config(mode, output, learningRate, 1, maxSteps, maxSteps, force, false);
+  }
+
+  private static TrainingConfig config(TrainingMode mode, Path output, float learningRate,
+      int epochs, int maxSteps, int evalEvery, boolean force, boolean resume) {
     return new TrainingConfig(mode, slice, null, null, base.path(), models, output,
         output.resolveSibling(output.getFileName() + ".work"), output.getFileName().toString(),
-        1, 8, 8, mode == TrainingMode.FULL ? 1 : 3, learningRate, 0.1f, 0.01f, 0.05f, 0f, maxSteps,
-        maxSteps, 0, 0.25, 0, 0, MiningConfig.defaults(), 11, force, false);
+        epochs, 8, 8, mode == TrainingMode.FULL ? 1 : 3, learningRate, 0.1f, 0.01f, 0.05f, 0f,
+        maxSteps, evalEvery, 0, 0.25, 0, 0, MiningConfig.defaults(), 11, force, resume);
   }
 
   private static TrainingReport run(TrainingConfig config) throws Exception {
@@ -119,5 +126,56 @@ public class TrainingJobTest {
     assertTrue(report.gate(), report.gate().startsWith("not promoted"));
     assertFalse(Files.exists(output));
     assertNotNull(report.baselines().get("bm25").get("dev"));
+  }
+
+  /** Fails the job on the first output containing {@code marker}, like a crash at that point. */
+  private static final class CrashingOutput extends OutputStream {
+    private final String marker;
+    private final StringBuilder seen = new StringBuilder();
+
+    CrashingOutput(String marker) {
+      this.marker = marker;
+    }
+
+    @Override
+    public void write(int b) {
+      seen.append((char) b);
+      if (seen.indexOf(marker) >= 0) {
+        throw new IllegalStateException("simulated crash at '" + marker + "'");
+      }
+    }
+  }
+
+  @Test
+  public void aResumedRunContinuesExactlyWhereTheCheckpointLeftOff() throws Exception {
+    Path work = temp.newFolder("resume").toPath();
+    // 18 training queries in batches of 8: 3 steps per epoch, so step 4 is in the second epoch
+    TrainingReport uninterrupted = run(config(TrainingMode.QUERY_TOWER, work.resolve("straight"),
+        5e-5f, 2, 4, 2, true, false));
+    TrainingReport again = run(config(TrainingMode.QUERY_TOWER, work.resolve("again"),
+        5e-5f, 2, 4, 2, true, false));
+    List<Float> losses = uninterrupted.steps().stream().map(s -> s.loss()).toList();
+    assertEquals(4, losses.size());
+    for (int i = 0; i < 4; i++) { // --seed makes a run repeatable
+      assertEquals(losses.get(i), again.steps().get(i).loss(), 1e-5f);
+    }
+
+    Path output = work.resolve("crashed");
+    TrainingConfig first = config(TrainingMode.QUERY_TOWER, output, 5e-5f, 2, 4, 2, true, false);
+    IllegalStateException crash = assertThrows(IllegalStateException.class,
+        () -> new TrainingJob(first, new PrintStream(new CrashingOutput(" 3/4 steps"), true,
+            StandardCharsets.UTF_8)).run());
+    assertTrue(crash.getMessage(), crash.getMessage().startsWith("simulated crash"));
+    assertFalse(Files.exists(output));
+
+    TrainingReport resumed =
+        run(config(TrainingMode.QUERY_TOWER, output, 5e-5f, 2, 4, 2, true, true));
+    assertEquals(4, resumed.steps().size());
+    for (int i = 0; i < 4; i++) {
+      assertEquals("step " + (i + 1), losses.get(i), resumed.steps().get(i).loss(), 1e-5f);
+    }
+    assertEquals(uninterrupted.candidate().get("dev").ndcg10(),
+        resumed.candidate().get("dev").ndcg10(), 1e-6);
+    assertTrue(resumed.promoted());
   }
 }
