@@ -28,6 +28,7 @@ import dev.whetstone.mine.NegativesFile;
 import dev.whetstone.mine.QueryVectors;
 import dev.whetstone.mine.SolrBm25Source;
 import dev.whetstone.model.Encoder;
+import dev.whetstone.train.MiningConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,58 +52,17 @@ import picocli.CommandLine.Option;
     description = "Mine hard negatives (BM25 + dense) for the training queries with false-negative "
         + "correction; optionally measure the correction by hiding labeled positives.")
 final class MineCommand implements Callable<Integer> {
-  static final String NO_TEACHER = "none";
-  static final String MODEL_AS_TEACHER = "model";
 
   @Mixin DataAndModelOptions options;
 
   @ArgGroup(exclusive = false, heading = "Live Solr collection (corpus and BM25; queries and "
       + "judgments still come from --data)%n")
-  SolrOptions solr;
+  SolrCollectionOptions solr;
 
-  static final class SolrOptions {
-    @Option(names = "--solr-url", required = true, paramLabel = "URL",
-        description = "e.g. http://localhost:8983/solr")
-    String url;
-
-    @Option(names = "--collection", required = true, description = "a collection of the beir configset")
-    String collection;
-  }
+  @Mixin MiningOptions mining;
 
   @Option(names = "--split", defaultValue = "train", description = "qrels split to mine for (default: ${DEFAULT-VALUE})")
   String split;
-
-  @Option(names = "--teacher", defaultValue = "bge-small-en-v1.5",
-      description = "scores the margin rule: a pretrained model, '" + MODEL_AS_TEACHER
-          + "' (the --model's own vectors) or '" + NO_TEACHER + "' (default: ${DEFAULT-VALUE})")
-  String teacher;
-
-  @Option(names = "--depth", defaultValue = "100", description = "candidates per source (default: ${DEFAULT-VALUE})")
-  int depth;
-
-  @Option(names = "--window-from", defaultValue = "11",
-      description = "rank window: first rank kept, i.e. skip the top k = from - 1 (default: ${DEFAULT-VALUE})")
-  int windowFrom;
-
-  @Option(names = "--window-to", defaultValue = "100", description = "rank window: last rank kept (default: ${DEFAULT-VALUE})")
-  int windowTo;
-
-  @Option(names = "--no-window", description = "switch the rank window off")
-  boolean noWindow;
-
-  @Option(names = "--margin", defaultValue = "0.95",
-      description = "drop a candidate scored >= this x the positive's score (default: ${DEFAULT-VALUE})")
-  float margin;
-
-  @Option(names = "--no-margin", description = "switch the positive-aware margin off")
-  boolean noMargin;
-
-  @Option(names = "--random-negatives", defaultValue = "0",
-      description = "random corpus documents added per query (STAR) (default: ${DEFAULT-VALUE})")
-  int randomNegatives;
-
-  @Option(names = "--hnsw", description = "dense mining through an HNSW graph instead of exact search")
-  boolean hnsw;
 
   @Option(names = "--hide-positives", defaultValue = "0", paramLabel = "SHARE",
       description = "measure: hide this share of the positives (e.g. 0.3) and report how many "
@@ -155,15 +115,17 @@ final class MineCommand implements Callable<Integer> {
       List<String> ids = corpus.stream().map(BeirDocument::id).toList();
       System.err.printf("Embedding with %s (cached in %s)%n", options.model, workDir.resolve("vectors"));
       float[][] docVectors = cache.documents(model, corpus);
-      DenseIndex modelIndex = hnsw ? DenseIndex.withHnsw(ids, docVectors) : new DenseIndex(ids, docVectors);
+      DenseIndex modelIndex = mining.hnsw ? DenseIndex.withHnsw(ids, docVectors) : new DenseIndex(ids, docVectors);
       QueryVectors modelQueries = new QueryVectors(model::encodeQueries);
       modelQueries.put(queryTexts, cache.queries(model, queryTexts));
       RelevanceScorer modelScorer = new EmbeddingScorer(options.model, modelIndex, modelQueries);
 
       RelevanceScorer teacherScorer = teacherScorer(cache, corpus, queryTexts, modelScorer);
-      NegativeFilter window = noWindow ? null : new RankWindowFilter(windowFrom, windowTo);
-      NegativeFilter marginRule = noMargin || teacherScorer == null ? null
-          : new PositiveAwareMarginFilter(teacherScorer, margin);
+      MiningConfig settings = mining.config();
+      NegativeFilter window = settings.windowActive()
+          ? new RankWindowFilter(settings.windowFrom(), settings.windowTo()) : null;
+      NegativeFilter marginRule = settings.margin() == 0 || teacherScorer == null ? null
+          : new PositiveAwareMarginFilter(teacherScorer, settings.margin());
       List<NegativeFilter> rules = new ArrayList<>();
       if (window != null) {
         rules.add(window);
@@ -177,10 +139,10 @@ final class MineCommand implements Callable<Integer> {
       FilterChain chain;
       try (AuditLog auditLog = AuditLog.create(audit)) {
         chain = new FilterChain(rules, teacherScorer, auditLog);
-        HardNegativeMiner miner = new HardNegativeMiner(sources, depth, chain)
-            .withRandomNegatives(ids, randomNegatives, seed);
+        HardNegativeMiner miner = new HardNegativeMiner(sources, mining.depth, chain)
+            .withRandomNegatives(ids, mining.randomNegatives, seed);
         System.err.printf("Mining %d %s queries: %s, depth %d, rules %s%n", queries.size(), split,
-            String.join(" + ", sources.stream().map(CandidateSource::name).toList()), depth,
+            String.join(" + ", sources.stream().map(CandidateSource::name).toList()), mining.depth,
             rules.isEmpty() ? "none" : rules);
         mined = miner.mine(queries, System.err);
         NegativesFile.write(out, mined);
@@ -201,13 +163,13 @@ final class MineCommand implements Callable<Integer> {
 
   private RelevanceScorer teacherScorer(EmbeddingCache cache, List<BeirDocument> corpus,
       List<String> queryTexts, RelevanceScorer modelScorer) throws IOException {
-    if (teacher.equals(NO_TEACHER)) {
+    if (mining.teacher.equals(MiningConfig.NO_TEACHER)) {
       return null;
     }
-    if (teacher.equals(MODEL_AS_TEACHER) || teacher.equals(options.model)) {
+    if (mining.teacher.equals(MiningConfig.MODEL_AS_TEACHER) || mining.teacher.equals(options.model)) {
       return modelScorer;
     }
-    return EmbeddingScorer.pretrained(teacher, options.models(), corpus, queryTexts, cache,
+    return EmbeddingScorer.pretrained(mining.teacher, options.models(), corpus, queryTexts, cache,
         System.err);
   }
 
@@ -226,7 +188,7 @@ final class MineCommand implements Callable<Integer> {
       all.add(marginRule);
     }
     if (teacherScorer != null && teacherScorer != modelScorer) {
-      NegativeFilter modelMargin = new PositiveAwareMarginFilter(modelScorer, margin);
+      NegativeFilter modelMargin = new PositiveAwareMarginFilter(modelScorer, mining.margin);
       settings.add(new Setting("margin: " + modelMargin + ", the model itself", List.of(modelMargin)));
     }
     if (all.size() > 1) {

@@ -3,7 +3,7 @@ package dev.whetstone.cli;
 import dev.whetstone.train.MiningConfig;
 import picocli.CommandLine.Option;
 
-/** Mining and false-negative options of {@code whetstone train}. */
+/** Mining and false-negative options of {@code whetstone mine} and {@code whetstone train}. */
 final class MiningOptions {
   @Option(names = "--depth", defaultValue = "100", description = "candidates per source (default: ${DEFAULT-VALUE})")
   int depth;
@@ -27,7 +27,8 @@ final class MiningOptions {
   boolean noMargin;
 
   @Option(names = "--teacher", defaultValue = "bge-small-en-v1.5", description = "scores the margin "
-      + "and guide rules: a pretrained model, or 'model' for the base model (default: ${DEFAULT-VALUE})")
+      + "and guide rules: a pretrained model, '" + MiningConfig.MODEL_AS_TEACHER + "' (the --model's "
+      + "own vectors) or '" + MiningConfig.NO_TEACHER + "' (default: ${DEFAULT-VALUE})")
   String teacher;
 
   @Option(names = "--no-guide", description = "switch off GISTEmbed in-batch masking (a batch "
@@ -42,7 +43,8 @@ final class MiningOptions {
   boolean hnsw;
 
   MiningConfig config() {
-    return new MiningConfig(depth, noWindow ? 0 : windowFrom, windowTo, noMargin ? 0 : margin,
-        teacher, !noGuide, randomNegatives, hnsw);
+    boolean noTeacher = teacher.equals(MiningConfig.NO_TEACHER);
+    return new MiningConfig(depth, noWindow ? 0 : windowFrom, windowTo,
+        noMargin || noTeacher ? 0 : margin, teacher, !noGuide && !noTeacher, randomNegatives, hnsw);
   }
 }

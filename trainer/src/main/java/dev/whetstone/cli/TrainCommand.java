@@ -9,6 +9,7 @@ import dev.whetstone.train.TrainingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,12 +39,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--name", description = "name of the trained model (default: OUTPUT's folder name)")
   String name;
 
-  @Option(names = "--solr-url", paramLabel = "URL",
-      description = "read the corpus from a live Solr collection and mine BM25 there")
-  String solrUrl;
-
-  @Option(names = "--collection", description = "the collection, with --solr-url")
-  String collection;
+  @ArgGroup(exclusive = false, heading = "Live Solr collection (corpus and BM25; queries and "
+      + "judgments still come from --data)%n")
+  SolrCollectionOptions solr;
 
   @Option(names = "--epochs", defaultValue = "1", description = "default: ${DEFAULT-VALUE}")
   int epochs;
@@ -118,7 +116,8 @@ final class TrainCommand implements Callable<Integer> {
     TrainingMode trainingMode = TrainingMode.parse(mode);
     Path work = workDir != null ? workDir
         : output.resolveSibling(output.getFileName() + ".work");
-    TrainingConfig config = new TrainingConfig(trainingMode, options.data, solrUrl, collection,
+    TrainingConfig config = new TrainingConfig(trainingMode, options.data,
+        solr == null ? null : solr.url, solr == null ? null : solr.collection,
         base, options.models(), output, work, name != null ? name : output.getFileName().toString(), epochs,
         batchSize, chunkSize,
         negatives != null ? negatives : trainingMode == TrainingMode.FULL ? 1 : 7, learningRate,

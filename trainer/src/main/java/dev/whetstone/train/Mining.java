@@ -81,8 +81,7 @@ final class Mining implements AutoCloseable {
         ? teacher(base, baseIndex, texts, vectors, cache) : null;
     this.audit = AuditLog.create(config.workDir().resolve("audit.jsonl"));
     List<NegativeFilter> rules = new ArrayList<>();
-    // a window that spans every mined rank removes nothing: left out, so it is not counted
-    if (mining.windowFrom() > 1 || mining.windowFrom() == 1 && mining.windowTo() < mining.depth()) {
+    if (mining.windowActive()) {
       rules.add(new RankWindowFilter(mining.windowFrom(), mining.windowTo()));
     }
     if (mining.margin() > 0) {

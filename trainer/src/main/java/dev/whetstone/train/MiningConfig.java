@@ -21,6 +21,8 @@ public record MiningConfig(int depth, int windowFrom, int windowTo, float margin
 
   /** The teacher name that means the base model itself. */
   public static final String MODEL_AS_TEACHER = "model";
+  /** The teacher name that switches the teacher's rules off. */
+  public static final String NO_TEACHER = "none";
 
   public MiningConfig {
     if (depth < 1 || randomNegatives < 0) {
@@ -30,6 +32,9 @@ public record MiningConfig(int depth, int windowFrom, int windowTo, float margin
       throw new IllegalArgumentException("rank window [" + windowFrom + ", " + windowTo
           + "] is empty");
     }
+    if (NO_TEACHER.equals(teacher) && (margin > 0 || guide)) {
+      throw new IllegalArgumentException("the margin and guide rules need a teacher");
+    }
     if (margin < 0 || margin > 1) {
       throw new IllegalArgumentException("margin must be in [0, 1], got " + margin);
     }
@@ -38,5 +43,10 @@ public record MiningConfig(int depth, int windowFrom, int windowTo, float margin
   /** Top 100 of each source, no ranks skipped, margin 0.95 scored by the base model, masks on. */
   public static MiningConfig defaults() {
     return new MiningConfig(100, 1, 100, 0.95f, MODEL_AS_TEACHER, true, 0, false);
+  }
+
+  /** Whether the rank window can remove anything: one spanning every mined rank cannot. */
+  public boolean windowActive() {
+    return windowFrom > 1 || windowFrom == 1 && windowTo < depth;
   }
 }
