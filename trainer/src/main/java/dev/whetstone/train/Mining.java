@@ -26,7 +26,6 @@ import dev.whetstone.mine.MinedQuery;
 import dev.whetstone.mine.QueryVectors;
 import dev.whetstone.mine.SolrBm25Source;
 import dev.whetstone.model.Encoder;
-import dev.whetstone.nn.SentenceEncoder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -36,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
 
@@ -161,12 +161,14 @@ final class Mining implements AutoCloseable {
   /**
    * Re-mines dense negatives with the model being trained: in query-tower mode its queries against
    * the fixed index (ADORE), in full mode against the corpus re-embedded by it (ANCE).
+   *
+   * @param queryEncoder the current query tower
+   * @param index the corpus as the current model sees it
    */
-  List<TrainingExample> remine(SentenceEncoder model, DenseIndex baseIndex) throws IOException {
+  List<TrainingExample> remine(Function<List<String>, float[][]> queryEncoder, DenseIndex index)
+      throws IOException {
     out.println();
-    DenseIndex index = config.mode() == TrainingMode.QUERY_TOWER ? baseIndex
-        : new DenseIndex(data.documentIds(), model.encodeDocuments(data.documentTextList(), 16));
-    QueryVectors vectors = new QueryVectors(texts -> model.encodeQueries(texts, 32));
+    QueryVectors vectors = new QueryVectors(queryEncoder);
     vectors.prepare(queries.stream().map(LabeledQuery::queryText).toList());
     return examples(mine(new DenseSource("dense", index, vectors)));
   }

@@ -184,7 +184,7 @@ public final class TrainingJob {
         out.printf(Locale.ROOT, "Resuming at step %d (epoch %d, batch %d)%n", state.step(),
             state.epoch() + 1, state.batchInEpoch());
         if (state.step() > 0 && config.remineEvery() > 0) {
-          examples = mining.remine(model, baseIndex);
+          remine();
         }
       } else {
         state.evaluations().add(new EvalRecord(0, baseDev));
@@ -208,7 +208,7 @@ public final class TrainingJob {
           progress.update(step);
           boolean endOfEpoch = b == batches.size() - 1;
           if (config.remineEvery() > 0 && step % config.remineEvery() == 0 && step < totalSteps) {
-            examples = mining.remine(model, baseIndex);
+            remine();
           }
           if (step % evalEvery == 0 || step == totalSteps) {
             state = evaluate(state, step, endOfEpoch ? epoch + 1 : epoch, endOfEpoch ? 0 : b + 1,
@@ -236,12 +236,18 @@ public final class TrainingJob {
       return next;
     }
 
-    private Evaluation evaluateDev() {
-      Map<String, String> queries = data.queryTexts(data.splits().dev());
-      DenseIndex index = config.mode() == TrainingMode.QUERY_TOWER ? baseIndex
-          : new DenseIndex(data.documentIds(), model.encodeDocuments(data.documentTextList(), 16));
-      return Evaluation.of(data.splits().dev(),
-          Runs.ids(Runs.dense(index, encode(queries, t -> model.encodeQueries(t, 32)))));
+    /** Dev metrics of the current weights, exported and run by the shared encoder as in Solr. */
+    private Evaluation evaluateDev() throws IOException {
+      try (Encoder current = Encoder.load(snapshot(model, config.workDir().resolve("snapshot")))) {
+        return evaluate(current, documentIndex(current, data, baseIndex), data.splits().dev(),
+            data);
+      }
+    }
+
+    private void remine() throws IOException {
+      try (Encoder current = Encoder.load(snapshot(model, config.workDir().resolve("snapshot")))) {
+        examples = mining.remine(current::encodeQueries, documentIndex(current, data, baseIndex));
+      }
     }
 
     private void checkResumable(TrainingState state) {
@@ -272,21 +278,12 @@ public final class TrainingJob {
           + "nDCG@10 %.4f (use --force to export anyway)", baselines.get("base").get("dev").ndcg10());
     } else {
       Checkpoint.loadWeights(model, bestWeights);
-      Path exported = config.workDir().resolve("candidate");
-      Checkpoint.delete(exported);
-      String documentTower = config.mode() == TrainingMode.QUERY_TOWER
-          ? base.manifest().fingerprint() : null;
-      ModelDirectory candidateDir = OnnxExport.write(model, exported, config.name(),
-          nextVersion(base.manifest()), documentTower);
+      ModelDirectory candidateDir = snapshot(model, config.workDir().resolve("candidate"));
       out.println("Evaluating the exported model through the shared encoder (ONNX Runtime)");
       try (Encoder trained = Encoder.load(candidateDir)) {
-        DenseIndex index = config.mode() == TrainingMode.QUERY_TOWER ? baseIndex
-            : new DenseIndex(data.documentIds(),
-                vectors().documents(trained, data.corpus()));
+        DenseIndex index = documentIndex(trained, data, baseIndex);
         for (Map.Entry<String, Qrels> split : data.evaluationSplits().entrySet()) {
-          var run = Runs.dense(index, encode(data.queryTexts(split.getValue()),
-              trained::encodeQueries));
-          candidate.put(split.getKey(), Evaluation.of(split.getValue(), Runs.ids(run)));
+          candidate.put(split.getKey(), evaluate(trained, index, split.getValue(), data));
         }
       }
       double baseDev = baselines.get("base").get("dev").ndcg10();
@@ -300,7 +297,7 @@ public final class TrainingJob {
         output = config.output();
         Files.createDirectories(output.toAbsolutePath().getParent());
         Checkpoint.delete(output);
-        Files.move(exported, output, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(candidateDir.path(), output, StandardCopyOption.ATOMIC_MOVE);
       }
     }
     out.println(gate);
@@ -313,6 +310,27 @@ public final class TrainingJob {
     ReportWriter.write(report, reportDir);
     out.println("Report: " + reportDir.resolve("report.md"));
     return report;
+  }
+
+  /** The current weights as a model directory Solr loads: the ONNX graph with them written in. */
+  private ModelDirectory snapshot(SentenceEncoder model, Path dir) throws IOException {
+    Checkpoint.delete(dir);
+    ModelManifest base = model.manifest();
+    String documentTower = config.mode() == TrainingMode.QUERY_TOWER ? base.fingerprint() : null;
+    return OnnxExport.write(model, dir, config.name(), nextVersion(base), documentTower);
+  }
+
+  /** The corpus as a model sees it: re-embedded in full mode, the fixed index otherwise. */
+  private DenseIndex documentIndex(Encoder encoder, TrainingData data, DenseIndex baseIndex)
+      throws IOException {
+    return config.mode() == TrainingMode.QUERY_TOWER ? baseIndex
+        : new DenseIndex(data.documentIds(), vectors().documents(encoder, data.corpus()));
+  }
+
+  private static Evaluation evaluate(Encoder encoder, DenseIndex index, Qrels split,
+      TrainingData data) {
+    return Evaluation.of(split,
+        Runs.ids(Runs.dense(index, encode(data.queryTexts(split), encoder::encodeQueries))));
   }
 
   private static String nextVersion(ModelManifest manifest) {
