@@ -239,8 +239,8 @@ public final class TrainingJob {
     /** Dev metrics of the current weights, exported and run by the shared encoder as in Solr. */
     private Evaluation evaluateDev() throws IOException {
       try (Encoder current = Encoder.load(snapshot(model, config.workDir().resolve("snapshot")))) {
-        return evaluate(current, documentIndex(current, data, baseIndex), data.splits().dev(),
-            data);
+        DenseIndex index = documentIndex(current, data, baseIndex);
+        return evaluateDense(current, index, data.splits().dev(), data);
       }
     }
 
@@ -283,7 +283,7 @@ public final class TrainingJob {
       try (Encoder trained = Encoder.load(candidateDir)) {
         DenseIndex index = documentIndex(trained, data, baseIndex);
         for (Map.Entry<String, Qrels> split : data.evaluationSplits().entrySet()) {
-          candidate.put(split.getKey(), evaluate(trained, index, split.getValue(), data));
+          candidate.put(split.getKey(), evaluateDense(trained, index, split.getValue(), data));
         }
       }
       double baseDev = baselines.get("base").get("dev").ndcg10();
@@ -327,7 +327,7 @@ public final class TrainingJob {
         : new DenseIndex(data.documentIds(), vectors().documents(encoder, data.corpus()));
   }
 
-  private static Evaluation evaluate(Encoder encoder, DenseIndex index, Qrels split,
+  private static Evaluation evaluateDense(Encoder encoder, DenseIndex index, Qrels split,
       TrainingData data) {
     return Evaluation.of(split,
         Runs.ids(Runs.dense(index, encode(data.queryTexts(split), encoder::encodeQueries))));
