@@ -53,6 +53,7 @@ final class Mining implements AutoCloseable {
   private final RelevanceScorer teacher;
   private final FilterChain chain;
   private final InBatchMask mask;
+  private final BatchSampler sampler;
   private final List<LabeledQuery> queries;
   private final Map<String, float[]> baseQueryVectors;
 
@@ -96,6 +97,10 @@ final class Mining implements AutoCloseable {
     Map<String, List<String>> positives = new LinkedHashMap<>();
     queries.forEach(q -> positives.put(q.queryId(), q.positiveIds()));
     this.mask = new InBatchMask(positives, data.documentTexts()::get, teacher, maskRules, audit);
+    this.sampler = config.topicClusters() > 0
+        ? new TopicBalancedBatchSampler(data.documentTexts()::get, baseQueryVectors,
+            config.topicClusters(), config.seed())
+        : new UniqueTextBatchSampler(data.documentTexts()::get);
   }
 
   /** BM25 over a Lucene index built with the configset's analysis, or the live collection. */
@@ -178,11 +183,7 @@ final class Mining implements AutoCloseable {
   }
 
   BatchSampler sampler() {
-    if (config.topicClusters() > 0) {
-      return new TopicBalancedBatchSampler(data.documentTexts()::get, baseQueryVectors,
-          config.topicClusters(), config.seed());
-    }
-    return new UniqueTextBatchSampler(data.documentTexts()::get);
+    return sampler;
   }
 
   InBatchMask mask() {

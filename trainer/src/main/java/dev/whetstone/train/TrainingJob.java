@@ -161,12 +161,14 @@ public final class TrainingJob {
     }
 
     TrainingState run(Evaluation baseDev) throws IOException {
-      int stepsPerEpoch = Math.max(1, (examples.size() + config.batchSize() - 1) / config.batchSize());
-      int totalSteps = stepsPerEpoch * config.epochs();
+      // the sampler may need more batches than examples / batch size to keep texts unique
+      int totalSteps = 0;
+      for (int epoch = 0; epoch < config.epochs(); epoch++) {
+        totalSteps += batches(epoch).size();
+      }
       if (config.maxSteps() > 0) {
         totalSteps = Math.min(totalSteps, config.maxSteps());
       }
-      int evalEvery = config.evalEvery() > 0 ? config.evalEvery() : stepsPerEpoch;
       LearningRateSchedule schedule = new LearningRateSchedule(config.learningRate(),
           Math.round(totalSteps * config.warmupFraction()), totalSteps);
       NDManager manager = model.model().getNDManager();
@@ -196,8 +198,7 @@ public final class TrainingJob {
       int step = state.step();
       float recentLoss = Float.NaN;
       for (int epoch = state.epoch(); epoch < config.epochs() && step < totalSteps; epoch++) {
-        List<List<TrainingExample>> batches = mining.sampler()
-            .batches(examples, config.batchSize(), new Random(config.seed() * 31 + epoch));
+        List<List<TrainingExample>> batches = batches(epoch);
         int first = epoch == state.epoch() ? state.batchInEpoch() : 0;
         for (int b = first; b < batches.size() && step < totalSteps; b++) {
           ContrastiveBatch batch = ContrastiveBatch.of(batches.get(b), mining.mask());
@@ -210,7 +211,8 @@ public final class TrainingJob {
           if (config.remineEvery() > 0 && step % config.remineEvery() == 0 && step < totalSteps) {
             remine();
           }
-          if (step % evalEvery == 0 || step == totalSteps) {
+          boolean due = config.evalEvery() > 0 ? step % config.evalEvery() == 0 : endOfEpoch;
+          if (due || step == totalSteps) {
             state = evaluate(state, step, endOfEpoch ? epoch + 1 : epoch, endOfEpoch ? 0 : b + 1,
                 recentLoss);
             Checkpoint.save(checkpoint, model, optimizer, state);
@@ -218,6 +220,12 @@ public final class TrainingJob {
         }
       }
       return state;
+    }
+
+    /** An epoch's batches: the same for the same seed, examples and epoch, so a resume redraws them. */
+    private List<List<TrainingExample>> batches(int epoch) {
+      return mining.sampler().batches(examples, config.batchSize(),
+          new Random(config.seed() * 31 + epoch));
     }
 
     private TrainingState evaluate(TrainingState state, int step, int epoch, int batchInEpoch,
