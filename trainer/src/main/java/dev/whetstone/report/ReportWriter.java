@@ -37,7 +37,7 @@ public final class ReportWriter {
     if (report.promoted()) {
       md.append("Exported to `").append(report.output()).append("`.\n\n");
     }
-    md.append(String.format(Locale.ROOT, "Steps: %d, wall time %.0f s, %.2f s per step.%n%n",
+    md.append(String.format(Locale.ROOT, "Steps: %d, wall time %.0f s, %.2f s per optimizer step.%n%n",
         report.steps().size(), report.wallSeconds(), report.secondsPerStep()));
     md.append("| dev evaluation at step | nDCG@10 | MRR@10 | Recall@100 |\n|---|---|---|---|\n");
     for (TrainingReport.EvalRecord eval : report.evaluations()) {

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param promoted whether the candidate was written to the output directory
  * @param gate why it was or was not promoted
  * @param counters mining and filtering counts (per rule, per source)
+ * @param wallSeconds the whole job, data loading to report
+ * @param secondsPerStep mean time of an optimizer step (forward, backward, update) alone
  */
 public record TrainingReport(
     String mode,

@@ -65,7 +65,8 @@ public final class TrainingJob {
     }
     out.printf(Locale.ROOT, "Data %s: %d documents, %d train / %d dev%s / %d test queries%n",
         dataset.name(), data.corpus().size(), data.splits().train().queryIds().size(),
-        data.splits().dev().queryIds().size(), data.splits().devCarved() ? " (carved from train)" : "",
+        data.splits().dev().queryIds().size(),
+        data.splits().devCarved() ? " (carved from train)" : "",
         data.splits().test() == null ? 0 : data.splits().test().queryIds().size());
 
     try (Encoder shared = Encoder.load(base);
@@ -80,11 +81,10 @@ public final class TrainingJob {
         List<MinedQuery> mined = mining.mine(config.mining().hnsw()
             ? DenseIndex.withHnsw(data.documentIds(), baseDocuments) : baseIndex);
         Training training = new Training(model, data, baseIndex, mining, mined);
-        long loopStarted = System.nanoTime();
         TrainingState state = training.run(baselines.get("base").get("dev"));
-        double loopSeconds = (System.nanoTime() - loopStarted) / 1e9;
         counters.putAll(mining.counts());
-        return finish(started, loopSeconds, base, model, data, baseIndex, baselines, state);
+        return finish(started, training.secondsPerStep(), base, model, data, baseIndex, baselines,
+            state);
       }
     }
   }
@@ -150,6 +150,9 @@ public final class TrainingJob {
     private List<TrainingExample> examples;
     private final Path checkpoint = config.workDir().resolve("checkpoint");
     private final Path bestWeights = config.workDir().resolve("best.params");
+    /** Time in optimizer steps alone (no evaluation, re-mining or checkpoints) in this process. */
+    private long stepNanos;
+    private int stepsRun;
 
     Training(SentenceEncoder model, TrainingData data, DenseIndex baseIndex, Mining mining,
         List<MinedQuery> mined) {
@@ -203,7 +206,10 @@ public final class TrainingJob {
         for (int b = first; b < batches.size() && step < totalSteps; b++) {
           ContrastiveBatch batch = ContrastiveBatch.of(batches.get(b), mining.mask());
           float rate = schedule.rate(step);
+          long stepStarted = System.nanoTime();
           recentLoss = trainingStep.step(batch, rate);
+          stepNanos += System.nanoTime() - stepStarted;
+          stepsRun++;
           step++;
           state.steps().add(new StepRecord(step, recentLoss, rate));
           progress.update(step);
@@ -222,7 +228,11 @@ public final class TrainingJob {
       return state;
     }
 
-    /** An epoch's batches: the same for the same seed, examples and epoch, so a resume redraws them. */
+    double secondsPerStep() {
+      return stepsRun == 0 ? 0 : stepNanos / 1e9 / stepsRun;
+    }
+
+    /** An epoch's batches: the same for the same seed, examples and epoch (a resume redraws them). */
     private List<List<TrainingExample>> batches(int epoch) {
       return mining.sampler().batches(examples, config.batchSize(),
           new Random(config.seed() * 31 + epoch));
@@ -273,7 +283,7 @@ public final class TrainingJob {
         s.batchInEpoch(), bestDev, bestStep, s.steps(), s.evaluations());
   }
 
-  private TrainingReport finish(long started, double loopSeconds, ModelDirectory base,
+  private TrainingReport finish(long started, double secondsPerStep, ModelDirectory base,
       SentenceEncoder model, TrainingData data, DenseIndex baseIndex,
       Map<String, Map<String, Evaluation>> baselines, TrainingState state) throws IOException {
     Path bestWeights = config.workDir().resolve("best.params");
@@ -283,7 +293,8 @@ public final class TrainingJob {
     Path output = null;
     if (state.bestStep() == 0) {
       gate = String.format(Locale.ROOT, "not promoted: no evaluation beat the current model's dev "
-          + "nDCG@10 %.4f (use --force to export anyway)", baselines.get("base").get("dev").ndcg10());
+          + "nDCG@10 %.4f (use --force to export anyway)",
+          baselines.get("base").get("dev").ndcg10());
     } else {
       Checkpoint.loadWeights(model, bestWeights);
       ModelDirectory candidateDir = snapshot(model, config.workDir().resolve("candidate"));
@@ -309,11 +320,10 @@ public final class TrainingJob {
       }
     }
     out.println(gate);
-    int steps = state.steps().size();
     TrainingReport report = new TrainingReport(config.mode().label(), base.path().toString(),
         config.data().toString(), settings(), baselines, state.steps(), state.evaluations(),
         candidate, promoted, gate, output == null ? null : output.toString(), counters,
-        (System.nanoTime() - started) / 1e9, steps == 0 ? 0 : loopSeconds / steps);
+        (System.nanoTime() - started) / 1e9, secondsPerStep);
     Path reportDir = config.workDir().resolve("report");
     ReportWriter.write(report, reportDir);
     out.println("Report: " + reportDir.resolve("report.md"));
