@@ -2,6 +2,8 @@ package dev.whetstone.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import dev.whetstone.nn.SentenceEncoder;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -60,6 +62,12 @@ final class Checkpoint {
     } catch (ai.djl.MalformedModelException e) {
       throw new IOException("checkpoint weights " + file + " do not fit the model: "
           + e.getMessage(), e);
+    }
+    // loaded arrays are new leaves: training them needs their gradients attached again
+    for (Pair<String, Parameter> parameter : encoder.model().getBlock().getParameters()) {
+      if (parameter.getValue().requiresGradient()) {
+        parameter.getValue().getArray().setRequiresGradient(true);
+      }
     }
   }
 
