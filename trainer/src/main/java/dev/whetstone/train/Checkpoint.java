@@ -1,9 +1,9 @@
 package dev.whetstone.train;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import dev.whetstone.nn.SentenceEncoder;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
