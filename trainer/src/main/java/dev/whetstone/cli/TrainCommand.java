@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Fine-tune a bi-encoder on a BEIR data set (or a live Solr collection's corpus) "
         + "with mined hard negatives and false-negative correction; export it as an ONNX model "
-        + "directory Solr loads unchanged, only if it beats the current model on dev.")
+        + "directory Solr loads unchanged, only if it beats the current model on dev. --model also "
+        + "takes a model directory (e.g. an earlier export). Exit status 3: trained, not promoted.")
 final class TrainCommand implements Callable<Integer> {
   @Mixin DataAndModelOptions options;
   @Mixin MiningOptions mining;
@@ -43,8 +44,8 @@ final class TrainCommand implements Callable<Integer> {
       + "judgments still come from --data)%n")
   SolrCollectionOptions solr;
 
-  @Option(names = "--epochs", defaultValue = "1", description = "default: ${DEFAULT-VALUE}")
-  int epochs;
+  @Option(names = "--epochs", description = "default: 3 in full mode, 5 in query-tower mode")
+  Integer epochs;
 
   @Option(names = "--batch-size", defaultValue = "64",
       description = "queries per optimizer step (default: ${DEFAULT-VALUE})")
@@ -58,8 +59,9 @@ final class TrainCommand implements Callable<Integer> {
       + "(default: 1 in full mode, 7 in query-tower mode)")
   Integer negatives;
 
-  @Option(names = "--lr", defaultValue = "2e-5", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-  float learningRate;
+  @Option(names = "--lr", description = "peak learning rate (default: 5e-5 in full mode, 3e-5 in "
+      + "query-tower mode: the settings of the SciFact runs in docs/training.md)")
+  Float learningRate;
 
   @Option(names = "--warmup", defaultValue = "0.1",
       description = "fraction of steps of linear warm-up (default: ${DEFAULT-VALUE})")
@@ -114,13 +116,15 @@ final class TrainCommand implements Callable<Integer> {
         : ModelCache.ensure(options.models(), options.model).path();
     ModelDirectory.open(base); // fails early, naming the folder, when it is not a model directory
     TrainingMode trainingMode = TrainingMode.parse(mode);
+    boolean full = trainingMode == TrainingMode.FULL;
     Path work = workDir != null ? workDir
         : output.resolveSibling(output.getFileName() + ".work");
     TrainingConfig config = new TrainingConfig(trainingMode, options.data,
         solr == null ? null : solr.url, solr == null ? null : solr.collection,
-        base, options.models(), output, work, name != null ? name : output.getFileName().toString(), epochs,
-        batchSize, chunkSize,
-        negatives != null ? negatives : trainingMode == TrainingMode.FULL ? 1 : 7, learningRate,
+        base, options.models(), output, work, name != null ? name : output.getFileName().toString(),
+        epochs != null ? epochs : full ? 3 : 5, batchSize, chunkSize,
+        negatives != null ? negatives : full ? 1 : 7,
+        learningRate != null ? learningRate : full ? 5e-5f : 3e-5f,
         warmup, weightDecay, temperature, dropout, maxSteps, evalEvery, remineEvery, devFraction,
         trainQueries, topicClusters, mining.config(), seed, force, resume);
     TrainingReport report = new TrainingJob(config, System.out).run();

@@ -1,19 +1,40 @@
 package dev.whetstone.cli;
 
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code whetstone} command line. */
 @Command(name = "whetstone", mixinStandardHelpOptions = true, version = "whetstone 0.1.0",
     description = "Train and serve dense retrievers inside Apache Solr.",
-    subcommands = {ModelCommand.class, DemoCommand.class, BenchCommand.class, MineCommand.class, TrainCommand.class})
+    subcommands = {ModelCommand.class, DemoCommand.class, BenchCommand.class, MineCommand.class,
+        TrainCommand.class})
 public final class Whetstone implements Runnable {
+  /** Exit status of a run refused for bad input (picocli uses 2 for bad options). */
+  static final int BAD_INPUT = 2;
+
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Whetstone()).execute(args));
+    CommandLine commandLine = new CommandLine(new Whetstone());
+    // bad input (a missing file, a malformed line, an impossible setting) is one line that names
+    // it, not a stack trace; anything else keeps its trace
+    commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalArgumentException || e instanceof NoSuchFileException
+          || e instanceof IOException && e.getMessage() != null && e.getCause() == null) {
+        String message = e instanceof NoSuchFileException missing
+            ? "no such file: " + missing.getFile()
+                + (missing.getReason() == null ? "" : " (" + missing.getReason() + ")")
+            : e.getMessage();
+        cmd.getErr().println("whetstone " + cmd.getCommandName() + ": " + message);
+        return BAD_INPUT;
+      }
+      throw e;
+    });
+    System.exit(commandLine.execute(args));
   }
 }
