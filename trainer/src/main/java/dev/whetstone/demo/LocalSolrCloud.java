@@ -5,9 +5,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.apache.lucene.util.IOUtils;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.client.solrj.request.CollectionAdminRequest;
@@ -101,7 +100,7 @@ public final class LocalSolrCloud implements AutoCloseable {
     try {
       cluster.shutdown();
     } finally {
-      deleteRecursively(baseDir);
+      IOUtils.rm(baseDir);
     }
   }
 
@@ -113,11 +112,4 @@ public final class LocalSolrCloud implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

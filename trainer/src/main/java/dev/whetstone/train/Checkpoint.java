@@ -14,8 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * A checkpoint folder: the encoder's weights, the optimizer's moments and the run's state. Written
@@ -37,14 +36,14 @@ final class Checkpoint {
   static void save(Path dir, SentenceEncoder encoder, AdamW optimizer, TrainingState state)
       throws IOException {
     Path temp = dir.resolveSibling(dir.getFileName() + ".tmp");
-    delete(temp);
+    IOUtils.rm(temp);
     Files.createDirectories(temp);
     saveWeights(encoder, temp.resolve(WEIGHTS));
     if (optimizer != null) {
       optimizer.save(temp.resolve(OPTIMIZER));
     }
     Files.writeString(temp.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
-    delete(dir);
+    IOUtils.rm(dir);
     Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -79,16 +78,5 @@ final class Checkpoint {
     }
     return GSON.fromJson(Files.readString(dir.resolve(STATE), StandardCharsets.UTF_8),
         TrainingState.class);
-  }
-
-  static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }

@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * The retraining job: data → baselines → mining → training → export → evaluation through the
@@ -315,7 +316,7 @@ public final class TrainingJob {
       if (promoted) {
         output = config.output();
         Files.createDirectories(output.toAbsolutePath().getParent());
-        Checkpoint.delete(output);
+        IOUtils.rm(output);
         Files.move(candidateDir.path(), output, StandardCopyOption.ATOMIC_MOVE);
       }
     }
@@ -332,7 +333,7 @@ public final class TrainingJob {
 
   /** The current weights as a model directory Solr loads: the ONNX graph with them written in. */
   private ModelDirectory snapshot(SentenceEncoder model, Path dir) throws IOException {
-    Checkpoint.delete(dir);
+    IOUtils.rm(dir);
     ModelManifest base = model.manifest();
     String documentTower = config.mode() == TrainingMode.QUERY_TOWER ? base.fingerprint() : null;
     return OnnxExport.write(model, dir, config.name(), nextVersion(base), documentTower);
