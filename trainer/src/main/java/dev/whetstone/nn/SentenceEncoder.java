@@ -8,17 +8,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import dev.whetstone.model.LengthSortedBatches;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.model.ModelManifest;
 import dev.whetstone.model.TextTokenizer;
 import dev.whetstone.model.TokenBatch;
-import dev.whetstone.model.TokenSequence;
 import java.io.IOException;
 import java.nio.LongBuffer;
-import java.util.List;
 
 /**
  * A trainable sentence encoder: a model directory's BERT weights in a {@link BertEncoderBlock} on
@@ -129,40 +125,6 @@ public final class SentenceEncoder implements AutoCloseable {
     }
     NDArray norm = pooled.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f);
     return pooled.div(norm);
-  }
-
-  /** Query vectors with the current weights, no gradient, in length-sorted batches. */
-  public float[][] encodeQueries(List<String> texts, int batchSize) {
-    return encode(tokenizer.tokenizeQueries(texts), batchSize);
-  }
-
-  /** Document vectors with the current weights, no gradient, in length-sorted batches. */
-  public float[][] encodeDocuments(List<String> texts, int batchSize) {
-    return encode(tokenizer.tokenizeDocuments(texts), batchSize);
-  }
-
-  private float[][] encode(TokenSequence[] sequences, int batchSize) {
-    // Inference may run inside a training step (re-mining): never record it for autograd.
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
-      return LengthSortedBatches.encode(sequences, batchSize, this::vectors);
-    } finally {
-      JniUtils.setGradMode(gradMode);
-    }
-  }
-
-  private float[][] vectors(TokenBatch batch) {
-    try (NDManager manager = model.getNDManager().newSubManager()) {
-      NDArray vectors = embed(new ParameterStore(manager, false), manager, batch, false);
-      float[] data = vectors.toFloatArray();
-      int dim = (int) vectors.getShape().get(1);
-      float[][] rows = new float[batch.rows()][dim];
-      for (int r = 0; r < rows.length; r++) {
-        System.arraycopy(data, r * dim, rows[r], 0, dim);
-      }
-      return rows;
-    }
   }
 
   @Override

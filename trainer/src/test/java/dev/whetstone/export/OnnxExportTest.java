@@ -52,8 +52,8 @@ public class OnnxExportTest {
 
     try (SentenceEncoder encoder = SentenceEncoder.load(base, 0.1f)) {
       trainSteps(encoder, queries, documents, 3);
-      float[][] trainedQueries = encoder.encodeQueries(queries, 4);
-      float[][] trainedDocuments = encoder.encodeDocuments(documents, 4);
+      float[][] trainedQueries = NnTestData.queryVectors(encoder, queries);
+      float[][] trainedDocuments = NnTestData.documentVectors(encoder, documents);
 
       ModelDirectory exported = OnnxExport.write(encoder, target, "minilm-scifact", "2", null);
       assertEquals("minilm-scifact", exported.manifest().name());

@@ -1,12 +1,17 @@
 package dev.whetstone.nn;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.demo.ModelCache;
 import dev.whetstone.model.ModelDirectory;
+import dev.whetstone.model.TokenBatch;
 import java.io.IOException;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -50,5 +55,28 @@ public final class NnTestData {
       }
     }
     return max;
+  }
+
+  /** Query vectors of the DJL model with its current weights, one padded batch, no gradient. */
+  public static float[][] queryVectors(SentenceEncoder encoder, List<String> texts) {
+    return vectors(encoder, encoder.tokenizer().queries(texts));
+  }
+
+  /** Document vectors of the DJL model with its current weights, one padded batch. */
+  public static float[][] documentVectors(SentenceEncoder encoder, List<String> texts) {
+    return vectors(encoder, encoder.tokenizer().documents(texts));
+  }
+
+  private static float[][] vectors(SentenceEncoder encoder, TokenBatch batch) {
+    try (NDManager manager = encoder.model().getNDManager().newSubManager()) {
+      NDArray vectors = encoder.embed(new ParameterStore(manager, false), manager, batch, false);
+      int dim = (int) vectors.getShape().get(1);
+      float[] data = vectors.toFloatArray();
+      float[][] rows = new float[batch.rows()][];
+      for (int r = 0; r < rows.length; r++) {
+        rows[r] = Arrays.copyOfRange(data, r * dim, (r + 1) * dim);
+      }
+      return rows;
+    }
   }
 }

@@ -74,10 +74,11 @@ public class SentenceEncoderTest {
       assertTrue(name + " last hidden state differs by " + diff[1] + " at padding",
           diff[1] <= 10 * TOLERANCE);
 
-      float docs = NnTestData.maxAbsDiff(djl.encodeDocuments(documents, 4),
+      float docs = NnTestData.maxAbsDiff(NnTestData.documentVectors(djl, documents),
           onnx.encodeDocuments(documents));
       assertTrue(name + " document vectors differ by " + docs, docs <= TOLERANCE);
-      float qs = NnTestData.maxAbsDiff(djl.encodeQueries(queries, 2), onnx.encodeQueries(queries));
+      float qs = NnTestData.maxAbsDiff(NnTestData.queryVectors(djl, queries),
+          onnx.encodeQueries(queries));
       assertTrue(name + " query vectors differ by " + qs, qs <= TOLERANCE);
       System.out.printf("%s vs ONNX Runtime, max abs diff: hidden %.2e (padding %.2e), "
           + "documents %.2e, queries %.2e (batch %d x %d)%n", name, diff[0], diff[1], docs, qs,
