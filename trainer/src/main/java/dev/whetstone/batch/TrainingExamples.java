@@ -1,34 +1,62 @@
 package dev.whetstone.batch;
 
-import dev.whetstone.mine.Candidate;
-import dev.whetstone.mine.MinedQuery;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
-/** Turns mined queries into training examples. */
+/**
+ * An epoch's training examples, one per query (as Tevatron and DPR train): a query with hundreds of
+ * judged positives weighs in an epoch as much as one with a single positive. Each epoch draws the
+ * query's positive anew, a higher grade more often (in proportion to its nDCG gain, 2^grade - 1),
+ * and its negatives anew from the mined pool, so over the epochs a query sees many of its
+ * positives and negatives.
+ */
 public final class TrainingExamples {
   private TrainingExamples() {}
 
   /**
-   * One example per (query, labeled positive), each with {@code negatives} negatives drawn without
-   * replacement from the query's mined ones (all of them when it has fewer).
+   * One example per pool, in pool order, each with {@code negatives} negatives drawn without
+   * replacement from the pool's (all of them when it has fewer).
    */
-  public static List<TrainingExample> from(List<MinedQuery> mined, int negatives, Random random) {
-    List<TrainingExample> examples = new ArrayList<>();
-    for (MinedQuery query : mined) {
-      for (String positive : query.positiveIds()) {
-        List<String> pool = new ArrayList<>(query.negatives().stream().map(Candidate::docId).toList());
-        int n = Math.min(negatives, pool.size());
-        // partial Fisher-Yates: the first n slots become a uniform sample
-        for (int i = 0; i < n; i++) {
-          int j = i + random.nextInt(pool.size() - i);
-          pool.set(j, pool.set(i, pool.get(j)));
-        }
-        examples.add(new TrainingExample(query.queryId(), query.queryText(), positive,
-            pool.subList(0, n)));
-      }
+  public static List<TrainingExample> draw(List<QueryPool> pools, int negatives, Random random) {
+    List<TrainingExample> examples = new ArrayList<>(pools.size());
+    for (QueryPool pool : pools) {
+      examples.add(new TrainingExample(pool.queryId(), pool.queryText(),
+          positive(pool.positives(), random), sample(pool.negatives(), negatives, random)));
     }
     return examples;
+  }
+
+  private static String positive(Map<String, Integer> graded, Random random) {
+    double total = 0;
+    for (int grade : graded.values()) {
+      total += gain(grade);
+    }
+    double pick = random.nextDouble() * total;
+    String last = null;
+    for (Map.Entry<String, Integer> positive : graded.entrySet()) {
+      last = positive.getKey();
+      pick -= gain(positive.getValue());
+      if (pick < 0) {
+        return last;
+      }
+    }
+    return last; // rounding left pick at 0
+  }
+
+  private static double gain(int grade) {
+    return Math.pow(2, grade) - 1;
+  }
+
+  private static List<String> sample(List<String> pool, int n, Random random) {
+    List<String> shuffled = new ArrayList<>(pool);
+    int size = Math.min(n, shuffled.size());
+    // partial Fisher-Yates: the first size slots become a uniform sample
+    for (int i = 0; i < size; i++) {
+      int j = i + random.nextInt(shuffled.size() - i);
+      shuffled.set(j, shuffled.set(i, shuffled.get(j)));
+    }
+    return List.copyOf(shuffled.subList(0, size));
   }
 }

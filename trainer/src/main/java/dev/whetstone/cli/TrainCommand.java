@@ -1,5 +1,6 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.data.SplitRatios;
 import dev.whetstone.demo.ModelCache;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.report.TrainingReport;
@@ -85,13 +86,25 @@ final class TrainCommand implements Callable<Integer> {
       description = "dev evaluation + checkpoint every N steps (0: each epoch)")
   int evalEvery;
 
-  @Option(names = "--remine-every", defaultValue = "0", description = "re-mine dense negatives "
-      + "with the updating model every N steps (ANCE/ADORE; 0: never)")
-  int remineEvery;
+  @Option(names = "--remine-every", description = "re-mine dense negatives with the updating "
+      + "model every N steps (ANCE/ADORE; 0: never; default: at each epoch's end in query-tower "
+      + "mode, where it is cheap, never in full mode)")
+  Integer remineEvery;
 
   @Option(names = "--dev-fraction", defaultValue = "0.1", description = "dev split carved from "
-      + "train when the data set has no qrels/dev.tsv (default: ${DEFAULT-VALUE})")
+      + "train when the data set has qrels/train.tsv but no qrels/dev.tsv (default: ${DEFAULT-VALUE})")
   double devFraction;
+
+  @Option(names = "--splits", paramLabel = "TRAIN/DEV/TEST", description = "carve all judged "
+      + "queries (every qrels file) by query into train/dev/test, seeded by --seed, e.g. 60/20/20. "
+      + "Default: the data set's own files; a data set without qrels/train.tsv is carved "
+      + "60/20/20")
+  String splits;
+
+  @Option(names = "--time-budget", paramLabel = "DURATION", description = "fit the whole job in "
+      + "this time, e.g. 45m, 2h, 1h30m, 90s: after timing the first steps, the steps (and the "
+      + "warm-up and decay with them) are cut to what fits, evaluations included (default: none)")
+  String timeBudget;
 
   @Option(names = "--train-queries", defaultValue = "0",
       description = "use only the first N training queries (0: all)")
@@ -125,7 +138,10 @@ final class TrainCommand implements Callable<Integer> {
         epochs != null ? epochs : full ? 3 : 5, batchSize, chunkSize,
         negatives != null ? negatives : full ? 1 : 7,
         learningRate != null ? learningRate : full ? 5e-5f : 3e-5f,
-        warmup, weightDecay, temperature, dropout, maxSteps, evalEvery, remineEvery, devFraction,
+        warmup, weightDecay, temperature, dropout, maxSteps, evalEvery,
+        remineEvery != null ? remineEvery : full ? 0 : TrainingConfig.EACH_EPOCH, devFraction,
+        splits == null ? null : SplitRatios.parse(splits),
+        timeBudget == null ? 0 : Durations.parseSeconds("--time-budget", timeBudget),
         trainQueries, topicClusters, mining.config(), seed, force, resume);
     TrainingReport report = new TrainingJob(config, System.out).run();
     return report.promoted() ? 0 : 3;

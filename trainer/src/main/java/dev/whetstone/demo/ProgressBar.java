@@ -42,7 +42,8 @@ public final class ProgressBar {
     out.flush();
   }
 
-  static String duration(double seconds) {
+  /** {@code m:ss}. */
+  public static String duration(double seconds) {
     long s = Math.round(seconds);
     return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
   }

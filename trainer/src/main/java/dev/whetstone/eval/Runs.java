@@ -3,6 +3,7 @@ package dev.whetstone.eval;
 import dev.whetstone.mine.Candidate;
 import dev.whetstone.mine.CandidateSource;
 import dev.whetstone.mine.DenseIndex;
+import dev.whetstone.mine.NonFiniteVectorException;
 import dev.whetstone.search.ReciprocalRankFusion;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ public final class Runs {
 
   public static Map<String, List<Candidate>> dense(DenseIndex index, Map<String, float[]> queries) {
     Map<String, List<Candidate>> run = new LinkedHashMap<>();
-    queries.forEach((id, vector) -> run.put(id, index.search(vector, DEPTH)));
+    queries.forEach((id, vector) -> run.put(id, index.search(
+        NonFiniteVectorException.check(vector, "the vector of query '" + id + "'"), DEPTH)));
     return run;
   }
 

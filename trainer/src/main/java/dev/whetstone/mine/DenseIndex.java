@@ -63,6 +63,7 @@ public final class DenseIndex {
         throw new IllegalArgumentException("vector of '" + docIds.get(i) + "' has dimension "
             + vectors[i].length + ", the first has " + vectors[0].length);
       }
+      NonFiniteVectorException.check(vectors[i], "the vector of document '" + docIds.get(i) + "'");
     }
     this.hnsw = hnsw;
   }
@@ -108,12 +109,17 @@ public final class DenseIndex {
     return dot(query, vector(docId));
   }
 
-  /** The {@code depth} documents of highest dot product, best first (ties: lower ordinal first). */
+  /**
+   * The {@code depth} documents of highest dot product, best first (ties: lower ordinal first).
+   *
+   * @throws NonFiniteVectorException when the query vector has a NaN or infinite component
+   */
   public List<Candidate> search(float[] query, int depth) {
     if (query.length != vectors[0].length) {
       throw new IllegalArgumentException("query vector has dimension " + query.length
           + ", the index " + vectors[0].length);
     }
+    NonFiniteVectorException.check(query, "the query vector");
     int k = Math.min(depth, vectors.length);
     if (k <= 0) {
       return List.of();

@@ -22,6 +22,7 @@ public final class DenseSource implements CandidateSource {
 
   @Override
   public List<Candidate> candidates(String queryText, int depth) {
-    return index.search(queries.get(queryText), depth);
+    return index.search(NonFiniteVectorException.check(queries.get(queryText),
+        "the vector of query '" + queryText + "'"), depth);
   }
 }

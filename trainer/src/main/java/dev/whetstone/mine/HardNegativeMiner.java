@@ -1,5 +1,6 @@
 package dev.whetstone.mine;
 
+import dev.whetstone.data.Seeds;
 import dev.whetstone.demo.ProgressBar;
 import dev.whetstone.filter.FilterChain;
 import java.io.IOException;
@@ -120,7 +121,7 @@ public final class HardNegativeMiner {
   private void addRandom(LabeledQuery query, Set<String> positives, Set<String> taken,
       List<Candidate> negatives) {
     int wanted = Math.min(randomNegatives, corpusIds.size() - positives.size() - taken.size());
-    Random random = new Random(seed * 31 + query.queryId().hashCode());
+    Random random = Seeds.random(seed, query.queryId().hashCode());
     for (int added = 0; added < wanted; ) {
       String id = corpusIds.get(random.nextInt(corpusIds.size()));
       if (!positives.contains(id) && taken.add(id)) {

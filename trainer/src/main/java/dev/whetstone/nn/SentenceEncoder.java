@@ -123,7 +123,9 @@ public final class SentenceEncoder implements AutoCloseable {
     if (!manifest().normalize()) {
       return pooled;
     }
-    NDArray norm = pooled.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f);
+    // clamp before the root: sqrt's gradient at 0 is infinite and would turn a zero vector's
+    // (zero) upstream gradient into NaN
+    NDArray norm = pooled.square().sum(new int[] {1}, true).maximum(1e-24f).sqrt();
     return pooled.div(norm);
   }
 

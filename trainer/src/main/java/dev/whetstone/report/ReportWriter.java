@@ -3,6 +3,7 @@ package dev.whetstone.report;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.whetstone.eval.Evaluation;
+import dev.whetstone.eval.SplitEvaluations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,18 +28,27 @@ public final class ReportWriter {
   static String markdown(TrainingReport report) {
     StringBuilder md = new StringBuilder();
     md.append("# Training report: ").append(report.mode()).append(" on ").append(report.dataSet())
-        .append("\n\nBase model: `").append(report.baseModel()).append("`\n\n");
+        .append("\n\nBase model: `").append(report.baseModel()).append("`. Splits: ")
+        .append(report.splits()).append(".\n\n");
     md.append("| retriever | split | nDCG@10 | MRR@10 | Recall@100 | queries |\n");
     md.append("|---|---|---|---|---|---|\n");
-    report.baselines().forEach((retriever, splits) ->
-        splits.forEach((split, evaluation) -> row(md, retriever, split, evaluation)));
-    report.candidate().forEach((split, evaluation) -> row(md, "**trained**", split, evaluation));
+    rows(md, "bm25", report.baselines().bm25());
+    rows(md, "base", report.baselines().base());
+    rows(md, "hybrid", report.baselines().hybrid());
+    if (report.candidate() != null) {
+      rows(md, "**trained**", report.candidate());
+    }
     md.append(String.format(Locale.ROOT, "%n**Promotion gate:** %s%n%n", report.gate()));
+    if (report.divergence() != null) {
+      md.append("**Training stopped:** ").append(report.divergence()).append("\n\n");
+    }
     if (report.promoted()) {
       md.append("Exported to `").append(report.output()).append("`.\n\n");
     }
-    md.append(String.format(Locale.ROOT, "Steps: %d, wall time %.0f s, %.2f s per optimizer step.%n%n",
-        report.steps().size(), report.wallSeconds(), report.secondsPerStep()));
+    md.append(String.format(Locale.ROOT, "%d examples per epoch, %d steps planned, %d run; wall "
+        + "time %.0f s, %.2f s per optimizer step.%n%n", report.examplesPerEpoch(),
+        report.plannedSteps(), report.steps().size(), report.wallSeconds(),
+        report.secondsPerStep()));
     md.append("| dev evaluation at step | nDCG@10 | MRR@10 | Recall@100 |\n|---|---|---|---|\n");
     for (TrainingReport.EvalRecord eval : report.evaluations()) {
       md.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.4f |%n", eval.step(),
@@ -51,8 +61,18 @@ public final class ReportWriter {
             .append(" |\n");
       }
     }
+    md.append("\n| setting | value |\n|---|---|\n");
+    report.settings().forEach((name, value) ->
+        md.append("| ").append(name).append(" | ").append(value).append(" |\n"));
     md.append("\n![loss and dev nDCG@10](training.png)\n");
     return md.toString();
+  }
+
+  private static void rows(StringBuilder md, String retriever, SplitEvaluations evaluations) {
+    row(md, retriever, "dev", evaluations.dev());
+    if (evaluations.test() != null) {
+      row(md, retriever, "test", evaluations.test());
+    }
   }
 
   private static void row(StringBuilder md, String retriever, String split, Evaluation e) {

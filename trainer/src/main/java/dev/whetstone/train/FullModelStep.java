@@ -25,23 +25,21 @@ import java.util.function.Function;
 final class FullModelStep implements TrainingStep {
   private final SentenceEncoder encoder;
   private final InfoNceLoss loss;
-  private final AdamW optimizer;
   private final Map<String, String> documentTexts;
   private final int chunkSize;
   private final ParameterStore parameters;
 
-  FullModelStep(SentenceEncoder encoder, InfoNceLoss loss, AdamW optimizer,
+  FullModelStep(SentenceEncoder encoder, InfoNceLoss loss,
       Map<String, String> documentTexts, int chunkSize) {
     this.encoder = encoder;
     this.loss = loss;
-    this.optimizer = optimizer;
     this.documentTexts = documentTexts;
     this.chunkSize = chunkSize;
     this.parameters = new ParameterStore(encoder.model().getNDManager(), false);
   }
 
   @Override
-  public float step(ContrastiveBatch batch, float learningRate) {
+  public float backward(ContrastiveBatch batch) {
     List<String> queries = batch.queryTexts();
     List<String> documents = batch.documentIds().stream().map(documentTexts::get).toList();
     float value;
@@ -65,7 +63,6 @@ final class FullModelStep implements TrainingStep {
             t -> encoder.tokenizer().documents(t));
       }
     }
-    optimizer.step(encoder.model().getBlock().getParameters(), learningRate);
     return value;
   }
 

@@ -1,10 +1,10 @@
 package dev.whetstone.train;
 
 import dev.whetstone.batch.BatchSampler;
+import dev.whetstone.batch.QueryPool;
 import dev.whetstone.batch.TopicBalancedBatchSampler;
-import dev.whetstone.batch.TrainingExample;
-import dev.whetstone.batch.TrainingExamples;
 import dev.whetstone.batch.UniqueTextBatchSampler;
+import dev.whetstone.data.Qrels;
 import dev.whetstone.demo.BeirConfigSet;
 import dev.whetstone.demo.ProgressBar;
 import dev.whetstone.filter.AuditLog;
@@ -15,6 +15,7 @@ import dev.whetstone.filter.NegativeFilter;
 import dev.whetstone.filter.PositiveAwareMarginFilter;
 import dev.whetstone.filter.RankWindowFilter;
 import dev.whetstone.filter.RelevanceScorer;
+import dev.whetstone.mine.Candidate;
 import dev.whetstone.mine.CandidateSource;
 import dev.whetstone.mine.DenseIndex;
 import dev.whetstone.mine.DenseSource;
@@ -33,7 +34,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.solr.client.solrj.SolrClient;
@@ -116,7 +116,7 @@ final class Mining implements AutoCloseable {
         }
 
         @Override
-        public List<dev.whetstone.mine.Candidate> candidates(String text, int depth)
+        public List<Candidate> candidates(String text, int depth)
             throws IOException {
           return source.candidates(text, depth);
         }
@@ -170,16 +170,25 @@ final class Mining implements AutoCloseable {
    * @param queryEncoder the current query tower
    * @param index the corpus as the current model sees it
    */
-  List<TrainingExample> remine(Function<List<String>, float[][]> queryEncoder, DenseIndex index)
+  List<QueryPool> remine(Function<List<String>, float[][]> queryEncoder, DenseIndex index)
       throws IOException {
     out.println();
     QueryVectors vectors = new QueryVectors(queryEncoder);
     vectors.prepare(queries.stream().map(LabeledQuery::queryText).toList());
-    return examples(mine(new DenseSource("dense", index, vectors)));
+    return pools(mine(new DenseSource("dense", index, vectors)));
   }
 
-  List<TrainingExample> examples(List<MinedQuery> mined) {
-    return TrainingExamples.from(mined, config.negatives(), new Random(config.seed()));
+  /** Each mined query with its graded positives: what the epochs draw their examples from. */
+  List<QueryPool> pools(List<MinedQuery> mined) {
+    Qrels train = data.splits().train();
+    List<QueryPool> pools = new ArrayList<>(mined.size());
+    for (MinedQuery query : mined) {
+      Map<String, Integer> positives = new LinkedHashMap<>();
+      query.positiveIds().forEach(id -> positives.put(id, train.judgments(query.queryId()).get(id)));
+      pools.add(new QueryPool(query.queryId(), query.queryText(), positives,
+          query.negatives().stream().map(Candidate::docId).toList()));
+    }
+    return pools;
   }
 
   BatchSampler sampler() {

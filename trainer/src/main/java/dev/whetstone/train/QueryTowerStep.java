@@ -18,21 +18,19 @@ import java.util.List;
 final class QueryTowerStep implements TrainingStep {
   private final SentenceEncoder encoder;
   private final InfoNceLoss loss;
-  private final AdamW optimizer;
   private final DenseIndex documents;
   private final ParameterStore parameters;
 
-  QueryTowerStep(SentenceEncoder encoder, InfoNceLoss loss, AdamW optimizer,
+  QueryTowerStep(SentenceEncoder encoder, InfoNceLoss loss,
       DenseIndex documents) {
     this.encoder = encoder;
     this.loss = loss;
-    this.optimizer = optimizer;
     this.documents = documents;
     this.parameters = new ParameterStore(encoder.model().getNDManager(), false);
   }
 
   @Override
-  public float step(ContrastiveBatch batch, float learningRate) {
+  public float backward(ContrastiveBatch batch) {
     List<String> ids = batch.documentIds();
     int dimension = encoder.manifest().dimension();
     float[] fixed = new float[ids.size() * dimension];
@@ -49,7 +47,6 @@ final class QueryTowerStep implements TrainingStep {
       collector.backward(batchLoss);
       value = batchLoss.getFloat();
     }
-    optimizer.step(encoder.model().getBlock().getParameters(), learningRate);
     return value;
   }
 }

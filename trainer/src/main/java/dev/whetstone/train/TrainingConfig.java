@@ -1,5 +1,6 @@
 package dev.whetstone.train;
 
+import dev.whetstone.data.SplitRatios;
 import java.nio.file.Path;
 
 /**
@@ -17,7 +18,13 @@ import java.nio.file.Path;
  * @param negatives hard negatives per query in a batch
  * @param maxSteps stop after this many steps (0: run all epochs)
  * @param evalEvery evaluate on dev every this many steps (0: once per epoch)
- * @param remineEvery re-mine dense negatives with the updating model every this many steps (0: never)
+ * @param remineEvery re-mine dense negatives with the updating model every this many steps (0:
+ *     never, {@link #EACH_EPOCH}: at the end of each epoch)
+ * @param devFraction share of train carved as dev when the data set has train judgments but no dev
+ * @param splits carve every judged query into train/dev/test with these ratios; null: use the
+ *     data set's qrels files (carving the default ratios only when it has no train file)
+ * @param timeBudgetSeconds size the run (steps, schedule included) to end within this many seconds
+ *     of its start (0: no budget)
  * @param trainQueries use only the first this many training queries (0: all), for quick runs
  * @param topicClusters TAS-Balanced: cluster the queries into this many topics (0: off)
  */
@@ -44,6 +51,8 @@ public record TrainingConfig(
     int evalEvery,
     int remineEvery,
     double devFraction,
+    SplitRatios splits,
+    long timeBudgetSeconds,
     int trainQueries,
     int topicClusters,
     MiningConfig mining,
@@ -51,14 +60,17 @@ public record TrainingConfig(
     boolean force,
     boolean resume) {
 
+  /** {@link #remineEvery} value: re-mine at the end of each epoch. */
+  public static final int EACH_EPOCH = -1;
+
   public TrainingConfig {
     positive("epochs", epochs);
     positive("batch size", batchSize);
     positive("chunk size", chunkSize);
-    if (negatives < 0 || maxSteps < 0 || evalEvery < 0 || remineEvery < 0 || trainQueries < 0
-        || topicClusters < 0) {
+    if (negatives < 0 || maxSteps < 0 || evalEvery < 0 || remineEvery < EACH_EPOCH
+        || trainQueries < 0 || topicClusters < 0 || timeBudgetSeconds < 0) {
       throw new IllegalArgumentException("negatives, max steps, eval-every, remine-every, "
-          + "train queries and topic clusters must be >= 0");
+          + "train queries, topic clusters and the time budget must be >= 0");
     }
     if (warmupFraction < 0 || warmupFraction >= 1) {
       throw new IllegalArgumentException("warm-up fraction must be in [0, 1), got " + warmupFraction);

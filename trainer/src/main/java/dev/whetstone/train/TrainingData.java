@@ -27,18 +27,18 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
     List<BeirDocument> corpus = config.solrUrl() == null ? dataset.corpus()
         : readCollection(config, out);
     Map<String, String> queries = dataset.queries();
-    TrainingSplits splits = TrainingSplits.of(dataset, config.devFraction(), config.seed())
-        .limitTrain(config.trainQueries());
+    TrainingSplits splits = TrainingSplits.of(dataset, config.splits(), config.devFraction(),
+        config.seed()).limitTrain(config.trainQueries());
     Map<String, String> texts = new HashMap<>();
     for (BeirDocument document : corpus) {
       texts.put(document.id(), document.embeddingText());
     }
     TrainingData data = new TrainingData(corpus, queries, splits, texts);
-    data.check("train", splits.train(), dataset.qrelsFile("train").toString());
-    data.check("dev", splits.dev(), splits.devCarved() ? dataset.qrelsFile("train").toString()
-        : dataset.qrelsFile("dev").toString());
+    String judgments = dataset.dir().resolve("qrels") + " (" + splits.origin() + ")";
+    data.check("train", splits.train(), judgments);
+    data.check("dev", splits.dev(), judgments);
     if (splits.test() != null) {
-      data.check("test", splits.test(), dataset.qrelsFile("test").toString());
+      data.check("test", splits.test(), judgments);
     }
     return data;
   }
@@ -57,6 +57,10 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
       if (!queries.containsKey(query)) {
         throw new IllegalArgumentException(file + ": query '" + query + "' of the " + split
             + " split is not in the queries file");
+      }
+      if (queries.get(query) == null || queries.get(query).isBlank()) {
+        throw new IllegalArgumentException("query '" + query + "' of the " + split + " split has "
+            + "no text in the queries file: give it one, or remove its judgments from " + file);
       }
       for (String doc : qrels.judgments(query).keySet()) {
         if (!documentTexts.containsKey(doc)) {

@@ -1,7 +1,7 @@
 package dev.whetstone.train;
 
-/** One optimizer step on one batch. */
+/** The gradients of one batch; the training loop checks them and applies the update. */
 interface TrainingStep {
-  /** Runs forward, backward and the update; returns the batch loss. */
-  float step(ContrastiveBatch batch, float learningRate);
+  /** Runs forward and backward, leaving the gradients on the parameters; returns the batch loss. */
+  float backward(ContrastiveBatch batch);
 }

@@ -69,4 +69,23 @@ public class DenseIndexTest {
     }
     assertTrue("recall@10 " + found / 200.0, found >= 180);
   }
+
+  @Test
+  public void nonFiniteVectorsNeverReachASearch() {
+    Random random = new Random(3);
+    float[][] vectors = unitVectors(4, 8, random);
+    List<String> ids = List.of("a", "b", "c", "d");
+    vectors[2][5] = Float.NaN;
+    NonFiniteVectorException document =
+        assertThrows(NonFiniteVectorException.class, () -> new DenseIndex(ids, vectors));
+    assertTrue(document.getMessage(), document.getMessage().contains("document 'c'"));
+
+    vectors[2][5] = 0;
+    DenseIndex index = new DenseIndex(ids, vectors);
+    float[] query = unitVectors(1, 8, random)[0];
+    query[0] = Float.POSITIVE_INFINITY;
+    NonFiniteVectorException search =
+        assertThrows(NonFiniteVectorException.class, () -> index.search(query, 2));
+    assertTrue(search.getMessage(), search.getMessage().contains("query vector"));
+  }
 }

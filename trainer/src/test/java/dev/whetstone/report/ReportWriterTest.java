@@ -3,7 +3,9 @@ package dev.whetstone.report;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import dev.whetstone.eval.Baselines;
 import dev.whetstone.eval.Evaluation;
+import dev.whetstone.eval.SplitEvaluations;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +23,15 @@ public class ReportWriterTest {
   public void writesJsonMarkdownAndAPlot() throws Exception {
     Evaluation base = new Evaluation(0.61, 0.58, 0.9, 80);
     Evaluation trained = new Evaluation(0.66, 0.62, 0.93, 80);
-    TrainingReport report = new TrainingReport("full", "base", "scifact", Map.of("seed", 42),
-        Map.of("base", Map.of("dev", base)),
+    TrainingReport report = new TrainingReport("full", "base", "scifact", "qrels files",
+        Map.of("seed", 42),
+        new Baselines(new SplitEvaluations(base, null), new SplitEvaluations(base, null),
+            new SplitEvaluations(base, null)), 80, 2,
         List.of(new TrainingReport.StepRecord(1, 1.2f, 1e-5f),
             new TrainingReport.StepRecord(2, 0.9f, 2e-5f)),
         List.of(new TrainingReport.EvalRecord(0, base), new TrainingReport.EvalRecord(2, trained)),
-        Map.of("dev", trained), true, "promoted: dev nDCG@10 0.6600 vs current 0.6100", "out",
-        Map.of("removed by margin", 3L), 12.5, 4.0);
+        new SplitEvaluations(trained, null), true, "promoted: dev nDCG@10 0.6600 vs current 0.6100",
+        null, "out", Map.of("removed by margin", 3L), 12.5, 4.0);
     Path dir = temp.getRoot().toPath();
     ReportWriter.write(report, dir);
 
@@ -35,7 +39,8 @@ public class ReportWriterTest {
     assertTrue(json, json.contains("\"promoted\": true") && json.contains("0.66"));
     String md = Files.readString(dir.resolve("report.md"));
     assertTrue(md, md.contains("| **trained** | dev | 0.6600 |")
-        && md.contains("| base | dev | 0.6100 |") && md.contains("| removed by margin | 3 |"));
+        && md.contains("| base | dev | 0.6100 |") && md.contains("| removed by margin | 3 |")
+        && md.contains("| seed | 42 |") && !md.contains("Training stopped"));
     BufferedImage png = ImageIO.read(dir.resolve("training.png").toFile());
     assertEquals(960, png.getWidth());
     // something other than white was drawn in the loss panel's plotting area

@@ -67,6 +67,17 @@ final class SciFactSlice {
     return target;
   }
 
+  /** A copy of a slice whose dev judgments are its train judgments: selection on seen queries. */
+  static Path withTrainAsDev(Path slice, Path target) throws IOException {
+    Files.createDirectories(target.resolve("qrels"));
+    for (String file : new String[] {"corpus.jsonl", "queries.jsonl", "qrels/train.tsv",
+        "qrels/test.tsv"}) {
+      Files.copy(slice.resolve(file), target.resolve(file));
+    }
+    Files.copy(slice.resolve("qrels/train.tsv"), target.resolve("qrels/dev.tsv"));
+    return target;
+  }
+
   private static Map<String, Map<String, Integer>> first(Qrels qrels, int limit) {
     Map<String, Map<String, Integer>> kept = new LinkedHashMap<>();
     for (String query : qrels.queryIds()) {

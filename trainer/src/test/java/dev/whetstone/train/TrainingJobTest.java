@@ -3,6 +3,7 @@ package dev.whetstone.train;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -58,7 +59,7 @@ public class TrainingJobTest {
     return new TrainingConfig(mode, slice, null, null, base.path(), models, output,
         output.resolveSibling(output.getFileName() + ".work"), output.getFileName().toString(),
         epochs, 8, 8, mode == TrainingMode.FULL ? 1 : 3, learningRate, 0.1f, 0.01f, 0.05f, 0f,
-        maxSteps, evalEvery, 0, 0.25, 0, 0, MiningConfig.defaults(), 11, force, resume);
+        maxSteps, evalEvery, 0, 0.25, null, 0, 0, 0, MiningConfig.defaults(), 11, force, resume);
   }
 
   private static TrainingReport run(TrainingConfig config) throws Exception {
@@ -66,7 +67,9 @@ public class TrainingJobTest {
     TrainingReport report =
         new TrainingJob(config, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
     String printed = log.toString(StandardCharsets.UTF_8);
-    assertTrue(printed, printed.contains("Training (" + config.mode().label()));
+    assertTrue(printed, printed.contains("Training (" + config.mode().label() + "): ")
+        && printed.contains(" examples per epoch (one per training query)")
+        && printed.contains("Measured: ") && printed.contains(" s per step"));
     return report;
   }
 
@@ -78,7 +81,7 @@ public class TrainingJobTest {
     assertTrue(report.gate(), report.promoted());
     assertEquals(3, report.steps().size());
     assertEquals(List.of(0, 3), report.evaluations().stream().map(e -> e.step()).toList());
-    assertTrue(report.candidate().containsKey("test"));
+    assertNotNull(report.candidate().test());
     Path work = output.resolveSibling(output.getFileName() + ".work");
     assertTrue(Files.isRegularFile(work.resolve("report").resolve("training.png")));
 
@@ -116,16 +119,49 @@ public class TrainingJobTest {
   }
 
   @Test
-  public void fullModeGateRefusesAModelThatLosesOnDev() throws Exception {
-    Path output = temp.getRoot().toPath().resolve("full-destroyed");
-    // a learning rate 1000x too high wrecks the encoder in two GradCache steps
-    TrainingReport report = run(config(TrainingMode.FULL, output, 2e-2f, 2, false));
+  public void aDivergingRunStopsAtTheFirstNonFiniteValueAndIsNotPromoted() throws Exception {
+    Path output = temp.getRoot().toPath().resolve("full-diverged");
+    // a learning rate of 1e30 moves the weights to ~1e30 in one step: the second forward pass
+    // overflows, so the loss of step 2 is NaN
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    TrainingReport report = new TrainingJob(config(TrainingMode.FULL, output, 1e30f, 3, false),
+        new PrintStream(log, true, StandardCharsets.UTF_8)).run();
 
-    assertEquals(2, report.steps().size());
-    assertFalse(report.gate(), report.promoted());
-    assertTrue(report.gate(), report.gate().startsWith("not promoted"));
+    assertNotNull(report.gate(), report.divergence());
+    assertTrue(report.divergence(), report.divergence().startsWith("diverged at step 2: loss is NaN "
+        + "in the batch of 8 queries"));
+    assertEquals("the step that diverged is not recorded", 1, report.steps().size());
+    assertFalse(report.promoted());
+    assertTrue(report.gate(), report.gate().startsWith("not promoted: " + report.divergence()));
     assertFalse(Files.exists(output));
-    assertNotNull(report.baselines().get("bm25").get("dev"));
+    assertNull("nothing was evaluated after the divergence", report.candidate());
+    assertNotNull(report.baselines().bm25().dev());
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains(report.divergence()));
+    Path work = output.resolveSibling(output.getFileName() + ".work");
+    String md = Files.readString(work.resolve("report").resolve("report.md"));
+    assertTrue(md, md.contains("**Training stopped:** " + report.divergence()));
+  }
+
+  @Test
+  public void aModelThatBeatsTheCurrentOneOnDevIsPromotedWithoutForce() throws Exception {
+    // dev = the train queries: a few epochs on them must beat the base model there
+    Path data = SciFactSlice.withTrainAsDev(slice, temp.newFolder("train-as-dev").toPath());
+    Path output = temp.getRoot().toPath().resolve("promoted");
+    TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, data, null, null,
+        base.path(), models, output, output.resolveSibling("promoted.work"), "promoted", 4, 8, 8,
+        3, 1e-4f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0.25, null, 0, 0, 0, MiningConfig.defaults(),
+        11, false, false);
+    TrainingReport report = run(config);
+
+    assertNull(report.divergence());
+    assertEquals(4, report.evaluations().size() - 1);
+    assertTrue(report.gate(), report.promoted());
+    assertTrue(report.gate(), report.gate().startsWith("promoted: dev nDCG@10 ")
+        && !report.gate().contains("forced"));
+    assertTrue(report.candidate().dev().ndcg10() > report.baselines().base().dev().ndcg10());
+    assertEquals(output.toString(), report.output());
+    assertEquals(base.manifest().fingerprint(),
+        ModelDirectory.open(output).manifest().documentTowerFingerprint());
   }
 
   /** Fails the job on the first output containing {@code marker}, like a crash at that point. */
@@ -174,8 +210,8 @@ public class TrainingJobTest {
     for (int i = 0; i < 4; i++) {
       assertEquals("step " + (i + 1), losses.get(i), resumed.steps().get(i).loss(), 1e-5f);
     }
-    assertEquals(uninterrupted.candidate().get("dev").ndcg10(),
-        resumed.candidate().get("dev").ndcg10(), 1e-6);
+    assertEquals(uninterrupted.candidate().dev().ndcg10(), resumed.candidate().dev().ndcg10(),
+        1e-6);
     assertTrue(resumed.promoted());
   }
 }

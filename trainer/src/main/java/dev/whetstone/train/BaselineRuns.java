@@ -1,0 +1,55 @@
+package dev.whetstone.train;
+
+import dev.whetstone.data.Qrels;
+import dev.whetstone.eval.Baselines;
+import dev.whetstone.eval.Evaluation;
+import dev.whetstone.eval.Runs;
+import dev.whetstone.eval.SplitEvaluations;
+import dev.whetstone.mine.Candidate;
+import dev.whetstone.mine.CandidateSource;
+import dev.whetstone.mine.DenseIndex;
+import dev.whetstone.model.Encoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Runs the baselines on dev and test: BM25, the current model, and their RRF hybrid. */
+final class BaselineRuns {
+  private BaselineRuns() {}
+
+  static Baselines measure(Encoder base, CandidateSource bm25, DenseIndex baseIndex,
+      TrainingData data, PrintStream out) throws IOException {
+    Evaluation[][] table = new Evaluation[3][2];
+    Qrels[] splits = {data.splits().dev(), data.splits().test()};
+    for (int s = 0; s < splits.length && splits[s] != null; s++) {
+      Map<String, String> queries = data.queryTexts(splits[s]);
+      Map<String, List<Candidate>> lexical = Runs.lexical(bm25, queries);
+      Map<String, List<Candidate>> dense = Runs.dense(baseIndex,
+          ModelSnapshots.encode(queries, base::encodeQueries));
+      table[0][s] = Evaluation.of(splits[s], Runs.ids(lexical));
+      table[1][s] = Evaluation.of(splits[s], Runs.ids(dense));
+      table[2][s] = Evaluation.of(splits[s], Runs.fuse(lexical, dense));
+    }
+    Baselines baselines = new Baselines(new SplitEvaluations(table[0][0], table[0][1]),
+        new SplitEvaluations(table[1][0], table[1][1]),
+        new SplitEvaluations(table[2][0], table[2][1]));
+    print(out, "bm25", baselines.bm25());
+    print(out, "base", baselines.base());
+    print(out, "hybrid", baselines.hybrid());
+    return baselines;
+  }
+
+  private static void print(PrintStream out, String name, SplitEvaluations evaluations) {
+    print(out, name, "dev", evaluations.dev());
+    if (evaluations.test() != null) {
+      print(out, name, "test", evaluations.test());
+    }
+  }
+
+  static void print(PrintStream out, String name, String split, Evaluation e) {
+    out.printf(Locale.ROOT, "  %-7s %-4s nDCG@10 %.4f  MRR@10 %.4f  R@100 %.4f%n", name, split,
+        e.ndcg10(), e.mrr10(), e.recall100());
+  }
+}

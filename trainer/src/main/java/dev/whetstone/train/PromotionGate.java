@@ -1,0 +1,93 @@
+package dev.whetstone.train;
+
+import dev.whetstone.eval.Evaluation;
+import dev.whetstone.eval.SplitEvaluations;
+import dev.whetstone.model.Encoder;
+import dev.whetstone.model.ModelDirectory;
+import dev.whetstone.mine.DenseIndex;
+import dev.whetstone.nn.SentenceEncoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import org.apache.lucene.util.IOUtils;
+
+/**
+ * Decides whether the trained model replaces the current one. Only the best dev checkpoint of a
+ * run that did not diverge is a candidate; it is exported, evaluated through the shared encoder as
+ * Solr runs it, and moved into the output folder (one atomic move) only if it beats the current
+ * model's dev nDCG@10, or with {@code --force}.
+ */
+final class PromotionGate {
+  /**
+   * @param candidate the candidate's dev and test evaluation; null when there was none
+   * @param output where the promoted model now is; null when not promoted
+   */
+  record Decision(boolean promoted, String reason, SplitEvaluations candidate, Path output) {}
+
+  private final TrainingConfig config;
+  private final TrainingData data;
+  private final ModelSnapshots snapshots;
+  private final PrintStream out;
+
+  PromotionGate(TrainingConfig config, TrainingData data, ModelSnapshots snapshots,
+      PrintStream out) {
+    this.config = config;
+    this.data = data;
+    this.snapshots = snapshots;
+    this.out = out;
+  }
+
+  Decision decide(TrainingState state, Evaluation baseDev, SentenceEncoder model,
+      Path bestWeights) throws IOException {
+    if (state.divergence() != null) {
+      return refuse(state.bestStep() == 0
+          ? String.format(Locale.ROOT, "not promoted: %s; no evaluation before it beat the "
+              + "current model's dev nDCG@10 %.4f", state.divergence(), baseDev.ndcg10())
+          : String.format(Locale.ROOT, "not promoted: %s; the best checkpoint before it (step %d, "
+              + "dev nDCG@10 %.4f vs current %.4f) is kept in %s", state.divergence(),
+              state.bestStep(), state.bestDev(), baseDev.ndcg10(), bestWeights));
+    }
+    if (state.bestStep() == 0) {
+      return refuse(String.format(Locale.ROOT, "not promoted: no evaluation beat the current "
+          + "model's dev nDCG@10 %.4f (use --force to export anyway)", baseDev.ndcg10()));
+    }
+    Checkpoint.loadWeights(model, bestWeights);
+    ModelDirectory candidateDir = snapshots.export(model, config.workDir().resolve("candidate"));
+    out.println("Evaluating the exported model through the shared encoder (ONNX Runtime)");
+    SplitEvaluations candidate;
+    try (Encoder trained = Encoder.load(candidateDir)) {
+      DenseIndex index = snapshots.documentIndex(trained);
+      Evaluation dev = ModelSnapshots.evaluate(trained, index, data.splits().dev(), data);
+      Evaluation test = data.splits().test() == null ? null
+          : ModelSnapshots.evaluate(trained, index, data.splits().test(), data);
+      candidate = new SplitEvaluations(dev, test);
+    }
+    BaselineRuns.print(out, "trained", "dev", candidate.dev());
+    if (candidate.test() != null) {
+      BaselineRuns.print(out, "trained", "test", candidate.test());
+    }
+    boolean better = candidate.dev().ndcg10() > baseDev.ndcg10();
+    boolean promoted = better || config.force();
+    String reason = String.format(Locale.ROOT, "%s: dev nDCG@10 %.4f vs current %.4f%s",
+        promoted ? "promoted" : "not promoted", candidate.dev().ndcg10(), baseDev.ndcg10(),
+        !better && promoted ? " (forced)" : "");
+    if (!promoted) {
+      out.println(reason);
+      return new Decision(false, reason, candidate, null);
+    }
+    Path output = config.output();
+    Files.createDirectories(output.toAbsolutePath().getParent());
+    IOUtils.rm(output);
+    Files.move(candidateDir.path(), output, StandardCopyOption.ATOMIC_MOVE);
+    out.println(reason);
+    return new Decision(true, reason, candidate, output);
+  }
+
+  private Decision refuse(String reason) {
+    out.println(reason);
+    return new Decision(false, reason, null, null);
+  }
+}
