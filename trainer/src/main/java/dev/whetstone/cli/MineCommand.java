@@ -1,12 +1,10 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.console.ProgressBar;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.data.SolrCorpus;
-import dev.whetstone.demo.BeirConfigSet;
-import dev.whetstone.demo.ModelCache;
-import dev.whetstone.demo.ProgressBar;
 import dev.whetstone.filter.AuditLog;
 import dev.whetstone.filter.EmbeddingScorer;
 import dev.whetstone.filter.FilterChain;
@@ -29,6 +27,8 @@ import dev.whetstone.mine.QueryVectors;
 import dev.whetstone.mine.SolrBm25Source;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.train.MiningConfig;
+import dev.whetstone.workspace.BeirConfigSet;
+import dev.whetstone.workspace.ModelCache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package dev.whetstone.train;
 
 import ai.djl.ndarray.NDManager;
 import dev.whetstone.batch.TrainingExample;
+import dev.whetstone.console.ProgressBar;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.Qrels;
-import dev.whetstone.demo.ProgressBar;
 import dev.whetstone.eval.Evaluation;
 import dev.whetstone.eval.Runs;
 import dev.whetstone.export.OnnxExport;

@@ -9,7 +9,7 @@ import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.data.SolrCorpus;
 import dev.whetstone.demo.BeirCloud;
-import dev.whetstone.demo.BeirConfigSet;
+import dev.whetstone.workspace.BeirConfigSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
