@@ -76,25 +76,25 @@ final class MineCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
   long seed;
 
-  @Option(names = "--out", defaultValue = "negatives.jsonl", paramLabel = "FILE",
+  @Option(names = "--output", defaultValue = "negatives.jsonl", paramLabel = "FILE",
       description = "mined negatives, one query per line (default: ${DEFAULT-VALUE})")
-  Path out;
+  Path output;
 
   @Option(names = "--audit", defaultValue = "audit.jsonl", paramLabel = "FILE",
       description = "every removal with its scores and rule (default: ${DEFAULT-VALUE})")
   Path audit;
 
-  @Option(names = "--work", paramLabel = "DIR",
+  @Option(names = "--work-dir", paramLabel = "DIR",
       description = "BM25 index and embedding cache (default: ~/.cache/whetstone/work)")
-  Path work;
+  Path workDir;
 
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
     BeirDataset dataset = BeirDataset.open(options.data);
     List<LabeledQuery> queries = labeledQueries(dataset.queries(), dataset.qrels(split), split);
-    Path workDir = work != null ? work : ModelCache.defaultDir().getParent().resolve("work");
-    EmbeddingCache cache = new EmbeddingCache(workDir.resolve("vectors"), System.err);
+    Path work = workDir != null ? workDir : ModelCache.defaultDir().getParent().resolve("work");
+    EmbeddingCache cache = new EmbeddingCache(work.resolve("vectors"), System.err);
     List<String> queryTexts = queries.stream().map(LabeledQuery::queryText).toList();
 
     try (SolrClient client = solr == null ? null : new Http2SolrClient.Builder(solr.url).build();
@@ -107,13 +107,13 @@ final class MineCommand implements Callable<Integer> {
         bm25 = new SolrBm25Source(client, solr.collection);
       } else {
         corpus = dataset.corpus();
-        System.err.printf("BM25 index of %d documents in %s%n", corpus.size(), workDir);
+        System.err.printf("BM25 index of %d documents in %s%n", corpus.size(), work);
         ProgressBar bar = new ProgressBar(System.err, "docs", corpus.size());
-        bm25 = LuceneBm25Source.open(workDir.resolve("bm25-" + dataset.name()), corpus,
+        bm25 = LuceneBm25Source.open(work.resolve("bm25-" + dataset.name()), corpus,
             BeirConfigSet.locate(), bar::update);
       }
       List<String> ids = corpus.stream().map(BeirDocument::id).toList();
-      System.err.printf("Embedding with %s (cached in %s)%n", options.model, workDir.resolve("vectors"));
+      System.err.printf("Embedding with %s (cached in %s)%n", options.model, work.resolve("vectors"));
       float[][] docVectors = cache.documents(model, corpus);
       DenseIndex modelIndex = mining.hnsw ? DenseIndex.withHnsw(ids, docVectors) : new DenseIndex(ids, docVectors);
       QueryVectors modelQueries = new QueryVectors(model::encodeQueries);
@@ -124,8 +124,8 @@ final class MineCommand implements Callable<Integer> {
       MiningConfig settings = mining.config();
       NegativeFilter window = settings.windowActive()
           ? new RankWindowFilter(settings.windowFrom(), settings.windowTo()) : null;
-      NegativeFilter marginRule = settings.margin() == 0 || teacherScorer == null ? null
-          : new PositiveAwareMarginFilter(teacherScorer, settings.margin());
+      NegativeFilter marginRule = settings.relativeMargin() == null || teacherScorer == null ? null
+          : new PositiveAwareMarginFilter(teacherScorer, settings.relativeMargin());
       List<NegativeFilter> rules = new ArrayList<>();
       if (window != null) {
         rules.add(window);
@@ -145,14 +145,14 @@ final class MineCommand implements Callable<Integer> {
             String.join(" + ", sources.stream().map(CandidateSource::name).toList()), mining.depth,
             rules.isEmpty() ? "none" : rules);
         mined = miner.mine(queries, System.err);
-        NegativesFile.write(out, mined);
+        NegativesFile.write(output, mined);
         if (hidePositives > 0) {
           measure(miner, queries, window, marginRule, modelScorer, teacherScorer);
         }
       }
       long negatives = mined.stream().mapToLong(m -> m.negatives().size()).sum();
       System.out.printf(Locale.ROOT, "%nMined %d negatives for %d queries (%.1f per query) into %s%n",
-          negatives, mined.size(), (double) negatives / mined.size(), out);
+          negatives, mined.size(), (double) negatives / mined.size(), output);
       chain.counts().forEach((rule, n) ->
           System.out.printf(Locale.ROOT, "  removed by %-7s %d%n", rule, n));
       System.out.printf(Locale.ROOT, "Audit: %s. Total %.1f s%n", audit, (System.nanoTime() - start) / 1e9);
@@ -184,12 +184,12 @@ final class MineCommand implements Callable<Integer> {
       all.add(window);
     }
     if (marginRule != null) {
-      settings.add(new Setting("margin: " + marginRule, List.of(marginRule)));
+      settings.add(new Setting(marginRule.toString(), List.of(marginRule)));
       all.add(marginRule);
     }
     if (teacherScorer != null && teacherScorer != modelScorer) {
-      NegativeFilter modelMargin = new PositiveAwareMarginFilter(modelScorer, mining.margin);
-      settings.add(new Setting("margin: " + modelMargin + ", the model itself", List.of(modelMargin)));
+      NegativeFilter modelMargin = new PositiveAwareMarginFilter(modelScorer, mining.relativeMargin);
+      settings.add(new Setting(modelMargin + ", the model itself", List.of(modelMargin)));
     }
     if (all.size() > 1) {
       settings.add(new Setting("all rules", all));

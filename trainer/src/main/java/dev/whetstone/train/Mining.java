@@ -78,15 +78,15 @@ final class Mining implements AutoCloseable {
       baseQueryVectors.put(queries.get(i).queryId(), vectors[i]);
     }
     MiningConfig mining = config.mining();
-    this.teacher = mining.margin() > 0 || mining.guide()
+    this.teacher = mining.relativeMargin() != null || mining.guide()
         ? teacher(base, baseIndex, texts, vectors, cache) : null;
     this.audit = AuditLog.create(config.workDir().resolve("audit.jsonl"));
     List<NegativeFilter> rules = new ArrayList<>();
     if (mining.windowActive()) {
       rules.add(new RankWindowFilter(mining.windowFrom(), mining.windowTo()));
     }
-    if (mining.margin() > 0) {
-      rules.add(new PositiveAwareMarginFilter(teacher, mining.margin()));
+    if (mining.relativeMargin() != null) {
+      rules.add(new PositiveAwareMarginFilter(teacher, mining.relativeMargin()));
     }
     this.chain = new FilterChain(rules, teacher, audit);
     Set<InBatchMask.Rule> maskRules =
