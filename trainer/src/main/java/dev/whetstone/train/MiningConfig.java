@@ -1,5 +1,10 @@
 package dev.whetstone.train;
 
+import dev.whetstone.filter.FalseNegativeRules;
+import dev.whetstone.filter.PositiveAwareMarginFilter;
+import dev.whetstone.filter.RankWindowFilter;
+import dev.whetstone.filter.RelevanceScorer;
+
 /**
  * How the training job mines and filters negatives.
  *
@@ -52,5 +57,15 @@ public record MiningConfig(int depth, int windowFrom, int windowTo, Float relati
   /** Whether the rank window can remove anything: one spanning every mined rank cannot. */
   public boolean windowActive() {
     return windowFrom > 1 || windowFrom == 1 && windowTo < depth;
+  }
+
+  /**
+   * The rank window, if it can remove anything, and the relative margin, if on.
+   *
+   * @param teacher scores the margin; may be null when the margin is off
+   */
+  public FalseNegativeRules rules(RelevanceScorer teacher) {
+    return new FalseNegativeRules(windowActive() ? new RankWindowFilter(windowFrom, windowTo) : null,
+        relativeMargin == null ? null : new PositiveAwareMarginFilter(teacher, relativeMargin));
   }
 }

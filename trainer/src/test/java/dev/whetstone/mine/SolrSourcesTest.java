@@ -100,7 +100,8 @@ public class SolrSourcesTest {
   @Test
   public void solrBm25RanksLikeTheTrainersLuceneIndex() throws Exception {
     int compared = 0;
-    try (SolrBm25Source solr = new SolrBm25Source(cloud.cloud().client(), COLLECTION);
+    // over HTTP through a client of its own, as mine and train search a live collection
+    try (SolrBm25Source solr = SolrBm25Source.connect(cloud.cloud().baseUrl(), COLLECTION);
         LuceneBm25Source lucene = LuceneBm25Source.open(temp.newFolder("bm25").toPath(), slice,
             BeirConfigSet.locate())) {
       for (String id : train.queryIds()) {
