@@ -23,8 +23,10 @@ public class ReportWriterTest {
     Evaluation trained = new Evaluation(0.66, 0.62, 0.93, 80);
     TrainingReport report = new TrainingReport("full", "base", "scifact", Map.of("seed", 42),
         Map.of("base", Map.of("dev", base)),
+        // a diverged step leaves a gap in the plot
         List.of(new TrainingReport.StepRecord(1, 1.2f, 1e-5f),
-            new TrainingReport.StepRecord(2, 0.9f, 2e-5f)),
+            new TrainingReport.StepRecord(2, 0.9f, 2e-5f),
+            new TrainingReport.StepRecord(3, Float.POSITIVE_INFINITY, 3e-5f)),
         List.of(new TrainingReport.EvalRecord(0, base), new TrainingReport.EvalRecord(2, trained)),
         Map.of("dev", trained), true, "promoted: dev nDCG@10 0.6600 vs current 0.6100", "out",
         Map.of("removed by margin", 3L), 12.5, 4.0);
