@@ -1,6 +1,6 @@
 package dev.whetstone.cli;
 
-import dev.whetstone.demo.ModelCache;
+import dev.whetstone.workspace.ModelCache;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

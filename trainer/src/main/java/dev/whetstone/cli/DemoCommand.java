@@ -1,17 +1,17 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.console.ProgressBar;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.demo.BeirCloud;
-import dev.whetstone.demo.BeirConfigSet;
 import dev.whetstone.demo.CurlExamples;
-import dev.whetstone.demo.ModelCache;
-import dev.whetstone.demo.ProgressBar;
 import dev.whetstone.demo.PublishedResults;
 import dev.whetstone.demo.RetrievalMode;
 import dev.whetstone.demo.ScifactDownload;
 import dev.whetstone.eval.Evaluation;
+import dev.whetstone.workspace.BeirConfigSet;
+import dev.whetstone.workspace.ModelCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -2,18 +2,16 @@ package dev.whetstone.cli;
 
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
-import dev.whetstone.data.Qrels;
 import dev.whetstone.data.SolrCorpus;
-import dev.whetstone.demo.BeirConfigSet;
-import dev.whetstone.demo.ModelCache;
-import dev.whetstone.demo.ProgressBar;
 import dev.whetstone.filter.AuditLog;
 import dev.whetstone.filter.EmbeddingScorer;
+import dev.whetstone.filter.FalseNegativeRules;
 import dev.whetstone.filter.FilterChain;
 import dev.whetstone.filter.NegativeFilter;
 import dev.whetstone.filter.PositiveAwareMarginFilter;
 import dev.whetstone.filter.RankWindowFilter;
 import dev.whetstone.filter.RelevanceScorer;
+import dev.whetstone.mine.Bm25Sources;
 import dev.whetstone.mine.CandidateSource;
 import dev.whetstone.mine.DenseIndex;
 import dev.whetstone.mine.DenseSource;
@@ -22,19 +20,17 @@ import dev.whetstone.mine.FalseNegativeExperiment;
 import dev.whetstone.mine.FalseNegativeExperiment.Setting;
 import dev.whetstone.mine.HardNegativeMiner;
 import dev.whetstone.mine.LabeledQuery;
-import dev.whetstone.mine.LuceneBm25Source;
 import dev.whetstone.mine.MinedQuery;
 import dev.whetstone.mine.NegativesFile;
 import dev.whetstone.mine.QueryVectors;
-import dev.whetstone.mine.SolrBm25Source;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.train.MiningConfig;
+import dev.whetstone.workspace.ModelCache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
@@ -76,44 +72,35 @@ final class MineCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
   long seed;
 
-  @Option(names = "--out", defaultValue = "negatives.jsonl", paramLabel = "FILE",
+  @Option(names = "--output", defaultValue = "negatives.jsonl", paramLabel = "FILE",
       description = "mined negatives, one query per line (default: ${DEFAULT-VALUE})")
-  Path out;
+  Path output;
 
   @Option(names = "--audit", defaultValue = "audit.jsonl", paramLabel = "FILE",
       description = "every removal with its scores and rule (default: ${DEFAULT-VALUE})")
   Path audit;
 
-  @Option(names = "--work", paramLabel = "DIR",
+  @Option(names = "--work-dir", paramLabel = "DIR",
       description = "BM25 index and embedding cache (default: ~/.cache/whetstone/work)")
-  Path work;
+  Path workDir;
 
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
+    MiningConfig settings = mining.config();
     BeirDataset dataset = BeirDataset.open(options.data);
-    List<LabeledQuery> queries = labeledQueries(dataset.queries(), dataset.qrels(split), split);
-    Path workDir = work != null ? work : ModelCache.defaultDir().getParent().resolve("work");
-    EmbeddingCache cache = new EmbeddingCache(workDir.resolve("vectors"), System.err);
+    List<LabeledQuery> queries = LabeledQuery.judged(dataset.qrels(split), dataset.queries());
+    Path work = workDir != null ? workDir : ModelCache.defaultDir().getParent().resolve("work");
+    EmbeddingCache cache = new EmbeddingCache(work.resolve("vectors"), System.err);
     List<String> queryTexts = queries.stream().map(LabeledQuery::queryText).toList();
+    List<BeirDocument> corpus = solr == null ? dataset.corpus() : readCollection();
 
-    try (SolrClient client = solr == null ? null : new Http2SolrClient.Builder(solr.url).build();
-        Encoder model = Encoder.load(ModelCache.ensure(options.models(), options.model))) {
-      List<BeirDocument> corpus;
-      CandidateSource bm25;
-      if (client != null) {
-        System.err.printf("Reading the corpus of collection '%s' at %s%n", solr.collection, solr.url);
-        corpus = new SolrCorpus(client, solr.collection).read(System.err);
-        bm25 = new SolrBm25Source(client, solr.collection);
-      } else {
-        corpus = dataset.corpus();
-        System.err.printf("BM25 index of %d documents in %s%n", corpus.size(), workDir);
-        ProgressBar bar = new ProgressBar(System.err, "docs", corpus.size());
-        bm25 = LuceneBm25Source.open(workDir.resolve("bm25-" + dataset.name()), corpus,
-            BeirConfigSet.locate(), bar::update);
-      }
+    try (Encoder model = Encoder.load(ModelCache.ensure(options.models(), options.model));
+        CandidateSource bm25 = Bm25Sources.open(solr == null ? null : solr.url,
+            solr == null ? null : solr.collection, work.resolve("bm25-" + dataset.name()), corpus,
+            System.err)) {
       List<String> ids = corpus.stream().map(BeirDocument::id).toList();
-      System.err.printf("Embedding with %s (cached in %s)%n", options.model, workDir.resolve("vectors"));
+      System.err.printf("Embedding with %s (cached in %s)%n", options.model, work.resolve("vectors"));
       float[][] docVectors = cache.documents(model, corpus);
       DenseIndex modelIndex = mining.hnsw ? DenseIndex.withHnsw(ids, docVectors) : new DenseIndex(ids, docVectors);
       QueryVectors modelQueries = new QueryVectors(model::encodeQueries);
@@ -121,44 +108,38 @@ final class MineCommand implements Callable<Integer> {
       RelevanceScorer modelScorer = new EmbeddingScorer(options.model, modelIndex, modelQueries);
 
       RelevanceScorer teacherScorer = teacherScorer(cache, corpus, queryTexts, modelScorer);
-      MiningConfig settings = mining.config();
-      NegativeFilter window = settings.windowActive()
-          ? new RankWindowFilter(settings.windowFrom(), settings.windowTo()) : null;
-      NegativeFilter marginRule = settings.margin() == 0 || teacherScorer == null ? null
-          : new PositiveAwareMarginFilter(teacherScorer, settings.margin());
-      List<NegativeFilter> rules = new ArrayList<>();
-      if (window != null) {
-        rules.add(window);
-      }
-      if (marginRule != null) {
-        rules.add(marginRule);
-      }
-
+      FalseNegativeRules rules = settings.rules(teacherScorer);
       List<CandidateSource> sources = List.of(bm25, new DenseSource("dense", modelIndex, modelQueries));
       List<MinedQuery> mined;
       FilterChain chain;
       try (AuditLog auditLog = AuditLog.create(audit)) {
-        chain = new FilterChain(rules, teacherScorer, auditLog);
+        chain = new FilterChain(rules.enabled(), teacherScorer, auditLog);
         HardNegativeMiner miner = new HardNegativeMiner(sources, mining.depth, chain)
             .withRandomNegatives(ids, mining.randomNegatives, seed);
         System.err.printf("Mining %d %s queries: %s, depth %d, rules %s%n", queries.size(), split,
             String.join(" + ", sources.stream().map(CandidateSource::name).toList()), mining.depth,
-            rules.isEmpty() ? "none" : rules);
+            chain.filters().isEmpty() ? "none" : chain.filters());
         mined = miner.mine(queries, System.err);
-        NegativesFile.write(out, mined);
+        NegativesFile.write(output, mined);
         if (hidePositives > 0) {
-          measure(miner, queries, window, marginRule, modelScorer, teacherScorer);
+          measure(miner, queries, rules, modelScorer, teacherScorer);
         }
       }
       long negatives = mined.stream().mapToLong(m -> m.negatives().size()).sum();
       System.out.printf(Locale.ROOT, "%nMined %d negatives for %d queries (%.1f per query) into %s%n",
-          negatives, mined.size(), (double) negatives / mined.size(), out);
+          negatives, mined.size(), (double) negatives / mined.size(), output);
       chain.counts().forEach((rule, n) ->
           System.out.printf(Locale.ROOT, "  removed by %-7s %d%n", rule, n));
       System.out.printf(Locale.ROOT, "Audit: %s. Total %.1f s%n", audit, (System.nanoTime() - start) / 1e9);
-      bm25.close();
     }
     return 0;
+  }
+
+  private List<BeirDocument> readCollection() throws IOException {
+    System.err.printf("Reading the corpus of collection '%s' at %s%n", solr.collection, solr.url);
+    try (SolrClient client = new Http2SolrClient.Builder(solr.url).build()) {
+      return new SolrCorpus(client, solr.collection).read(System.err);
+    }
   }
 
   private RelevanceScorer teacherScorer(EmbeddingCache cache, List<BeirDocument> corpus,
@@ -173,26 +154,22 @@ final class MineCommand implements Callable<Integer> {
         System.err);
   }
 
-  private void measure(HardNegativeMiner miner, List<LabeledQuery> queries, NegativeFilter window,
-      NegativeFilter marginRule, RelevanceScorer modelScorer, RelevanceScorer teacherScorer)
-      throws IOException {
+  private void measure(HardNegativeMiner miner, List<LabeledQuery> queries, FalseNegativeRules rules,
+      RelevanceScorer modelScorer, RelevanceScorer teacherScorer) throws IOException {
     List<Setting> settings = new ArrayList<>();
     settings.add(new Setting("none", List.of()));
-    List<NegativeFilter> all = new ArrayList<>();
-    if (window != null) {
-      settings.add(new Setting("rank window " + window, List.of(window)));
-      all.add(window);
+    if (rules.window() != null) {
+      settings.add(new Setting("rank window " + rules.window(), List.of(rules.window())));
     }
-    if (marginRule != null) {
-      settings.add(new Setting("margin: " + marginRule, List.of(marginRule)));
-      all.add(marginRule);
+    if (rules.margin() != null) {
+      settings.add(new Setting(rules.margin().toString(), List.of(rules.margin())));
     }
     if (teacherScorer != null && teacherScorer != modelScorer) {
-      NegativeFilter modelMargin = new PositiveAwareMarginFilter(modelScorer, mining.margin);
-      settings.add(new Setting("margin: " + modelMargin + ", the model itself", List.of(modelMargin)));
+      NegativeFilter modelMargin = new PositiveAwareMarginFilter(modelScorer, mining.relativeMargin);
+      settings.add(new Setting(modelMargin + ", the model itself", List.of(modelMargin)));
     }
-    if (all.size() > 1) {
-      settings.add(new Setting("all rules", all));
+    if (rules.enabled().size() > 1) {
+      settings.add(new Setting("all rules", rules.enabled()));
     }
     System.err.printf(Locale.ROOT, "Measuring: %d rounds, each hiding %.0f%% of the %s positives%n",
         rounds, 100 * hidePositives, split);
@@ -204,22 +181,5 @@ final class MineCommand implements Callable<Integer> {
         experiment.hiddenTotal(), rounds, seed, seed + rounds - 1, experiment.hiddenInDroppedQueries());
     List<String> ruleNames = new ArrayList<>(List.of(RankWindowFilter.RULE, PositiveAwareMarginFilter.RULE));
     System.out.println(FalseNegativeExperiment.markdown(rows, ruleNames));
-  }
-
-  static List<LabeledQuery> labeledQueries(Map<String, String> texts, Qrels qrels, String split) {
-    List<LabeledQuery> queries = new ArrayList<>();
-    for (String id : qrels.queryIds()) {
-      String text = texts.get(id);
-      if (text == null) {
-        throw new IllegalArgumentException("query " + id + " of qrels split '" + split
-            + "' is not in queries.jsonl");
-      }
-      List<String> positives = qrels.judgments(id).entrySet().stream()
-          .filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toList();
-      if (!positives.isEmpty()) {
-        queries.add(new LabeledQuery(id, text, positives));
-      }
-    }
-    return queries;
   }
 }

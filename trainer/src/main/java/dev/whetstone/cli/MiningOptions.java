@@ -19,16 +19,18 @@ final class MiningOptions {
   @Option(names = "--no-window", description = "switch the rank window off")
   boolean noWindow;
 
-  @Option(names = "--margin", defaultValue = "0.95", description = "positive-aware margin: drop a "
-      + "candidate the teacher scores >= this share of the positive's score (default: ${DEFAULT-VALUE})")
-  float margin;
+  @Option(names = "--relative-margin", defaultValue = "0.05", description = "positive-aware "
+      + "margin, as sentence-transformers' relative_margin: keep a candidate only if the teacher "
+      + "scores it <= (1 - this) x the positive (default: ${DEFAULT-VALUE})")
+  float relativeMargin;
 
-  @Option(names = "--no-margin", description = "switch the positive-aware margin off")
-  boolean noMargin;
+  @Option(names = "--no-relative-margin", description = "switch the positive-aware margin off")
+  boolean noRelativeMargin;
 
-  @Option(names = "--teacher", defaultValue = "bge-small-en-v1.5", description = "scores the margin "
-      + "and guide rules: a pretrained model, '" + MiningConfig.MODEL_AS_TEACHER + "' (the --model's "
-      + "own vectors) or '" + MiningConfig.NO_TEACHER + "' (default: ${DEFAULT-VALUE})")
+  @Option(names = "--teacher", defaultValue = "bge-small-en-v1.5", description = "scores the "
+      + "relative-margin and guide rules: a pretrained model, '" + MiningConfig.MODEL_AS_TEACHER
+      + "' (the --model's own vectors) or '" + MiningConfig.NO_TEACHER + "' (default: "
+      + "${DEFAULT-VALUE})")
   String teacher;
 
   @Option(names = "--no-guide", description = "switch off GISTEmbed in-batch masking (a batch "
@@ -45,6 +47,7 @@ final class MiningOptions {
   MiningConfig config() {
     boolean noTeacher = teacher.equals(MiningConfig.NO_TEACHER);
     return new MiningConfig(depth, noWindow ? 0 : windowFrom, windowTo,
-        noMargin || noTeacher ? 0 : margin, teacher, !noGuide && !noTeacher, randomNegatives, hnsw);
+        noRelativeMargin || noTeacher ? null : relativeMargin, teacher, !noGuide && !noTeacher,
+        randomNegatives, hnsw);
   }
 }

@@ -1,12 +1,12 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.data.SplitRatios;
-import dev.whetstone.demo.ModelCache;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.report.TrainingReport;
 import dev.whetstone.train.TrainingConfig;
 import dev.whetstone.train.TrainingJob;
 import dev.whetstone.train.TrainingMode;
+import dev.whetstone.workspace.ModelCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package dev.whetstone.data;
 
-import dev.whetstone.demo.ProgressBar;
+import dev.whetstone.console.ProgressBar;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;

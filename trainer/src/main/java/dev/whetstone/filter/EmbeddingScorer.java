@@ -1,11 +1,11 @@
 package dev.whetstone.filter;
 
 import dev.whetstone.data.BeirDocument;
-import dev.whetstone.demo.ModelCache;
 import dev.whetstone.mine.DenseIndex;
 import dev.whetstone.mine.EmbeddingCache;
 import dev.whetstone.mine.QueryVectors;
 import dev.whetstone.model.Encoder;
+import dev.whetstone.workspace.ModelCache;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -7,24 +7,29 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * NV-Retriever's positive-aware mining (TopK-PercPos): drops a candidate the scorer rates at least
- * {@code ratio} times the query's positive, since a document that close to a positive is likely an
- * unlabeled one. With several positives the lowest-scored one sets the bar: the negatives of a
- * query serve every one of its (query, positive) pairs.
+ * NV-Retriever's positive-aware mining (TopK-PercPos) with sentence-transformers' relative margin:
+ * a candidate stays a negative only if the scorer rates it at most {@code (1 - relativeMargin)}
+ * times the query's positive, since a document that close to a positive is likely an unlabeled
+ * one. The boundary is {@code mine_hard_negatives}': a score equal to the bar stays. With several
+ * positives the lowest-scored one sets the bar: the negatives of a query serve every one of its
+ * (query, positive) pairs.
  */
 public final class PositiveAwareMarginFilter implements NegativeFilter {
   public static final String RULE = "margin";
 
   private final RelevanceScorer scorer;
-  private final float ratio;
+  private final float relativeMargin;
 
-  /** @param ratio in (0, 1]; NV-Retriever's default is 0.95 */
-  public PositiveAwareMarginFilter(RelevanceScorer scorer, float ratio) {
-    if (!(ratio > 0 && ratio <= 1)) {
-      throw new IllegalArgumentException("margin ratio must be in (0, 1], got " + ratio);
+  /**
+   * @param relativeMargin in [0, 1): 0.05 (NV-Retriever's 95%) keeps negatives scoring at most
+   *     0.95 x the positive; 0 keeps those scoring at most the positive
+   */
+  public PositiveAwareMarginFilter(RelevanceScorer scorer, float relativeMargin) {
+    if (!(relativeMargin >= 0 && relativeMargin < 1)) {
+      throw new IllegalArgumentException("relative margin must be in [0, 1), got " + relativeMargin);
     }
     this.scorer = scorer;
-    this.ratio = ratio;
+    this.relativeMargin = relativeMargin;
   }
 
   @Override
@@ -42,12 +47,13 @@ public final class PositiveAwareMarginFilter implements NegativeFilter {
     for (String id : query.positiveIds()) {
       positive = Math.min(positive, scorer.score(query.queryText(), id));
     }
-    // ratio x positive for a positive score; as far below it for a negative one
-    float threshold = positive - (1 - ratio) * Math.abs(positive);
+    // sentence-transformers' bar for a positive score; for a negative one, (1 - margin) x positive
+    // would lie above the positive, so the bar lies as far below it
+    float bar = positive * (positive >= 0 ? 1 - relativeMargin : 1 + relativeMargin);
     List<Candidate> kept = new ArrayList<>(candidates.size());
     for (Candidate c : candidates) {
       float score = scorer.score(query.queryText(), c.docId());
-      if (score >= threshold) {
+      if (score > bar) {
         removed.accept(new Removal(RULE, query.queryId(), query.queryText(), source, c.docId(),
             c.rank(), c.score(), scorer.name(), score, positive));
       } else {
@@ -59,6 +65,6 @@ public final class PositiveAwareMarginFilter implements NegativeFilter {
 
   @Override
   public String toString() {
-    return "score >= " + ratio + " x positive (" + scorer.name() + ")";
+    return "relative margin " + relativeMargin + " (" + scorer.name() + ")";
   }
 }

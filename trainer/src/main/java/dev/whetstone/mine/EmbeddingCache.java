@@ -1,7 +1,7 @@
 package dev.whetstone.mine;
 
+import dev.whetstone.console.ProgressBar;
 import dev.whetstone.data.BeirDocument;
-import dev.whetstone.demo.ProgressBar;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.model.ModelManifest;
 import java.io.BufferedInputStream;

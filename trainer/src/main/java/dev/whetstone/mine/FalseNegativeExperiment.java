@@ -1,6 +1,6 @@
 package dev.whetstone.mine;
 
-import dev.whetstone.demo.ProgressBar;
+import dev.whetstone.console.ProgressBar;
 import dev.whetstone.filter.FilterChain;
 import dev.whetstone.filter.NegativeFilter;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.whetstone.mine;
 
+import dev.whetstone.console.ProgressBar;
 import dev.whetstone.data.Seeds;
-import dev.whetstone.demo.ProgressBar;
 import dev.whetstone.filter.FilterChain;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -5,16 +5,12 @@ import dev.whetstone.batch.QueryPool;
 import dev.whetstone.batch.TopicBalancedBatchSampler;
 import dev.whetstone.batch.UniqueTextBatchSampler;
 import dev.whetstone.data.Qrels;
-import dev.whetstone.demo.BeirConfigSet;
-import dev.whetstone.demo.ProgressBar;
 import dev.whetstone.filter.AuditLog;
 import dev.whetstone.filter.EmbeddingScorer;
 import dev.whetstone.filter.FilterChain;
 import dev.whetstone.filter.InBatchMask;
-import dev.whetstone.filter.NegativeFilter;
-import dev.whetstone.filter.PositiveAwareMarginFilter;
-import dev.whetstone.filter.RankWindowFilter;
 import dev.whetstone.filter.RelevanceScorer;
+import dev.whetstone.mine.Bm25Sources;
 import dev.whetstone.mine.Candidate;
 import dev.whetstone.mine.CandidateSource;
 import dev.whetstone.mine.DenseIndex;
@@ -22,10 +18,8 @@ import dev.whetstone.mine.DenseSource;
 import dev.whetstone.mine.EmbeddingCache;
 import dev.whetstone.mine.HardNegativeMiner;
 import dev.whetstone.mine.LabeledQuery;
-import dev.whetstone.mine.LuceneBm25Source;
 import dev.whetstone.mine.MinedQuery;
 import dev.whetstone.mine.QueryVectors;
-import dev.whetstone.mine.SolrBm25Source;
 import dev.whetstone.model.Encoder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.apache.solr.client.solrj.SolrClient;
-import org.apache.solr.client.solrj.impl.Http2SolrClient;
 
 /**
  * The mining side of a training run: BM25 and dense candidate sources, the false-negative rules
@@ -63,14 +55,7 @@ final class Mining implements AutoCloseable {
     this.data = data;
     this.bm25 = bm25;
     this.out = out;
-    this.queries = new ArrayList<>();
-    for (String id : data.trainQueryIds()) {
-      List<String> positives = data.splits().train().judgments(id).entrySet().stream()
-          .filter(j -> j.getValue() > 0).map(Map.Entry::getKey).toList();
-      if (!positives.isEmpty()) {
-        queries.add(new LabeledQuery(id, data.queries().get(id), positives));
-      }
-    }
+    this.queries = LabeledQuery.judged(data.splits().train(), data.queries());
     List<String> texts = queries.stream().map(LabeledQuery::queryText).toList();
     float[][] vectors = cache.queries(base, texts);
     this.baseQueryVectors = new LinkedHashMap<>();
@@ -78,17 +63,10 @@ final class Mining implements AutoCloseable {
       baseQueryVectors.put(queries.get(i).queryId(), vectors[i]);
     }
     MiningConfig mining = config.mining();
-    this.teacher = mining.margin() > 0 || mining.guide()
+    this.teacher = mining.relativeMargin() != null || mining.guide()
         ? teacher(base, baseIndex, texts, vectors, cache) : null;
     this.audit = AuditLog.create(config.workDir().resolve("audit.jsonl"));
-    List<NegativeFilter> rules = new ArrayList<>();
-    if (mining.windowActive()) {
-      rules.add(new RankWindowFilter(mining.windowFrom(), mining.windowTo()));
-    }
-    if (mining.margin() > 0) {
-      rules.add(new PositiveAwareMarginFilter(teacher, mining.margin()));
-    }
-    this.chain = new FilterChain(rules, teacher, audit);
+    this.chain = new FilterChain(mining.rules(teacher).enabled(), teacher, audit);
     Set<InBatchMask.Rule> maskRules =
         EnumSet.of(InBatchMask.Rule.LABELED_POSITIVE, InBatchMask.Rule.DUPLICATE_TEXT);
     if (mining.guide()) {
@@ -106,31 +84,8 @@ final class Mining implements AutoCloseable {
   /** BM25 over a Lucene index built with the configset's analysis, or the live collection. */
   static CandidateSource bm25(TrainingConfig config, TrainingData data, PrintStream out)
       throws IOException {
-    if (config.solrUrl() != null) {
-      SolrClient client = new Http2SolrClient.Builder(config.solrUrl()).build();
-      SolrBm25Source source = new SolrBm25Source(client, config.solrCollection());
-      return new CandidateSource() { // owns the client it searches with
-        @Override
-        public String name() {
-          return source.name();
-        }
-
-        @Override
-        public List<Candidate> candidates(String text, int depth)
-            throws IOException {
-          return source.candidates(text, depth);
-        }
-
-        @Override
-        public void close() throws IOException {
-          client.close();
-        }
-      };
-    }
-    out.printf("BM25 index of %d documents%n", data.corpus().size());
-    ProgressBar bar = new ProgressBar(out, "docs", data.corpus().size());
-    return LuceneBm25Source.open(config.workDir().resolve("bm25"), data.corpus(),
-        BeirConfigSet.locate(), bar::update);
+    return Bm25Sources.open(config.solrUrl(), config.solrCollection(),
+        config.workDir().resolve("bm25"), data.corpus(), out);
   }
 
   private RelevanceScorer teacher(Encoder base, DenseIndex baseIndex, List<String> texts,

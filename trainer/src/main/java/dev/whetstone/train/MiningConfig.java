@@ -1,5 +1,10 @@
 package dev.whetstone.train;
 
+import dev.whetstone.filter.FalseNegativeRules;
+import dev.whetstone.filter.PositiveAwareMarginFilter;
+import dev.whetstone.filter.RankWindowFilter;
+import dev.whetstone.filter.RelevanceScorer;
+
 /**
  * How the training job mines and filters negatives.
  *
@@ -7,17 +12,18 @@ package dev.whetstone.train;
  * @param windowFrom first rank a negative may come from (1: no ranks skipped); 0 switches the
  *     rank window off
  * @param windowTo last rank a negative may come from
- * @param margin drop a candidate the teacher scores at or above this share of the positive's
- *     score (NV-Retriever); 0 switches the rule off
- * @param teacher pretrained model scoring the margin rule and the in-batch guide rule, or
+ * @param relativeMargin keep a candidate only if the teacher scores it at most (1 - this) times
+ *     the positive, as sentence-transformers' {@code mine_hard_negatives(relative_margin=...)}
+ *     (NV-Retriever's 95% is 0.05); null switches the rule off
+ * @param teacher pretrained model scoring the relative-margin rule and the in-batch guide rule, or
  *     {@code model} for the model being trained's starting point
  * @param guide GISTEmbed: in a batch, a document the teacher scores above a query's positive is
  *     not one of its negatives
  * @param randomNegatives random corpus documents added per query (STAR)
  * @param hnsw mine dense negatives through an HNSW graph instead of exact search
  */
-public record MiningConfig(int depth, int windowFrom, int windowTo, float margin, String teacher,
-    boolean guide, int randomNegatives, boolean hnsw) {
+public record MiningConfig(int depth, int windowFrom, int windowTo, Float relativeMargin,
+    String teacher, boolean guide, int randomNegatives, boolean hnsw) {
 
   /** The teacher name that means the base model itself. */
   public static final String MODEL_AS_TEACHER = "model";
@@ -32,21 +38,34 @@ public record MiningConfig(int depth, int windowFrom, int windowTo, float margin
       throw new IllegalArgumentException("rank window [" + windowFrom + ", " + windowTo
           + "] is empty");
     }
-    if (NO_TEACHER.equals(teacher) && (margin > 0 || guide)) {
-      throw new IllegalArgumentException("the margin and guide rules need a teacher");
+    if (NO_TEACHER.equals(teacher) && (relativeMargin != null || guide)) {
+      throw new IllegalArgumentException("the relative-margin and guide rules need a teacher");
     }
-    if (margin < 0 || margin > 1) {
-      throw new IllegalArgumentException("margin must be in [0, 1], got " + margin);
+    if (relativeMargin != null && !(relativeMargin >= 0 && relativeMargin < 1)) {
+      throw new IllegalArgumentException("relative margin must be in [0, 1), got " + relativeMargin);
     }
   }
 
-  /** Top 100 of each source, no ranks skipped, margin 0.95 scored by the base model, masks on. */
+  /**
+   * Top 100 of each source, no ranks skipped, relative margin 0.05 scored by the base model,
+   * masks on.
+   */
   public static MiningConfig defaults() {
-    return new MiningConfig(100, 1, 100, 0.95f, MODEL_AS_TEACHER, true, 0, false);
+    return new MiningConfig(100, 1, 100, 0.05f, MODEL_AS_TEACHER, true, 0, false);
   }
 
   /** Whether the rank window can remove anything: one spanning every mined rank cannot. */
   public boolean windowActive() {
     return windowFrom > 1 || windowFrom == 1 && windowTo < depth;
+  }
+
+  /**
+   * The rank window, if it can remove anything, and the relative margin, if on.
+   *
+   * @param teacher scores the margin; may be null when the margin is off
+   */
+  public FalseNegativeRules rules(RelevanceScorer teacher) {
+    return new FalseNegativeRules(windowActive() ? new RankWindowFilter(windowFrom, windowTo) : null,
+        relativeMargin == null ? null : new PositiveAwareMarginFilter(teacher, relativeMargin));
   }
 }

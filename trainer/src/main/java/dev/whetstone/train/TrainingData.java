@@ -7,7 +7,6 @@ import dev.whetstone.data.SolrCorpus;
 import dev.whetstone.data.TrainingSplits;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,9 +95,5 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
       texts.put(query, queries.get(query));
     }
     return texts;
-  }
-
-  List<String> trainQueryIds() {
-    return new ArrayList<>(splits.train().queryIds());
   }
 }

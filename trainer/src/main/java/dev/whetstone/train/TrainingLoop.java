@@ -6,7 +6,7 @@ import dev.whetstone.batch.QueryPool;
 import dev.whetstone.batch.TrainingExample;
 import dev.whetstone.batch.TrainingExamples;
 import dev.whetstone.data.Seeds;
-import dev.whetstone.demo.ProgressBar;
+import dev.whetstone.console.ProgressBar;
 import dev.whetstone.eval.Evaluation;
 import dev.whetstone.loss.InfoNceLoss;
 import dev.whetstone.mine.NonFiniteVectorException;

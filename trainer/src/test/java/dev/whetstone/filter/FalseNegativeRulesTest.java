@@ -9,13 +9,13 @@ import com.google.gson.JsonParser;
 import dev.whetstone.batch.TrainingExample;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
-import dev.whetstone.demo.ModelCache;
 import dev.whetstone.filter.InBatchMask.Rule;
 import dev.whetstone.mine.Candidate;
 import dev.whetstone.mine.DenseIndex;
 import dev.whetstone.mine.LabeledQuery;
 import dev.whetstone.mine.QueryVectors;
 import dev.whetstone.model.Encoder;
+import dev.whetstone.workspace.ModelCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -103,10 +103,10 @@ public class FalseNegativeRulesTest {
     float positive = scorer.score(q.queryText(), "7521113");
     float hidden = scorer.score(q.queryText(), "22406695");
     float offTopic = scorer.score(q.queryText(), "5152028");
-    assertTrue(hidden + " >= 0.95 x " + positive, hidden >= 0.95f * positive);
-    assertTrue(offTopic < 0.95f * positive);
+    assertTrue(hidden + " > 0.95 x " + positive, hidden > 0.95f * positive);
+    assertTrue(offTopic <= 0.95f * positive);
     List<Removal> removed = new ArrayList<>();
-    List<Candidate> kept = new PositiveAwareMarginFilter(scorer, 0.95f).apply(q, "bm25",
+    List<Candidate> kept = new PositiveAwareMarginFilter(scorer, 0.05f).apply(q, "bm25",
         List.of(new Candidate("22406695", 2, 11.5f), new Candidate("5152028", 7, 3.2f)), removed::add);
     assertEquals(List.of(new Candidate("5152028", 7, 3.2f)), kept);
     assertEquals(1, removed.size());
@@ -118,9 +118,35 @@ public class FalseNegativeRulesTest {
     assertEquals(positive, r.positiveScore(), 0f);
     // the other way round the margin misses it: 7521113 scores below 0.95 x 22406695
     LabeledQuery other = query(Q85, "22406695");
-    assertTrue(positive < 0.95f * hidden);
-    assertEquals(1, new PositiveAwareMarginFilter(scorer, 0.95f).apply(other, "bm25",
+    assertTrue(positive <= 0.95f * hidden);
+    assertEquals(1, new PositiveAwareMarginFilter(scorer, 0.05f).apply(other, "bm25",
         List.of(new Candidate("7521113", 1, 12f)), x -> {}).size());
+  }
+
+  @Test
+  public void marginKeepsAScoreOnTheBarAsSentenceTransformersDoes() {
+    float bar = 0.8f * (1 - 0.05f);
+    Map<String, Float> scores = Map.of("positive", 0.8f, "onTheBar", bar,
+        "aboveTheBar", Math.nextUp(bar), "negativePositive", -0.2f, "withinTheMargin", -0.205f);
+    RelevanceScorer fixed = new RelevanceScorer() {
+      @Override
+      public String name() {
+        return "fixed";
+      }
+
+      @Override
+      public float score(String queryText, String docId) {
+        return scores.get(docId);
+      }
+    };
+    PositiveAwareMarginFilter margin = new PositiveAwareMarginFilter(fixed, 0.05f);
+    List<Candidate> candidates = List.of(new Candidate("onTheBar", 1, 2f),
+        new Candidate("aboveTheBar", 2, 1f));
+    assertEquals(List.of(candidates.get(0)), margin.apply(new LabeledQuery("q", "q",
+        List.of("positive")), "bm25", candidates, x -> {}));
+    // a negative positive score: the bar lies 5% below it (-0.21), not 5% above (-0.19)
+    assertEquals(List.of(), margin.apply(new LabeledQuery("q", "q", List.of("negativePositive")),
+        "bm25", List.of(new Candidate("withinTheMargin", 1, 1f)), x -> {}));
   }
 
   @Test
@@ -132,7 +158,7 @@ public class FalseNegativeRulesTest {
     List<Candidate> kept;
     try (AuditLog audit = AuditLog.create(file)) {
       chain = new FilterChain(List.of(new RankWindowFilter(2, 30),
-          new PositiveAwareMarginFilter(scorer, 0.95f)), scorer, audit);
+          new PositiveAwareMarginFilter(scorer, 0.05f)), scorer, audit);
       kept = chain.apply(q, "dense", ranked);
     }
     Map<String, Long> counts = chain.counts();

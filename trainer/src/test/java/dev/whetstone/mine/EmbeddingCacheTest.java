@@ -6,8 +6,8 @@ import static org.junit.Assert.assertTrue;
 
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
-import dev.whetstone.demo.ModelCache;
 import dev.whetstone.model.Encoder;
+import dev.whetstone.workspace.ModelCache;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;

@@ -9,7 +9,7 @@ import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.data.SolrCorpus;
 import dev.whetstone.demo.BeirCloud;
-import dev.whetstone.demo.BeirConfigSet;
+import dev.whetstone.workspace.BeirConfigSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -100,7 +100,8 @@ public class SolrSourcesTest {
   @Test
   public void solrBm25RanksLikeTheTrainersLuceneIndex() throws Exception {
     int compared = 0;
-    try (SolrBm25Source solr = new SolrBm25Source(cloud.cloud().client(), COLLECTION);
+    // over HTTP through a client of its own, as mine and train search a live collection
+    try (SolrBm25Source solr = SolrBm25Source.connect(cloud.cloud().baseUrl(), COLLECTION);
         LuceneBm25Source lucene = LuceneBm25Source.open(temp.newFolder("bm25").toPath(), slice,
             BeirConfigSet.locate())) {
       for (String id : train.queryIds()) {

@@ -26,9 +26,11 @@ public class ReportWriterTest {
     TrainingReport report = new TrainingReport("full", "base", "scifact", "qrels files",
         Map.of("seed", 42),
         new Baselines(new SplitEvaluations(base, null), new SplitEvaluations(base, null),
-            new SplitEvaluations(base, null)), 80, 2,
+            new SplitEvaluations(base, null)), 80, 3,
+        // a non-finite loss leaves a gap in the plot
         List.of(new TrainingReport.StepRecord(1, 1.2f, 1e-5f),
-            new TrainingReport.StepRecord(2, 0.9f, 2e-5f)),
+            new TrainingReport.StepRecord(2, 0.9f, 2e-5f),
+            new TrainingReport.StepRecord(3, Float.POSITIVE_INFINITY, 3e-5f)),
         List.of(new TrainingReport.EvalRecord(0, base), new TrainingReport.EvalRecord(2, trained)),
         new SplitEvaluations(trained, null), true, "promoted: dev nDCG@10 0.6600 vs current 0.6100",
         null, "out", Map.of("removed by margin", 3L), 12.5, 4.0);

@@ -1,4 +1,4 @@
-package dev.whetstone.demo;
+package dev.whetstone.console;
 
 import java.io.PrintStream;
 import java.util.Locale;

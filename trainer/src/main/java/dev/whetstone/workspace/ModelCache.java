@@ -1,4 +1,4 @@
-package dev.whetstone.demo;
+package dev.whetstone.workspace;
 
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.model.PretrainedModel;

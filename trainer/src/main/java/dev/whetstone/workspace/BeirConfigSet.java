@@ -1,4 +1,4 @@
-package dev.whetstone.demo;
+package dev.whetstone.workspace;
 
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
