@@ -6,18 +6,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
 
 /**
  * TAS-Balanced batches (Hofstätter et al. 2021): the training queries are clustered once by their
  * vectors (spherical k-means), and every batch is drawn from a single cluster, so in-batch
- * negatives share the query's topic. Within a cluster, batches hold no duplicate text (as {@link
- * UniqueTextBatchSampler}); the batches of all clusters are then shuffled together.
+ * negatives share the query's topic. Within a cluster, batches hold no duplicate query text (as
+ * {@link DistinctQueryBatchSampler}); the batches of all clusters are then shuffled together.
  */
 public final class TopicBalancedBatchSampler implements BatchSampler {
   private static final int ITERATIONS = 25;
 
-  private final UniqueTextBatchSampler packer;
+  private final DistinctQueryBatchSampler packer = new DistinctQueryBatchSampler();
   private final Map<String, Integer> clusters;
 
   /**
@@ -25,9 +24,7 @@ public final class TopicBalancedBatchSampler implements BatchSampler {
    * @param clusters number of topics; SciFact's 809 training queries make ~25 batches of 32
    * @param seed seeds the clustering, so it is the same on every run
    */
-  public TopicBalancedBatchSampler(Function<String, String> docText,
-      Map<String, float[]> queryVectors, int clusters, long seed) {
-    this.packer = new UniqueTextBatchSampler(docText);
+  public TopicBalancedBatchSampler(Map<String, float[]> queryVectors, int clusters, long seed) {
     List<String> ids = new ArrayList<>(queryVectors.keySet());
     Collections.sort(ids); // the clustering must not depend on the map's iteration order
     float[][] vectors = new float[ids.size()][];

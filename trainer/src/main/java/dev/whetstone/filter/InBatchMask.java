@@ -2,11 +2,11 @@ package dev.whetstone.filter;
 
 import dev.whetstone.batch.TextKey;
 import dev.whetstone.batch.TrainingExample;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +20,11 @@ import java.util.function.Function;
  * its positive, or a document a guide model scores above query i's positive (GISTEmbed, Solatorio
  * 2024). The loss drops masked logits (sets them to -inf).
  *
- * <p>Columns: {@link #columns} lays a batch out as the examples' positives in example order
- * (column i is query i's target), then each example's hard negatives in order.
+ * <p>Columns: {@link #columns} lays a batch out as its distinct documents, the examples' positives
+ * first in example order, then their hard negatives; a document two examples share is one column.
+ * A query's target is the column of its positive ({@link #target}); many-positive data shares
+ * documents between queries all the time, and the rules above, not the batch layout, keep a
+ * query's positives out of its negatives.
  */
 public final class InBatchMask {
   /** The rules, each switchable; a masked entry is counted under the first rule that applies. */
@@ -70,22 +73,33 @@ public final class InBatchMask {
     }
   }
 
-  /** The batch's document columns: positives (column i = example i's), then hard negatives. */
+  /** The batch's distinct documents: positives in example order, then hard negatives. */
   public static List<String> columns(List<TrainingExample> batch) {
-    List<String> columns = new ArrayList<>();
+    Set<String> columns = new LinkedHashSet<>();
     batch.forEach(example -> columns.add(example.positiveId()));
     batch.forEach(example -> columns.addAll(example.negativeIds()));
-    return columns;
+    return List.copyOf(columns);
   }
 
-  /** {@code mask[i][j]}: document {@code columns.get(j)} must not be a negative for query i. */
-  public synchronized boolean[][] mask(List<TrainingExample> batch, List<String> columns) {
-    for (int i = 0; i < batch.size(); i++) {
-      if (!batch.get(i).positiveId().equals(columns.get(i))) {
-        throw new IllegalArgumentException("column " + i + " must be example " + i
-            + "'s positive " + batch.get(i).positiveId() + ", got " + columns.get(i));
+  /** The column of each example's positive: the target of its query in the loss. */
+  public static int[] targets(List<TrainingExample> batch, List<String> columns) {
+    int[] targets = new int[batch.size()];
+    for (int i = 0; i < targets.length; i++) {
+      targets[i] = columns.indexOf(batch.get(i).positiveId());
+      if (targets[i] < 0) {
+        throw new IllegalArgumentException("example " + i + "'s positive "
+            + batch.get(i).positiveId() + " is not among the batch's columns");
       }
     }
+    return targets;
+  }
+
+  /**
+   * {@code mask[i][j]}: document {@code columns.get(j)} must not be a negative for query i. A
+   * query's own target column is never masked.
+   */
+  public synchronized boolean[][] mask(List<TrainingExample> batch, List<String> columns) {
+    int[] targets = targets(batch, columns);
     boolean[][] mask = new boolean[batch.size()][columns.size()];
     for (int i = 0; i < batch.size(); i++) {
       TrainingExample example = batch.get(i);
@@ -105,7 +119,7 @@ public final class InBatchMask {
       float positiveScore = rules.contains(Rule.GUIDE)
           ? guide.score(example.queryText(), example.positiveId()) : Float.NaN;
       for (int j = 0; j < columns.size(); j++) {
-        if (j == i) {
+        if (j == targets[i]) {
           continue;
         }
         String doc = columns.get(j);

@@ -5,8 +5,8 @@ import dev.whetstone.filter.InBatchMask;
 import java.util.List;
 
 /**
- * One training batch laid out for the loss: B queries, the batch's document columns (positives
- * first, so query i's positive is column i, then every hard negative), and the columns that must
+ * One training batch laid out for the loss: B queries, the batch's distinct documents as columns
+ * (positives first, then hard negatives), each query's target column, and the columns that must
  * not act as a query's negatives.
  */
 record ContrastiveBatch(
@@ -14,11 +14,8 @@ record ContrastiveBatch(
 
   static ContrastiveBatch of(List<TrainingExample> examples, InBatchMask mask) {
     List<String> columns = InBatchMask.columns(examples);
-    int[] targets = new int[examples.size()];
-    for (int i = 0; i < targets.length; i++) {
-      targets[i] = i;
-    }
-    return new ContrastiveBatch(examples, columns, targets, mask.mask(examples, columns));
+    return new ContrastiveBatch(examples, columns, InBatchMask.targets(examples, columns),
+        mask.mask(examples, columns));
   }
 
   List<String> queryTexts() {

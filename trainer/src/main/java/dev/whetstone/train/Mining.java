@@ -3,7 +3,7 @@ package dev.whetstone.train;
 import dev.whetstone.batch.BatchSampler;
 import dev.whetstone.batch.QueryPool;
 import dev.whetstone.batch.TopicBalancedBatchSampler;
-import dev.whetstone.batch.UniqueTextBatchSampler;
+import dev.whetstone.batch.DistinctQueryBatchSampler;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.filter.AuditLog;
 import dev.whetstone.filter.EmbeddingScorer;
@@ -76,9 +76,9 @@ final class Mining implements AutoCloseable {
     queries.forEach(q -> positives.put(q.queryId(), q.positiveIds()));
     this.mask = new InBatchMask(positives, data.documentTexts()::get, teacher, maskRules, audit);
     this.sampler = config.topicClusters() > 0
-        ? new TopicBalancedBatchSampler(data.documentTexts()::get, baseQueryVectors,
+        ? new TopicBalancedBatchSampler(baseQueryVectors,
             config.topicClusters(), config.seed())
-        : new UniqueTextBatchSampler(data.documentTexts()::get);
+        : new DistinctQueryBatchSampler();
   }
 
   /** BM25 over a Lucene index built with the configset's analysis, or the live collection. */

@@ -1,5 +1,6 @@
 package dev.whetstone.filter;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -190,6 +191,12 @@ public class FalseNegativeRulesTest {
         Q88, List.of("7521113", "22406695"), Q35, List.of("5152028", "11705328"));
     List<String> columns = InBatchMask.columns(batch);
     assertEquals(List.of("7521113", "22406695", "5152028", "7521113-copy", "33409100"), columns);
+    // a document two examples share is one column; each query targets its positive's column
+    List<TrainingExample> sharing = List.of(batch.get(0),
+        new TrainingExample(Q88, queries.get(Q88), "7521113", List.of("22406695")));
+    assertEquals(List.of("7521113", "7521113-copy", "22406695"), InBatchMask.columns(sharing));
+    assertArrayEquals(new int[] {0, 0},
+        InBatchMask.targets(sharing, InBatchMask.columns(sharing)));
 
     InBatchMask all = new InBatchMask(positives, withCopy::get, scorer, EnumSet.allOf(Rule.class), null);
     boolean[][] mask = all.mask(batch, columns);

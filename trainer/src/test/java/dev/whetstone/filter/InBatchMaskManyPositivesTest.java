@@ -9,6 +9,7 @@ import dev.whetstone.batch.TrainingExamples;
 import dev.whetstone.data.Seeds;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,12 +54,16 @@ public class InBatchMaskManyPositivesTest {
     for (int epoch = 0; epoch < 5; epoch++) {
       List<TrainingExample> batch = TrainingExamples.draw(pools, 7, Seeds.random(42, epoch));
       List<String> columns = InBatchMask.columns(batch);
+      assertEquals("each document is one column", columns.size(),
+          new HashSet<>(columns).size());
+      int[] targets = InBatchMask.targets(batch, columns);
       boolean[][] masked = mask.mask(batch, columns);
       for (int i = 0; i < batch.size(); i++) {
         List<String> own = positives.get(batch.get(i).queryId());
+        assertEquals(batch.get(i).positiveId(), columns.get(targets[i]));
         for (int j = 0; j < columns.size(); j++) {
           boolean positive = own.contains(columns.get(j));
-          if (j == i) {
+          if (j == targets[i]) {
             assertTrue("the target column is the query's own positive", positive);
             assertTrue("the target is never masked", !masked[i][j]);
           } else {
