@@ -8,9 +8,9 @@ import java.util.Random;
 /**
  * An epoch's training examples, one per query (as Tevatron and DPR train): a query with hundreds of
  * judged positives weighs in an epoch as much as one with a single positive. Each epoch draws the
- * query's positive anew, a higher grade more often (in proportion to its nDCG gain, 2^grade - 1),
- * and its negatives anew from the mined pool, so over the epochs a query sees many of its
- * positives and negatives.
+ * query's positive anew, a higher grade more often (in proportion to the grade, its gain in nDCG
+ * as {@code RankingMetrics} computes it), and its negatives anew from the mined pool, so over the
+ * epochs a query sees many of its positives and negatives.
  */
 public final class TrainingExamples {
   private TrainingExamples() {}
@@ -31,22 +31,18 @@ public final class TrainingExamples {
   private static String positive(Map<String, Integer> graded, Random random) {
     double total = 0;
     for (int grade : graded.values()) {
-      total += gain(grade);
+      total += grade;
     }
     double pick = random.nextDouble() * total;
     String last = null;
     for (Map.Entry<String, Integer> positive : graded.entrySet()) {
       last = positive.getKey();
-      pick -= gain(positive.getValue());
+      pick -= positive.getValue();
       if (pick < 0) {
         return last;
       }
     }
     return last; // rounding left pick at 0
-  }
-
-  private static double gain(int grade) {
-    return Math.pow(2, grade) - 1;
   }
 
   private static List<String> sample(List<String> pool, int n, Random random) {

@@ -117,6 +117,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "makes a run repeatable (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--promotion-confidence", defaultValue = "0.95", description = "promote only "
+      + "when a one-sided paired t-test over the dev queries' nDCG@10 says the trained model beats "
+      + "the current one with this confidence; 0: any gain on dev (default: ${DEFAULT-VALUE})")
+  double promotionConfidence;
+
   @Option(names = "--force", description = "export even if the model does not beat the current one on dev")
   boolean force;
 
@@ -142,6 +147,7 @@ final class TrainCommand implements Callable<Integer> {
         remineEvery != null ? remineEvery : full ? 0 : TrainingConfig.EACH_EPOCH, devFraction,
         splits == null ? null : SplitRatios.parse(splits),
         timeBudget == null ? 0 : Durations.parseSeconds("--time-budget", timeBudget),
+        promotionConfidence,
         trainQueries, topicClusters, mining.config(), seed, force, resume);
     TrainingReport report = new TrainingJob(config, System.out).run();
     return report.promoted() ? 0 : 3;

@@ -15,13 +15,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Runs the baselines on dev and test: BM25, the current model, and their RRF hybrid. */
-final class BaselineRuns {
-  private BaselineRuns() {}
+/**
+ * The baselines on dev and test: BM25, the current model, and their RRF hybrid.
+ *
+ * @param baseDevRun the current model's dev run, which the promotion gate compares query by query
+ */
+record BaselineRuns(Baselines baselines, Map<String, List<String>> baseDevRun) {
 
-  static Baselines measure(Encoder base, CandidateSource bm25, DenseIndex baseIndex,
+  static BaselineRuns measure(Encoder base, CandidateSource bm25, DenseIndex baseIndex,
       TrainingData data, PrintStream out) throws IOException {
     Evaluation[][] table = new Evaluation[3][2];
+    Map<String, List<String>> baseDevRun = null;
     Qrels[] splits = {data.splits().dev(), data.splits().test()};
     for (int s = 0; s < splits.length && splits[s] != null; s++) {
       Map<String, String> queries = data.queryTexts(splits[s]);
@@ -29,7 +33,9 @@ final class BaselineRuns {
       Map<String, List<Candidate>> dense = Runs.dense(baseIndex,
           ModelSnapshots.encode(queries, base::encodeQueries));
       table[0][s] = Evaluation.of(splits[s], Runs.ids(lexical));
-      table[1][s] = Evaluation.of(splits[s], Runs.ids(dense));
+      Map<String, List<String>> denseIds = Runs.ids(dense);
+      baseDevRun = s == 0 ? denseIds : baseDevRun;
+      table[1][s] = Evaluation.of(splits[s], denseIds);
       table[2][s] = Evaluation.of(splits[s], Runs.fuse(lexical, dense));
     }
     Baselines baselines = new Baselines(new SplitEvaluations(table[0][0], table[0][1]),
@@ -38,7 +44,7 @@ final class BaselineRuns {
     print(out, "bm25", baselines.bm25());
     print(out, "base", baselines.base());
     print(out, "hybrid", baselines.hybrid());
-    return baselines;
+    return new BaselineRuns(baselines, baseDevRun);
   }
 
   private static void print(PrintStream out, String name, SplitEvaluations evaluations) {

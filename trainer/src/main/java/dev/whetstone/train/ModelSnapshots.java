@@ -100,8 +100,13 @@ final class ModelSnapshots {
   }
 
   static Evaluation evaluate(Encoder encoder, DenseIndex index, Qrels split, TrainingData data) {
-    return Evaluation.of(split, Runs.ids(Runs.dense(index,
-        encode(data.queryTexts(split), encoder::encodeQueries))));
+    return Evaluation.of(split, run(encoder, index, split, data));
+  }
+
+  /** The dense run of a split's queries: query id → document ids, best first. */
+  static Map<String, List<String>> run(Encoder encoder, DenseIndex index, Qrels split,
+      TrainingData data) {
+    return Runs.ids(Runs.dense(index, encode(data.queryTexts(split), encoder::encodeQueries)));
   }
 
   static Map<String, float[]> encode(Map<String, String> queries,

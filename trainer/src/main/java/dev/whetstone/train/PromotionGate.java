@@ -1,6 +1,7 @@
 package dev.whetstone.train;
 
 import dev.whetstone.eval.Evaluation;
+import dev.whetstone.eval.PairedComparison;
 import dev.whetstone.eval.SplitEvaluations;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.model.ModelDirectory;
@@ -11,14 +12,17 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.lucene.util.IOUtils;
 
 /**
  * Decides whether the trained model replaces the current one. Only the best dev checkpoint of a
  * run that did not diverge is a candidate; it is exported, evaluated through the shared encoder as
  * Solr runs it, and moved into the output folder (one atomic move) only if it beats the current
- * model's dev nDCG@10, or with {@code --force}.
+ * model on dev by more than chance ({@link PairedComparison}, {@code --promotion-confidence}), or
+ * with {@code --force}.
  */
 final class PromotionGate {
   /**
@@ -40,8 +44,11 @@ final class PromotionGate {
     this.out = out;
   }
 
-  Decision decide(TrainingState state, Evaluation baseDev, SentenceEncoder model,
-      Path bestWeights) throws IOException {
+  /**
+   * @param baseDevRun the current model's dev run, compared with the candidate's query by query
+   */
+  Decision decide(TrainingState state, Evaluation baseDev, Map<String, List<String>> baseDevRun,
+      SentenceEncoder model, Path bestWeights) throws IOException {
     if (state.divergence() != null) {
       return refuse(state.bestStep() == 0
           ? String.format(Locale.ROOT, "not promoted: %s; no evaluation before it beat the "
@@ -58,22 +65,27 @@ final class PromotionGate {
     ModelDirectory candidateDir = snapshots.export(model, config.workDir().resolve("candidate"));
     out.println("Evaluating the exported model through the shared encoder (ONNX Runtime)");
     SplitEvaluations candidate;
+    PairedComparison comparison;
     try (Encoder trained = Encoder.load(candidateDir)) {
       DenseIndex index = snapshots.documentIndex(trained);
-      Evaluation dev = ModelSnapshots.evaluate(trained, index, data.splits().dev(), data);
+      Map<String, List<String>> devRun =
+          ModelSnapshots.run(trained, index, data.splits().dev(), data);
+      comparison = PairedComparison.ndcg10(data.splits().dev(), devRun, baseDevRun);
       Evaluation test = data.splits().test() == null ? null
           : ModelSnapshots.evaluate(trained, index, data.splits().test(), data);
-      candidate = new SplitEvaluations(dev, test);
+      candidate = new SplitEvaluations(Evaluation.of(data.splits().dev(), devRun), test);
     }
     BaselineRuns.print(out, "trained", "dev", candidate.dev());
     if (candidate.test() != null) {
       BaselineRuns.print(out, "trained", "test", candidate.test());
     }
-    boolean better = candidate.dev().ndcg10() > baseDev.ndcg10();
+    boolean better = comparison.better(config.promotionConfidence());
     boolean promoted = better || config.force();
-    String reason = String.format(Locale.ROOT, "%s: dev nDCG@10 %.4f vs current %.4f%s",
+    String reason = String.format(Locale.ROOT, "%s: dev nDCG@10 %.4f vs current %.4f (%+.4f, "
+        + "paired t %.2f over %d queries, one-sided p %.3f; promotion needs p <= %.3f)%s",
         promoted ? "promoted" : "not promoted", candidate.dev().ndcg10(), baseDev.ndcg10(),
-        !better && promoted ? " (forced)" : "");
+        comparison.meanDifference(), comparison.t(), comparison.queries(), comparison.pValue(),
+        1 - config.promotionConfidence(), !better && promoted ? " (forced)" : "");
     if (!promoted) {
       out.println(reason);
       return new Decision(false, reason, candidate, null);

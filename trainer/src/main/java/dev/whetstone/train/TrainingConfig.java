@@ -25,6 +25,8 @@ import java.nio.file.Path;
  *     data set's qrels files (carving the default ratios only when it has no train file)
  * @param timeBudgetSeconds size the run (steps, schedule included) to end within this many seconds
  *     of its start (0: no budget)
+ * @param promotionConfidence one-sided confidence (paired t-test over the dev queries' nDCG@10)
+ *     that the trained model beats the current one, needed to promote it; 0: any gain
  * @param trainQueries use only the first this many training queries (0: all), for quick runs
  * @param topicClusters TAS-Balanced: cluster the queries into this many topics (0: off)
  */
@@ -53,6 +55,7 @@ public record TrainingConfig(
     double devFraction,
     SplitRatios splits,
     long timeBudgetSeconds,
+    double promotionConfidence,
     int trainQueries,
     int topicClusters,
     MiningConfig mining,
@@ -71,6 +74,10 @@ public record TrainingConfig(
         || trainQueries < 0 || topicClusters < 0 || timeBudgetSeconds < 0) {
       throw new IllegalArgumentException("negatives, max steps, eval-every, remine-every, "
           + "train queries, topic clusters and the time budget must be >= 0");
+    }
+    if (!(promotionConfidence >= 0 && promotionConfidence < 1)) {
+      throw new IllegalArgumentException("promotion confidence must be in [0, 1), got "
+          + promotionConfidence);
     }
     if (warmupFraction < 0 || warmupFraction >= 1) {
       throw new IllegalArgumentException("warm-up fraction must be in [0, 1), got " + warmupFraction);

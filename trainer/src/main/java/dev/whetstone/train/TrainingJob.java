@@ -61,7 +61,8 @@ public final class TrainingJob {
       float[][] baseDocuments = vectors.documents(shared, data.corpus());
       DenseIndex baseIndex = new DenseIndex(data.documentIds(), baseDocuments);
       ModelSnapshots snapshots = new ModelSnapshots(config, data, baseIndex, vectors);
-      Baselines baselines = BaselineRuns.measure(shared, bm25, baseIndex, data, out);
+      BaselineRuns baselineRuns = BaselineRuns.measure(shared, bm25, baseIndex, data, out);
+      Baselines baselines = baselineRuns.baselines();
 
       try (Mining mining = new Mining(config, data, bm25, shared, baseIndex, vectors, out);
           SentenceEncoder model = SentenceEncoder.load(base, config.dropout())) {
@@ -73,7 +74,8 @@ public final class TrainingJob {
             (System.nanoTime() - miningStarted) / 1e9, started, out);
         TrainingState state = loop.run(baselines.base().dev());
         PromotionGate.Decision decision = new PromotionGate(config, data, snapshots, out)
-            .decide(state, baselines.base().dev(), model, loop.bestWeights());
+            .decide(state, baselines.base().dev(), baselineRuns.baseDevRun(), model,
+                loop.bestWeights());
         TrainingReport report = new TrainingReport(config.mode().label(), base.path().toString(),
             config.data().toString(), data.splits().origin(), settings(), baselines, pools.size(),
             loop.plannedSteps(), state.steps(), state.evaluations(), decision.candidate(),

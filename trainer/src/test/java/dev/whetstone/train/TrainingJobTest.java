@@ -59,7 +59,8 @@ public class TrainingJobTest {
     return new TrainingConfig(mode, slice, null, null, base.path(), models, output,
         output.resolveSibling(output.getFileName() + ".work"), output.getFileName().toString(),
         epochs, 8, 8, mode == TrainingMode.FULL ? 1 : 3, learningRate, 0.1f, 0.01f, 0.05f, 0f,
-        maxSteps, evalEvery, 0, 0.25, null, 0, 0, 0, MiningConfig.defaults(), 11, force, resume);
+        maxSteps, evalEvery, 0, 0.25, null, 0, 0.95, 0, 0, MiningConfig.defaults(), 11, force,
+        resume);
   }
 
   private static TrainingReport run(TrainingConfig config) throws Exception {
@@ -149,15 +150,15 @@ public class TrainingJobTest {
     Path output = temp.getRoot().toPath().resolve("promoted");
     TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, data, null, null,
         base.path(), models, output, output.resolveSibling("promoted.work"), "promoted", 4, 8, 8,
-        3, 1e-4f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0.25, null, 0, 0, 0, MiningConfig.defaults(),
-        11, false, false);
+        3, 1e-4f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0.25, null, 0, 0.95, 0, 0,
+        MiningConfig.defaults(), 11, false, false);
     TrainingReport report = run(config);
 
     assertNull(report.divergence());
     assertEquals(4, report.evaluations().size() - 1);
     assertTrue(report.gate(), report.promoted());
     assertTrue(report.gate(), report.gate().startsWith("promoted: dev nDCG@10 ")
-        && !report.gate().contains("forced"));
+        && report.gate().contains("paired t") && !report.gate().contains("forced"));
     assertTrue(report.candidate().dev().ndcg10() > report.baselines().base().dev().ndcg10());
     assertEquals(output.toString(), report.output());
     assertEquals(base.manifest().fingerprint(),
