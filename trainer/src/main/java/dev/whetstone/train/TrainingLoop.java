@@ -199,10 +199,12 @@ final class TrainingLoop {
         miningSeconds + pools.size() / speed.queriesPerSecond() + corpus,
         speed.exportSeconds() + (devQueries + testQueries) / speed.queriesPerSecond() + corpus);
     double elapsed = (System.nanoTime() - jobStartNanos) / 1e9;
-    out.printf(Locale.ROOT, "%nMeasured: %.2f s per step (%d timed), dev evaluation ~%.0f s, "
-        + "re-mining ~%.0f s; elapsed %s, ETA %s for the remaining %d steps and the evaluations%n",
-        perStep, stepsTimed, costs.evaluation(), costs.remining(), ProgressBar.duration(elapsed),
-        ProgressBar.duration(plan.secondsLeft(done, costs)), plan.totalSteps() - done);
+    out.printf(Locale.ROOT, "%nMeasured: %.2f s per step (%d timed), dev evaluation ~%.0f s%s; "
+        + "elapsed %s, ETA %s for the remaining %d steps and the evaluations%n", perStep,
+        stepsTimed, costs.evaluation(), plan.reminings() == 0 ? ""
+            : String.format(Locale.ROOT, ", re-mining ~%.0f s", costs.remining()),
+        ProgressBar.duration(elapsed), ProgressBar.duration(plan.secondsLeft(done, costs)),
+        plan.totalSteps() - done);
     if (config.timeBudgetSeconds() == 0) {
       return plan;
     }
