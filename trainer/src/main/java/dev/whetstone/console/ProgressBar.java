@@ -10,14 +10,26 @@ public final class ProgressBar {
 
   private final PrintStream out;
   private final String unit;
-  private final long total;
+  private final long startDone;
   private final long startNanos = System.nanoTime();
+  private long total;
   private long lastDrawNanos;
 
   public ProgressBar(PrintStream out, String unit, long total) {
+    this(out, unit, total, 0);
+  }
+
+  /** A bar for work of which {@code alreadyDone} units were done before (a resumed run). */
+  public ProgressBar(PrintStream out, String unit, long total, long alreadyDone) {
     this.out = out;
     this.unit = unit;
     this.total = total;
+    this.startDone = alreadyDone;
+  }
+
+  /** The work grew or shrank (a plan fitted to a time budget); rate and ETA carry on. */
+  public void resize(long newTotal) {
+    this.total = newTotal;
   }
 
   /** Redraws at most five times a second, and always at the end. */
@@ -28,7 +40,7 @@ public final class ProgressBar {
     }
     lastDrawNanos = now;
     double seconds = (now - startNanos) / 1e9;
-    double rate = seconds > 0 ? done / seconds : 0;
+    double rate = seconds > 0 ? (done - startDone) / seconds : 0;
     int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
     String eta = rate > 0 ? duration((total - done) / rate) : "?";
     // slow jobs (a training step takes seconds) read better as seconds per unit

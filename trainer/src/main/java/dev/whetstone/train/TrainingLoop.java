@@ -117,7 +117,7 @@ final class TrainingLoop {
     plannedSteps = plan.totalSteps();
     boolean planned = state.totalSteps() > 0;
     LearningRateSchedule schedule = schedule(plan);
-    ProgressBar progress = new ProgressBar(out, "steps", plan.totalSteps());
+    ProgressBar progress = new ProgressBar(out, "steps", plan.totalSteps(), state.step());
     PairList<String, Parameter> parameters = model.model().getBlock().getParameters();
     int step = state.step();
     try {
@@ -147,7 +147,7 @@ final class TrainingLoop {
             planned = true;
             state = state.withTotalSteps(plan.totalSteps());
             schedule = schedule(plan);
-            progress = new ProgressBar(out, "steps", plan.totalSteps());
+            progress.resize(plan.totalSteps());
             progress.update(step);
           }
           boolean endOfEpoch = b == batches.size() - 1;
