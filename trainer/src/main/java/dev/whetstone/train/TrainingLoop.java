@@ -120,6 +120,7 @@ final class TrainingLoop {
     ProgressBar progress = new ProgressBar(out, "steps", plan.totalSteps(), state.step());
     PairList<String, Parameter> parameters = model.model().getBlock().getParameters();
     int step = state.step();
+    int firstTimed = step + UNTIMED_STEPS + 1; // this process's first steps pay native warm-up
     try {
       for (int epoch = state.epoch(); epoch < config.epochs() && step < plan.totalSteps(); epoch++) {
         List<List<TrainingExample>> batches = batches(epoch);
@@ -134,7 +135,7 @@ final class TrainingLoop {
           NumericGuard.checkGradients(parameters, current, batch);
           optimizer.step(parameters, rate);
           NumericGuard.checkWeights(parameters, current, batch);
-          if (current > state.step() + UNTIMED_STEPS) {
+          if (current >= firstTimed) {
             stepNanos += System.nanoTime() - started;
             stepsTimed++;
           }
