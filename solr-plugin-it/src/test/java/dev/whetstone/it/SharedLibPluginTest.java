@@ -94,7 +94,7 @@ public class SharedLibPluginTest extends SolrCloudTestCase {
     assertEquals("the processor embedded the document", 384,
         ((List<?>) stored.getFieldValue("vector")).size());
     for (String q : List.of("{!embed f=vector model=minilm topK=3}medicine for a temperature",
-        "{!hybrid f=vector model=minilm lexical.qf='title text'}medicine for a temperature")) {
+        "{!hybrid f=vector model=minilm lexicalQf='title text'}medicine for a temperature")) {
       List<SolrDocument> hits = client.query(COLLECTION, new SolrQuery(q).setFields("id", "score"))
           .getResults();
       assertFalse(q, hits.isEmpty());

@@ -13,7 +13,7 @@ public record ReciprocalRankFusion(double k) implements Fusion {
 
   public ReciprocalRankFusion {
     if (!(k >= 0) || Double.isInfinite(k)) {
-      throw new IllegalArgumentException("rrf.k must be a finite number >= 0, got " + k);
+      throw new IllegalArgumentException("rrfK must be a finite number >= 0, got " + k);
     }
   }
 

@@ -15,20 +15,23 @@ import org.apache.solr.search.neural.KnnQParser;
  */
 public class EmbedQParser extends KnnQParser {
 
-  public EmbedQParser(String qstr, SolrParams localParams, SolrParams params,
-      SolrQueryRequest req) {
+  private final ModelLookup models;
+  private final CheckedParams checked;
+
+  EmbedQParser(String qstr, SolrParams localParams, SolrParams params, SolrQueryRequest req,
+      ModelLookup models) {
     super(qstr, localParams, params, req);
+    this.models = models;
+    this.checked = CheckedParams.ofRequest(SolrParams.wrapDefaults(localParams, params));
   }
 
   @Override
   public Query parse() throws SyntaxError {
     String text = QueryEmbedding.requireText(qstr, EmbedQParserPlugin.NAME);
-    EmbeddingModel model =
-        ModelRegistryComponent.model(req.getCore(), getParam(WhetstoneParams.MODEL));
+    EmbeddingModel model = models.model(req.getCore(), checked.get(WhetstoneParams.MODEL));
     SchemaField field =
-        QueryEmbedding.vectorField(req, getParam(WhetstoneParams.VECTOR_FIELD), model);
-    int topK = QueryEmbedding.positiveInt(WhetstoneParams.TOP_K, getParam(WhetstoneParams.TOP_K),
-        DEFAULT_TOP_K);
+        QueryEmbedding.vectorField(req, checked.get(WhetstoneParams.VECTOR_FIELD), model);
+    int topK = checked.positiveInt(WhetstoneParams.TOP_K, DEFAULT_TOP_K);
     Query filter = getFilterQuery();
     // embed last: a request rejected above costs no model call
     return QueryEmbedding.knnQuery(field, model.embedQuery(req, text), topK, filter);

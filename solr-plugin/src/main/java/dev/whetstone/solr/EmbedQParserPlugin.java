@@ -15,6 +15,8 @@ import org.apache.solr.search.QParserPlugin;
  * <pre>{@code <queryParser name="embed" class="dev.whetstone.solr.EmbedQParserPlugin"/>}</pre>
  */
 public class EmbedQParserPlugin extends QParserPlugin {
+  private final ModelLookup models = new ModelLookup();
+
   public static final String NAME = "embed";
 
   @Override
@@ -22,6 +24,6 @@ public class EmbedQParserPlugin extends QParserPlugin {
       SolrQueryRequest req) {
     // Solr's vector parsers read local params unconditionally; defType=embed has none
     return new EmbedQParser(qstr, localParams == null ? new ModifiableSolrParams() : localParams,
-        params, req);
+        params, req, models);
   }
 }

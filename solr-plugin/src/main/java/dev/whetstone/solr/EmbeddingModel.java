@@ -3,6 +3,7 @@ package dev.whetstone.solr;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Timer;
+import com.github.benmanes.caffeine.cache.Cache;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.model.ModelManifest;
 import java.nio.ByteBuffer;
@@ -15,7 +16,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.request.SolrQueryRequest;
 
 /**
@@ -31,6 +31,7 @@ public final class EmbeddingModel {
   private final String name;
   private final SharedEncoders.Entry shared;
   private final SharedEncoders.Entry queryTower;
+  private final Cache<String, float[]> queryCache;
   private final Metrics metrics;
 
   /** Metrics of one core's use of its models. */
@@ -39,10 +40,11 @@ public final class EmbeddingModel {
       Timer queryEmbedTime) {}
 
   EmbeddingModel(String name, SharedEncoders.Entry shared, SharedEncoders.Entry queryTower,
-      Metrics metrics) {
+      Cache<String, float[]> queryCache, Metrics metrics) {
     this.name = name;
     this.shared = shared;
     this.queryTower = queryTower;
+    this.queryCache = queryCache;
     this.metrics = metrics;
   }
 
@@ -75,13 +77,14 @@ public final class EmbeddingModel {
   }
 
   /**
-   * The vector of a query text for this request. On a shard it is the vector the coordinator sent;
+   * The vector of a query text for this request. On a shard it is the vector the coordinator sent
+   * (a client may not send one: see {@link InternalParams});
    * elsewhere it comes from the node's cache or the model, and is remembered in the request so the
    * coordinator forwards it to the shards instead of each shard embedding the text again.
    */
   public float[] embedQuery(SolrQueryRequest req, String text) {
     String key = queryManifest().fingerprint() + ":" + textHash(text);
-    float[] received = findForwarded(req.getParams(), key);
+    float[] received = findForwarded(InternalParams.trusted(req, WhetstoneParams.QUERY_VECTOR), key);
     if (received != null) {
       metrics.queryVectorsReceived.inc();
       return received;
@@ -91,7 +94,7 @@ public final class EmbeddingModel {
     if (vector != null) { // parsed again in the same request (e.g. by the fusion component)
       return vector;
     }
-    vector = queryTower.queryCache.getIfPresent(key);
+    vector = queryCache.getIfPresent(key);
     if (vector != null) {
       metrics.queryCacheHits.inc();
     } else {
@@ -99,7 +102,7 @@ public final class EmbeddingModel {
         vector = queryTower.encoder.encodeQuery(text);
       }
       metrics.queriesEmbedded.inc();
-      queryTower.queryCache.put(key, vector);
+      queryCache.put(key, vector);
     }
     embeddedHere.put(key, vector);
     return vector;
@@ -118,8 +121,7 @@ public final class EmbeddingModel {
     return key + ":" + Base64.getEncoder().encodeToString(bytes.array());
   }
 
-  private static float[] findForwarded(SolrParams params, String key) {
-    String[] values = params.getParams(WhetstoneParams.QUERY_VECTOR);
+  private static float[] findForwarded(String[] values, String key) {
     if (values == null) {
       return null;
     }

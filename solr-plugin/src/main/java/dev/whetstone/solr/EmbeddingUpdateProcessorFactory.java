@@ -4,14 +4,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.lucene.index.VectorEncoding;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.core.SolrCore;
 import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.response.SolrQueryResponse;
-import org.apache.solr.schema.DenseVectorField;
 import org.apache.solr.schema.SchemaField;
 import org.apache.solr.update.processor.UpdateRequestProcessor;
 import org.apache.solr.update.processor.UpdateRequestProcessorFactory;
@@ -46,8 +44,8 @@ public class EmbeddingUpdateProcessorFactory extends UpdateRequestProcessorFacto
   private String modelName;
   private List<String> inputFields;
   private String outputField;
-  private int batchSize = DEFAULT_BATCH_SIZE;
-  private boolean skipExisting = true;
+  private int batchSize;
+  private boolean skipExisting;
   private EmbeddingModel model;
 
   @Override
@@ -57,20 +55,16 @@ public class EmbeddingUpdateProcessorFactory extends UpdateRequestProcessorFacto
         throw configError("unknown parameter '" + arg.getKey() + "'; known: " + PARAMS);
       }
     }
-    modelName = required(args, WhetstoneParams.MODEL);
-    inputFields = fieldList(required(args, WhetstoneParams.INPUT_FIELDS));
-    outputField = required(args, WhetstoneParams.OUTPUT_FIELD);
+    CheckedParams settings =
+        CheckedParams.ofConfig(args, EmbeddingUpdateProcessorFactory::configError);
+    modelName = settings.required(WhetstoneParams.MODEL, "a model of the registry");
+    inputFields = fieldList(settings.required(WhetstoneParams.INPUT_FIELDS, "fields to embed"));
+    outputField = settings.required(WhetstoneParams.OUTPUT_FIELD, "the DenseVectorField to fill");
     if (inputFields.contains(outputField)) {
       throw configError("outputField '" + outputField + "' is also an input field");
     }
-    Object size = args.get(WhetstoneParams.BATCH_SIZE);
-    if (size != null) {
-      batchSize = parseBatchSize(size);
-    }
-    Object skip = args.get(WhetstoneParams.SKIP_EXISTING);
-    if (skip != null) {
-      skipExisting = parseBoolean(WhetstoneParams.SKIP_EXISTING, skip);
-    }
+    batchSize = settings.positiveInt(WhetstoneParams.BATCH_SIZE, DEFAULT_BATCH_SIZE);
+    skipExisting = settings.bool(WhetstoneParams.SKIP_EXISTING, true);
   }
 
   /** Resolves the model once and checks that the output field can hold its vectors. */
@@ -86,20 +80,9 @@ public class EmbeddingUpdateProcessorFactory extends UpdateRequestProcessorFacto
     if (field == null) {
       throw configError("outputField '" + outputField + "' is not a field of the schema");
     }
-    if (!(field.getType() instanceof DenseVectorField vectorType)) {
-      throw configError("outputField '" + outputField + "' has type '"
-          + field.getType().getTypeName() + "' (" + field.getType().getClass().getSimpleName()
-          + "); it must be a DenseVectorField");
-    }
-    int modelDimension = resolved.manifest().dimension();
-    if (vectorType.getDimension() != modelDimension) {
-      throw configError("outputField '" + outputField + "' has vectorDimension "
-          + vectorType.getDimension() + " but model '" + modelName + "' ("
-          + resolved.manifest().name() + ") produces vectors of dimension " + modelDimension);
-    }
-    if (vectorType.getVectorEncoding() != VectorEncoding.FLOAT32) {
-      throw configError("outputField '" + outputField + "' has vectorEncoding "
-          + vectorType.getVectorEncoding() + "; model vectors need FLOAT32");
+    String mismatch = VectorFields.mismatch(field, resolved);
+    if (mismatch != null) {
+      throw configError("outputField: " + mismatch);
     }
     model = resolved;
   }
@@ -114,14 +97,6 @@ public class EmbeddingUpdateProcessorFactory extends UpdateRequestProcessorFacto
         skipExisting);
   }
 
-  private static String required(NamedList<?> args, String name) {
-    Object value = args.get(name);
-    if (value == null || value.toString().isBlank()) {
-      throw configError("missing parameter '" + name + "'");
-    }
-    return value.toString().trim();
-  }
-
   private static List<String> fieldList(String value) {
     Set<String> fields = new LinkedHashSet<>();
     for (String field : value.split(",")) {
@@ -133,27 +108,6 @@ public class EmbeddingUpdateProcessorFactory extends UpdateRequestProcessorFacto
       throw configError("inputFields names no field: '" + value + "'");
     }
     return List.copyOf(fields);
-  }
-
-  private static int parseBatchSize(Object value) {
-    int parsed;
-    try {
-      parsed = Integer.parseInt(value.toString().trim());
-    } catch (NumberFormatException e) {
-      throw configError("batchSize must be an integer, got '" + value + "'");
-    }
-    if (parsed <= 0) {
-      throw configError("batchSize must be > 0, got " + parsed);
-    }
-    return parsed;
-  }
-
-  private static boolean parseBoolean(String name, Object value) {
-    return switch (value.toString().trim()) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw configError(name + " must be true or false, got '" + value + "'");
-    };
   }
 
   private static SolrException configError(String message) {

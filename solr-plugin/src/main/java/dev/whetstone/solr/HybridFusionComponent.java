@@ -51,14 +51,15 @@ public class HybridFusionComponent extends SearchComponent {
       QueryParsing.DEFTYPE, CommonParams.SORT, CommonParams.START, CommonParams.ROWS, CommonParams.FL,
       CommonParams.DEBUG, CommonParams.DEBUG_QUERY, "explainOther", CommonParams.OMIT_HEADER,
       "echoParams", "cursorMark", "rq", "facet", "hl", "stats", "group", "spellcheck", "mlt",
-      "expand", "terms", "json", "shards.info", WhetstoneParams.QUERY_VECTOR, WhetstoneParams.FUSED);
+      "expand", "terms", "json", "shards.info", WhetstoneParams.QUERY_VECTOR, WhetstoneParams.FUSED,
+      WhetstoneParams.FUSED_FOR);
 
   @Override
   public void prepare(ResponseBuilder rb) throws IOException {
+    InternalParams.refuseFromClient(rb.req);
     SolrParams params = rb.req.getParams();
     String q = params.get(CommonParams.Q);
-    if (!rb.isDistributed() || q == null || params.getBool(ShardParams.IS_SHARD, false)
-        || params.get(WhetstoneParams.FUSED) != null) {
+    if (!rb.isDistributed() || q == null || params.getBool(ShardParams.IS_SHARD, false)) {
       return;
     }
     QParser parser;
@@ -88,6 +89,8 @@ public class HybridFusionComponent extends SearchComponent {
     for (int i = 0; i < keys.size(); i++) {
       withFused.add(WhetstoneParams.FUSED, fused.score(i) + ":" + keys.get(i));
     }
+    withFused.set(WhetstoneParams.FUSED_FOR, hybrid.signature());
+    InternalParams.markSetHere(rb.req);
     rb.req.setParams(withFused);
     if (rb.isDebug()) {
       NamedList<Object> debug = new SimpleOrderedMap<>();

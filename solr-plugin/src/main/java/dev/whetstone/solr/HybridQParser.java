@@ -4,8 +4,6 @@ import dev.whetstone.search.Fusion;
 import dev.whetstone.search.HybridQuery;
 import dev.whetstone.search.LinearFusion;
 import dev.whetstone.search.ReciprocalRankFusion;
-import java.util.Locale;
-import java.util.Objects;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -25,9 +23,9 @@ import org.apache.solr.search.neural.AbstractVectorQParserBase;
 /**
  * Parser of {@link HybridQParserPlugin}, building a {@link HybridQuery}. Parameters (see {@link
  * WhetstoneParams}) are local params falling back to request params: {@code f}, {@code model},
- * {@code lexical.q}, {@code lexical.defType}, {@code lexical.qf}, {@code lexical.window}, {@code
- * dense.window}, {@code fusion}, {@code rrf.k}, {@code normalization}, {@code lexical.weight},
- * {@code dense.weight}.
+ * {@code topK} (the dense side's kNN topK), {@code lexicalQuery}, {@code lexicalDefType}, {@code
+ * lexicalQf}, {@code lexicalDocs}, {@code fusion}, {@code rrfK}, {@code normalization}, {@code
+ * lexicalWeight}, {@code denseWeight}.
  *
  * <p>Filters restrict the candidates of both sides, with the semantics of {@code {!knn}}: by
  * default the request's {@code fq}s, or the local params {@code preFilter}, {@code includeTags},
@@ -41,9 +39,14 @@ import org.apache.solr.search.neural.AbstractVectorQParserBase;
 public class HybridQParser extends AbstractVectorQParserBase {
   static final int DEFAULT_WINDOW = 100;
 
-  public HybridQParser(String qstr, SolrParams localParams, SolrParams params,
-      SolrQueryRequest req) {
+  private final ModelLookup models;
+  private final CheckedParams checked;
+
+  HybridQParser(String qstr, SolrParams localParams, SolrParams params, SolrQueryRequest req,
+      ModelLookup models) {
     super(qstr, localParams, params, req);
+    this.models = models;
+    this.checked = CheckedParams.ofRequest(SolrParams.wrapDefaults(localParams, params));
   }
 
   /**
@@ -57,33 +60,39 @@ public class HybridQParser extends AbstractVectorQParserBase {
 
   Plan plan() {
     String text = QueryEmbedding.requireText(qstr, HybridQParserPlugin.NAME);
-    EmbeddingModel model =
-        ModelRegistryComponent.model(req.getCore(), getParam(WhetstoneParams.MODEL));
+    EmbeddingModel model = models.model(req.getCore(), checked.get(WhetstoneParams.MODEL));
     SchemaField field =
-        QueryEmbedding.vectorField(req, getParam(WhetstoneParams.VECTOR_FIELD), model);
-    int lexicalWindow = QueryEmbedding.positiveInt(WhetstoneParams.LEXICAL_WINDOW,
-        getParam(WhetstoneParams.LEXICAL_WINDOW), DEFAULT_WINDOW);
-    int denseWindow = QueryEmbedding.positiveInt(WhetstoneParams.DENSE_WINDOW,
-        getParam(WhetstoneParams.DENSE_WINDOW), DEFAULT_WINDOW);
+        QueryEmbedding.vectorField(req, checked.get(WhetstoneParams.VECTOR_FIELD), model);
+    int lexicalWindow = checked.positiveInt(WhetstoneParams.LEXICAL_DOCS, DEFAULT_WINDOW);
+    int denseWindow = checked.positiveInt(WhetstoneParams.TOP_K, DEFAULT_WINDOW);
     Fusion fusion = fusion();
-    double lexicalWeight = number(WhetstoneParams.LEXICAL_WEIGHT, 1);
-    double denseWeight = number(WhetstoneParams.DENSE_WEIGHT, 1);
-    String defType = Objects.requireNonNullElse(getParam(WhetstoneParams.LEXICAL_DEFTYPE), "edismax");
+    double lexicalWeight = checked.nonNegativeNumber(WhetstoneParams.LEXICAL_WEIGHT, 1);
+    double denseWeight = checked.nonNegativeNumber(WhetstoneParams.DENSE_WEIGHT, 1);
+    String defType = checked.get(WhetstoneParams.LEXICAL_DEFTYPE, "edismax");
     QParserPlugin plugin = req.getCore().getQueryPlugin(defType);
     if (plugin == null || plugin instanceof HybridQParserPlugin) {
       throw new SolrException(ErrorCode.BAD_REQUEST, WhetstoneParams.LEXICAL_DEFTYPE
           + " must name a lexical query parser, got '" + defType + "'");
     }
     // embed last: a request rejected above costs no model call
-    return new Plan(Objects.requireNonNullElse(getParam(WhetstoneParams.LEXICAL_Q), text), defType,
-        getParam(WhetstoneParams.LEXICAL_QF), field, model.embedQuery(req, text), lexicalWindow,
+    return new Plan(checked.get(WhetstoneParams.LEXICAL_QUERY, text), defType,
+        checked.get(WhetstoneParams.LEXICAL_QF), field, model.embedQuery(req, text), lexicalWindow,
         denseWindow, fusion, lexicalWeight, denseWeight);
+  }
+
+  /**
+   * Identifies this query among the request's {@code {!hybrid}} queries (its local params and
+   * text), so the scores the coordinator fused for the main query replace only that query.
+   */
+  String signature() {
+    return EmbeddingModel.textHash(localParams + "\0" + qstr);
   }
 
   @Override
   public Query parse() throws SyntaxError {
-    String[] fused = params.getParams(WhetstoneParams.FUSED);
-    if (fused != null) {
+    String[] fused = InternalParams.trusted(req, WhetstoneParams.FUSED);
+    String[] fusedFor = InternalParams.trusted(req, WhetstoneParams.FUSED_FOR);
+    if (fused != null && fusedFor != null && fusedFor[0].equals(signature())) {
       return HybridFusionComponent.fusedQuery(req, fused);
     }
     Plan plan = plan();
@@ -110,42 +119,15 @@ public class HybridQParser extends AbstractVectorQParserBase {
         ? new MatchNoDocsQuery("no lexical query for '" + plan.lexicalText() + "'") : query;
   }
 
+  /** The fusion methods {@code fusion} names. */
+  enum FusionMethod { RRF, LINEAR }
+
   private Fusion fusion() {
-    String name = Objects.requireNonNullElse(getParam(WhetstoneParams.FUSION), "rrf");
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "rrf" -> new ReciprocalRankFusion(
-          number(WhetstoneParams.RRF_K, ReciprocalRankFusion.DEFAULT_K));
-      case "linear" -> new LinearFusion(normalization());
-      default -> throw new SolrException(ErrorCode.BAD_REQUEST,
-          WhetstoneParams.FUSION + " must be 'rrf' or 'linear', got '" + name + "'");
+    return switch (checked.choice(WhetstoneParams.FUSION, FusionMethod.class, FusionMethod.RRF)) {
+      case RRF -> new ReciprocalRankFusion(
+          checked.nonNegativeNumber(WhetstoneParams.RRF_K, ReciprocalRankFusion.DEFAULT_K));
+      case LINEAR -> new LinearFusion(checked.choice(WhetstoneParams.NORMALIZATION,
+          LinearFusion.Normalization.class, LinearFusion.Normalization.MINMAX));
     };
-  }
-
-  private LinearFusion.Normalization normalization() {
-    String name = Objects.requireNonNullElse(getParam(WhetstoneParams.NORMALIZATION), "minmax");
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "minmax" -> LinearFusion.Normalization.MINMAX;
-      case "zscore" -> LinearFusion.Normalization.ZSCORE;
-      default -> throw new SolrException(ErrorCode.BAD_REQUEST,
-          WhetstoneParams.NORMALIZATION + " must be 'minmax' or 'zscore', got '" + name + "'");
-    };
-  }
-
-  /** A finite number >= 0 (a weight or the RRF k). */
-  private double number(String name, double defaultValue) {
-    String value = getParam(name);
-    if (value == null) {
-      return defaultValue;
-    }
-    try {
-      double parsed = Double.parseDouble(value.trim());
-      if (parsed >= 0 && Double.isFinite(parsed)) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new SolrException(ErrorCode.BAD_REQUEST,
-        name + " must be a finite number >= 0, got '" + value + "'");
   }
 }

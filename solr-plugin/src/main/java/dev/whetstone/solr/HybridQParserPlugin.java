@@ -7,7 +7,7 @@ import org.apache.solr.search.QParser;
 import org.apache.solr.search.QParserPlugin;
 
 /**
- * {@code {!hybrid f=vector model=minilm lexical.qf='title text'}free text}: fuses a lexical query
+ * {@code {!hybrid f=vector model=minilm lexicalQf='title text'}free text}: fuses a lexical query
  * ({@code edismax} by default) and a kNN query on the embedded text into one ranking, with
  * reciprocal rank fusion or linear fusion of normalized scores; the fused score is the document's
  * score. See {@link HybridQParser} for the parameters. Declared in solrconfig.xml:
@@ -15,6 +15,8 @@ import org.apache.solr.search.QParserPlugin;
  * <pre>{@code <queryParser name="hybrid" class="dev.whetstone.solr.HybridQParserPlugin"/>}</pre>
  */
 public class HybridQParserPlugin extends QParserPlugin {
+  private final ModelLookup models = new ModelLookup();
+
   public static final String NAME = "hybrid";
 
   @Override
@@ -22,6 +24,6 @@ public class HybridQParserPlugin extends QParserPlugin {
       SolrQueryRequest req) {
     // Solr's vector parsers read local params unconditionally; defType=hybrid has none
     return new HybridQParser(qstr, localParams == null ? new ModifiableSolrParams() : localParams,
-        params, req);
+        params, req, models);
   }
 }

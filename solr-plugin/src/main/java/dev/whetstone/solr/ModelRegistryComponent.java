@@ -14,7 +14,6 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
@@ -81,29 +80,29 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
       if (!(declared.getValue() instanceof NamedList<?> params)) {
         throw configError(name, "must be a <lst> of model settings");
       }
-      Object pathArg = params.get(WhetstoneParams.PATH);
-      if (pathArg == null) {
-        throw configError(name, "has no '" + WhetstoneParams.PATH + "'");
-      }
-      Path dir = resolveModelDir(name, pathArg.toString(), modelsDir, configDir);
-      Object queryPathArg = params.get(WhetstoneParams.QUERY_PATH);
+      CheckedParams settings = CheckedParams.ofConfig(params, message -> configError(name, message));
+      Path dir = resolveModelDir(name,
+          settings.required(WhetstoneParams.PATH, "the model directory"), modelsDir, configDir);
+      String queryPath = settings.get(WhetstoneParams.QUERY_PATH);
       // blank (e.g. an unset ${property:}) means the document model embeds queries too
-      Path queryDir = queryPathArg == null || queryPathArg.toString().isBlank() ? null
-          : resolveModelDir(name, queryPathArg.toString().trim(), modelsDir, configDir);
-      Encoder.Placement placement = placement(name, params.get(WhetstoneParams.DEVICE));
-      int threads = intParam(name, params, WhetstoneParams.THREADS, 0);
-      int cacheSize = intParam(name, params, WhetstoneParams.QUERY_CACHE_SIZE, 1000);
+      Path queryDir = queryPath == null || queryPath.isBlank() ? null
+          : resolveModelDir(name, queryPath.trim(), modelsDir, configDir);
+      Encoder.Placement placement =
+          settings.choice(WhetstoneParams.DEVICE, Encoder.Placement.class, Encoder.Placement.CPU);
+      int threads = settings.nonNegativeInt(WhetstoneParams.THREADS, 0);
+      int cacheSize = settings.nonNegativeInt(WhetstoneParams.QUERY_CACHE_SIZE, 1000);
       try {
-        SharedEncoders.Entry documents = SharedEncoders.acquire(dir, placement, threads, cacheSize);
+        SharedEncoders.Entry documents = SharedEncoders.acquire(dir, placement, threads);
         acquired.add(documents);
         SharedEncoders.Entry queries = documents;
         if (queryDir != null) {
-          queries = SharedEncoders.acquire(queryDir, placement, threads, cacheSize);
+          queries = SharedEncoders.acquire(queryDir, placement, threads);
           acquired.add(queries);
         }
         checkPairing(name, dir, documents.encoder.manifest(), queryDir,
             queries.encoder.manifest());
-        models.put(name, new EmbeddingModel(name, documents, queries, metrics(name)));
+        models.put(name, new EmbeddingModel(name, documents, queries, queries.queryCache(cacheSize),
+            metrics(name)));
         log.info("Model '{}' from {} on {} (fingerprint {}){}", name, dir,
             documents.encoder.placement(), documents.encoder.manifest().fingerprint(),
             queryDir == null ? "" : ", queries by " + queryDir + " (fingerprint "
@@ -143,17 +142,31 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
     }
   }
 
+  /** The registries declared in a core's solrconfig.xml (normally one). */
+  static List<ModelRegistryComponent> of(SolrCore core) {
+    List<ModelRegistryComponent> registries = new ArrayList<>();
+    for (String name : core.getSearchComponents().keySet()) {
+      if (core.getSearchComponent(name) instanceof ModelRegistryComponent registry) {
+        registries.add(registry);
+      }
+    }
+    return List.copyOf(registries);
+  }
+
   /** The named model of a core; a 400 naming the declared models when it has none of that name. */
   public static EmbeddingModel model(SolrCore core, String name) {
+    return model(of(core), name);
+  }
+
+  /** The named model among {@code registries}; a 400 naming the declared models when none has it. */
+  static EmbeddingModel model(List<ModelRegistryComponent> registries, String name) {
     List<String> declared = new ArrayList<>();
-    for (String componentName : core.getSearchComponents().keySet()) {
-      if (core.getSearchComponent(componentName) instanceof ModelRegistryComponent registry) {
-        EmbeddingModel model = registry.models.get(name);
-        if (model != null) {
-          return model;
-        }
-        declared.addAll(registry.models.keySet());
+    for (ModelRegistryComponent registry : registries) {
+      EmbeddingModel model = registry.models.get(name);
+      if (model != null) {
+        return model;
       }
+      declared.addAll(registry.models.keySet());
     }
     if (name == null || name.isBlank()) {
       throw new SolrException(ErrorCode.BAD_REQUEST,
@@ -180,7 +193,10 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
   }
 
   @Override
-  public void prepare(ResponseBuilder rb) {}
+  public void prepare(ResponseBuilder rb) {
+    // also covers requests whose query parsers never read them
+    InternalParams.refuseFromClient(rb.req);
+  }
 
   @Override
   public void process(ResponseBuilder rb) {}
@@ -228,31 +244,6 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
     }
     throw configError(name, "path '" + path + "' is not a model directory inside " + roots
         + " (paths outside them are refused)");
-  }
-
-  private static Encoder.Placement placement(String name, Object device) {
-    String value = device == null ? "cpu" : device.toString().trim().toLowerCase(Locale.ROOT);
-    return switch (value) {
-      case "cpu" -> Encoder.Placement.CPU;
-      case "gpu" -> Encoder.Placement.GPU;
-      default -> throw configError(name, "device must be 'cpu' or 'gpu', got '" + device + "'");
-    };
-  }
-
-  private static int intParam(String name, NamedList<?> params, String key, int defaultValue) {
-    Object value = params.get(key);
-    if (value == null) {
-      return defaultValue;
-    }
-    try {
-      int parsed = Integer.parseInt(value.toString().trim());
-      if (parsed < 0) {
-        throw configError(name, key + " must be >= 0, got " + parsed);
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw configError(name, key + " must be an integer, got '" + value + "'");
-    }
   }
 
   private EmbeddingModel.Metrics metrics(String model) {

@@ -1,6 +1,5 @@
 package dev.whetstone.solr;
 
-import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.Query;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
@@ -19,7 +18,7 @@ final class QueryEmbedding {
     return text;
   }
 
-  /** The vector field {@code name}, checked to hold float vectors of the model's dimension. */
+  /** The vector field {@code name}, checked to hold the model's vectors ({@link VectorFields}). */
   static SchemaField vectorField(SolrQueryRequest req, String name, EmbeddingModel model) {
     if (name == null || name.isBlank()) {
       throw new SolrException(ErrorCode.BAD_REQUEST,
@@ -29,38 +28,11 @@ final class QueryEmbedding {
     if (field == null) {
       throw new SolrException(ErrorCode.BAD_REQUEST, "undefined field '" + name + "'");
     }
-    if (!(field.getType() instanceof DenseVectorField type)) {
-      throw new SolrException(ErrorCode.BAD_REQUEST, "field '" + name + "' is a "
-          + field.getType().getClass().getSimpleName() + ", not a DenseVectorField");
-    }
-    if (type.getVectorEncoding() != VectorEncoding.FLOAT32) {
-      throw new SolrException(ErrorCode.BAD_REQUEST, "field '" + name + "' holds "
-          + type.getVectorEncoding() + " vectors, but models produce FLOAT32 vectors");
-    }
-    int modelDimension = model.manifest().dimension();
-    if (type.getDimension() != modelDimension) {
-      throw new SolrException(ErrorCode.BAD_REQUEST, "field '" + name + "' has dimension "
-          + type.getDimension() + " but model '" + model.name() + "' produces " + modelDimension
-          + "-dimension vectors");
+    String mismatch = VectorFields.mismatch(field, model);
+    if (mismatch != null) {
+      throw new SolrException(ErrorCode.BAD_REQUEST, mismatch);
     }
     return field;
-  }
-
-  /** An integer parameter that must be > 0. */
-  static int positiveInt(String name, String value, int defaultValue) {
-    if (value == null) {
-      return defaultValue;
-    }
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed > 0) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new SolrException(ErrorCode.BAD_REQUEST,
-        name + " must be an integer > 0, got '" + value + "'");
   }
 
   /** The query {@code {!knn}} builds for this vector (Solr parses it from the same text form). */

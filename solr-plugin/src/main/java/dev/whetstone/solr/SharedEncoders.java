@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Node-wide encoders: a model directory is loaded once per JVM, however many cores name it, and
- * closed when the last core using it closes. Each entry also holds the node's query-embedding cache.
+ * closed when the last core using it closes. Each entry also holds the node's query-embedding caches.
  */
 final class SharedEncoders {
   private SharedEncoders() {}
@@ -20,26 +20,34 @@ final class SharedEncoders {
   static final class Entry {
     final String key;
     final Encoder encoder;
-    final Cache<String, float[]> queryCache;
+    /** Query-embedding caches by size: cores declaring the same size share one. */
+    private final Map<Integer, Cache<String, float[]>> queryCaches = new HashMap<>();
     private int users;
 
-    private Entry(String key, Encoder encoder, int cacheSize) {
+    private Entry(String key, Encoder encoder) {
       this.key = key;
       this.encoder = encoder;
-      // evict on the caller's thread, so a size of 0 really caches nothing
-      this.queryCache = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
+    }
+
+    /** The node's query cache of {@code size} entries for this encoder. */
+    Cache<String, float[]> queryCache(int size) {
+      synchronized (SharedEncoders.class) {
+        // evict on the caller's thread, so a size of 0 really caches nothing
+        return queryCaches.computeIfAbsent(size,
+            s -> Caffeine.newBuilder().maximumSize(s).executor(Runnable::run).build());
+      }
     }
   }
 
   private static final Map<String, Entry> ENTRIES = new HashMap<>();
 
-  static synchronized Entry acquire(Path dir, Encoder.Placement placement, int threads,
-      int cacheSize) throws IOException {
+  static synchronized Entry acquire(Path dir, Encoder.Placement placement, int threads)
+      throws IOException {
     String key = dir.toRealPath() + "|" + placement + "|" + threads;
     Entry entry = ENTRIES.get(key);
     if (entry == null) {
       Encoder encoder = Encoder.load(ModelDirectory.open(dir), placement, threads);
-      entry = new Entry(key, encoder, cacheSize);
+      entry = new Entry(key, encoder);
       ENTRIES.put(key, entry);
     }
     entry.users++;

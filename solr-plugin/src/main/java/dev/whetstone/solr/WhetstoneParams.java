@@ -38,40 +38,52 @@ public final class WhetstoneParams {
   // --- {!embed} and {!hybrid} query parsers; local params, falling back to request params ---
   /** The DenseVectorField to search (required); its dimension must be the model's. */
   public static final String VECTOR_FIELD = "f";
-  /** {@code {!embed}}: number of nearest neighbours (default 10), as in {@code {!knn}}. */
+  /**
+   * Number of nearest neighbours, as in {@code {!knn}}: default 10 for {@code {!embed}}, 100 for
+   * the dense side of {@code {!hybrid}}.
+   */
   public static final String TOP_K = "topK";
 
   // --- {!hybrid} only ---
   /** Text of the lexical side; default: the parser's query text. */
-  public static final String LEXICAL_Q = "lexical.q";
+  public static final String LEXICAL_QUERY = "lexicalQuery";
   /** Query parser of the lexical side (default {@code edismax}). */
-  public static final String LEXICAL_DEFTYPE = "lexical.defType";
+  public static final String LEXICAL_DEFTYPE = "lexicalDefType";
   /** Passed as {@code qf} to the lexical side's parser. */
-  public static final String LEXICAL_QF = "lexical.qf";
-  /** Candidates taken from the lexical side (default 100). */
-  public static final String LEXICAL_WINDOW = "lexical.window";
-  /** Candidates taken from the dense side, the kNN topK (default 100). */
-  public static final String DENSE_WINDOW = "dense.window";
+  public static final String LEXICAL_QF = "lexicalQf";
+  /**
+   * Candidates taken from the lexical side (default 100), as {@code reRankDocs} counts the
+   * documents a rerank query sees. The dense side's count is {@link #TOP_K}, the kNN topK.
+   */
+  public static final String LEXICAL_DOCS = "lexicalDocs";
   /** {@code rrf} (default) or {@code linear}. */
   public static final String FUSION = "fusion";
   /** The k of reciprocal rank fusion (default 60). */
-  public static final String RRF_K = "rrf.k";
+  public static final String RRF_K = "rrfK";
   /** Linear fusion's normalization: {@code minmax} (default) or {@code zscore}. */
   public static final String NORMALIZATION = "normalization";
   /** Weight of the lexical side's contributions (default 1.0). */
-  public static final String LEXICAL_WEIGHT = "lexical.weight";
+  public static final String LEXICAL_WEIGHT = "lexicalWeight";
   /** Weight of the dense side's contributions (default 1.0). */
-  public static final String DENSE_WEIGHT = "dense.weight";
+  public static final String DENSE_WEIGHT = "denseWeight";
 
   /**
    * Request parameter that carries the fused scores of a {@code {!hybrid}} query from the
    * SolrCloud coordinator to the shards: one value per document, {@code SCORE:UNIQUEKEY}.
+   * Internal (see {@link InternalParams}).
    */
   public static final String FUSED = "whetstone.fused";
 
   /**
+   * Request parameter naming the {@code {!hybrid}} query the {@link #FUSED} scores belong to (a
+   * signature of its text and local params), so that another {@code {!hybrid}} in the same request
+   * (an {@code fq}) is not replaced by them. Internal (see {@link InternalParams}).
+   */
+  public static final String FUSED_FOR = "whetstone.fusedFor";
+
+  /**
    * Request parameter that carries query vectors embedded on the coordinator to the shards: one
-   * value per vector, {@code FINGERPRINT:TEXTHASH:BASE64}.
+   * value per vector, {@code FINGERPRINT:TEXTHASH:BASE64}. Internal (see {@link InternalParams}).
    */
   public static final String QUERY_VECTOR = "whetstone.qv";
 }

@@ -72,6 +72,31 @@ public class EmbedQParserTest extends ParsersTestCase {
   }
 
   @Test
+  public void unitVectorsServeCosineAndDotProductFieldsAlike() throws Exception {
+    // the model's manifest says dot_product; for unit vectors cosine scores are the same
+    assertEquals(0, numFound(select("q", "{!embed f=cosine_vector model=minilm}fever")));
+  }
+
+  @Test
+  public void forwardedVectorsAreHonouredOnShardRequestsOnly() throws Exception {
+    EmbeddingModel model = ModelRegistryComponent.model(h.getCore(), "minilm");
+    String asked = "which medicine brings a fever down";
+    String forwarded = "how to bake bread";
+    String param = EmbeddingModel.encodeParam(model.queryManifest().fingerprint() + ":"
+        + EmbeddingModel.textHash(asked), model.encoder().encodeQuery(forwarded));
+    String q = EMBED + "topK=3}" + asked;
+    // a shard uses the coordinator's vector for the text: here one of another text
+    assertEquals(ids("q", EMBED + "topK=3}" + forwarded, "fl", "id"),
+        ids("q", q, "fl", "id", "isShard", "true", WhetstoneParams.QUERY_VECTOR, param));
+    // a client may not send one
+    assertQEx("client-sent vector", "parameter 'whetstone.qv' is internal to Whetstone",
+        req("q", q, WhetstoneParams.QUERY_VECTOR, param), ErrorCode.BAD_REQUEST);
+    assertQEx("client-sent fused scores", "parameter 'whetstone.fused' is internal to Whetstone",
+        req("q", "*:*", WhetstoneParams.FUSED, "99.0:4"), ErrorCode.BAD_REQUEST);
+    assertEquals("1", ids("q", q, "fl", "id").get(0));
+  }
+
+  @Test
   public void embedsOncePerTextThenHitsTheCache() throws Exception {
     Counter embedded = counter("queriesEmbedded");
     Counter cacheHits = counter("queryCacheHits");
@@ -92,10 +117,12 @@ public class EmbedQParserTest extends ParsersTestCase {
     assertBadRequest("missing parameter 'model'", "{!embed f=vector}fever");
     assertBadRequest("missing parameter 'f'", "{!embed model=minilm}fever");
     assertBadRequest("undefined field 'nope'", "{!embed f=nope model=minilm}fever");
-    assertBadRequest("field 'title' is a TextField, not a DenseVectorField",
+    assertBadRequest("field 'title' has type 'text_en' (TextField), not a DenseVectorField",
         "{!embed f=title model=minilm}fever");
-    assertBadRequest("field 'small_vector' has dimension 8 but model 'minilm' produces 384",
+    assertBadRequest("field 'small_vector' has vectorDimension 8 but model 'minilm' (all-minilm-l6-v2-q) produces 384",
         "{!embed f=small_vector model=minilm}fever");
+    assertBadRequest("field 'euclidean_vector' has similarityFunction euclidean but model 'minilm' "
+        + "(all-minilm-l6-v2-q) makes vectors for dot_product", "{!embed f=euclidean_vector model=minilm}fever");
     assertBadRequest("topK must be an integer > 0, got '0'", EMBED + "topK=0}fever");
     assertBadRequest("topK must be an integer > 0, got '-1'", EMBED + "topK=-1}fever");
     assertBadRequest("topK must be an integer > 0, got 'ten'", EMBED + "topK=ten}fever");

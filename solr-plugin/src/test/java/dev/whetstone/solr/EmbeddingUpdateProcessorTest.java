@@ -168,7 +168,16 @@ public class EmbeddingUpdateProcessorTest extends SolrTestCaseJ4 {
     SolrException e = configError("model", "minilm", "inputFields", "text",
         "outputField", "small_vector");
     assertTrue(e.getMessage(), e.getMessage().contains("'small_vector' has vectorDimension 8"));
-    assertTrue(e.getMessage(), e.getMessage().contains("dimension 384"));
+    assertTrue(e.getMessage(), e.getMessage().contains("produces 384-dimension vectors"));
+  }
+
+  @Test
+  public void outputFieldMustUseTheModelsSimilarity() {
+    SolrException e = configError("model", "minilm", "inputFields", "text",
+        "outputField", "euclidean_vector");
+    assertTrue(e.getMessage(), e.getMessage().contains(
+        "'euclidean_vector' has similarityFunction euclidean but model 'minilm'"));
+    assertTrue(e.getMessage(), e.getMessage().contains("makes vectors for dot_product"));
   }
 
   @Test
@@ -194,9 +203,9 @@ public class EmbeddingUpdateProcessorTest extends SolrTestCaseJ4 {
     assertTrue(configError("model", "minilm", "inputFields", " , ", "outputField", "vector")
         .getMessage().contains("inputFields names no field"));
     assertTrue(configError("model", "minilm", "inputFields", "text", "outputField", "vector",
-        "batchSize", "0").getMessage().contains("batchSize must be > 0"));
+        "batchSize", "0").getMessage().contains("batchSize must be an integer > 0, got '0'"));
     assertTrue(configError("model", "minilm", "inputFields", "text", "outputField", "vector",
-        "skipExisting", "yes").getMessage().contains("skipExisting must be true or false"));
+        "skipExisting", "yes").getMessage().contains("skipExisting must be true or false, got 'yes'"));
     assertTrue(configError("model", "minilm", "inputFields", "text", "outputField", "vector",
         "inputField", "title").getMessage().contains("unknown parameter 'inputField'"));
   }

@@ -10,6 +10,7 @@ import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.cloud.SolrCloudTestCase;
 import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.core.SolrCore;
 import org.apache.solr.embedded.JettySolrRunner;
@@ -71,8 +72,8 @@ public class HybridCloudTest extends SolrCloudTestCase {
       for (String text : List.of("fever medicine", "interest rates and inflation", "bread")) {
         // the dense window covers all 14 documents: HNSW with k=5 is approximate, and differently
         // so on one graph and on two
-        String q = "{!hybrid f=vector model=minilm lexical.qf='title text' lexical.window=5 "
-            + "dense.window=14 " + fusion + "}" + text;
+        String q = "{!hybrid f=vector model=minilm lexicalQf='title text' lexicalDocs=5 "
+            + "topK=14 " + fusion + "}" + text;
         // rows cover every fused document, so equal scores in another order (ties) compare equal
         List<String> sharded = idsAndScores(SHARDED, new SolrQuery(q).setRows(100));
         List<String> single = idsAndScores(SINGLE, new SolrQuery(q).setRows(100));
@@ -85,7 +86,7 @@ public class HybridCloudTest extends SolrCloudTestCase {
 
   @Test
   public void shardedHybridPagesAndFilters() throws Exception {
-    String q = "{!hybrid f=vector model=minilm lexical.qf='title text'}training for a race";
+    String q = "{!hybrid f=vector model=minilm lexicalQf='title text'}training for a race";
     List<String> all = idsAndScores(SHARDED, new SolrQuery(q).setRows(20));
     List<String> pages = new ArrayList<>(idsAndScores(SHARDED, new SolrQuery(q).setRows(3)));
     pages.addAll(idsAndScores(SHARDED, new SolrQuery(q).setStart(3).setRows(3)));
@@ -97,9 +98,40 @@ public class HybridCloudTest extends SolrCloudTestCase {
   }
 
   @Test
+  public void anotherHybridQueryInTheRequestKeepsItsOwnMeaning() throws Exception {
+    String q = "{!hybrid f=vector model=minilm lexicalQf='title text'}training for a race";
+    assertTrue(idsAndScores(SHARDED, new SolrQuery(q).setRows(20)).size() > 4);
+    // as a filter, a 1 + 1 candidate hybrid query matches at most 2 documents per shard; it used
+    // to be replaced by the main query's fused documents
+    List<String> filtered = idsAndScores(SHARDED, new SolrQuery(q).setRows(20).addFilterQuery(
+        "{!hybrid f=vector model=minilm lexicalQf='title text' lexicalDocs=1 topK=1}bread"));
+    assertTrue(filtered.toString(), filtered.size() <= 4);
+  }
+
+  @Test
+  public void clientsCannotSendInternalParams() throws Exception {
+    String hybrid = "{!hybrid f=vector model=minilm lexicalQf='title text'}anything";
+    for (String[] internal : List.of(new String[] {WhetstoneParams.FUSED, "99.0:4"},
+        new String[] {WhetstoneParams.FUSED_FOR, "x"},
+        new String[] {WhetstoneParams.QUERY_VECTOR, "a:b:AAAA"})) {
+      for (String q : List.of(hybrid, "{!embed f=vector model=minilm}anything", "*:*")) {
+        SolrQuery query = new SolrQuery(q);
+        query.set(internal[0], internal[1]);
+        SolrException e = expectThrows(SolrException.class,
+            () -> cluster.getSolrClient().query(SHARDED, query));
+        assertEquals(q + ": " + e.getMessage(), 400, e.code());
+        assertTrue(q + ": " + e.getMessage(), e.getMessage().contains("parameter '" + internal[0]
+            + "' is internal to Whetstone"));
+      }
+    }
+    // the next request works
+    assertFalse(idsAndScores(SHARDED, new SolrQuery(hybrid)).isEmpty());
+  }
+
+  @Test
   public void eachRequestEmbedsItsTextOnce() throws Exception {
     for (String parser : List.of("{!embed f=vector model=minilm topK=5}",
-        "{!hybrid f=vector model=minilm lexical.qf='title text'}")) {
+        "{!hybrid f=vector model=minilm lexicalQf='title text'}")) {
       String text = "a text nobody asked before " + parser.length();
       long before = counterSum("queriesEmbedded");
       long receivedBefore = counterSum("queryVectorsReceived");

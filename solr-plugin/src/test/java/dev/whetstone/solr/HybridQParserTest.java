@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.Test;
 
 public class HybridQParserTest extends ParsersTestCase {
-  private static final String HYBRID = "{!hybrid f=vector model=minilm lexical.qf='title text' ";
+  private static final String HYBRID = "{!hybrid f=vector model=minilm lexicalQf='title text' ";
 
   @Test
   public void topDocumentIsSensibleForEveryFusion() throws Exception {
@@ -30,9 +30,9 @@ public class HybridQParserTest extends ParsersTestCase {
     assertEquals(3, dense.size());
 
     String[][] fusions = {
-      {"fusion=rrf", "rrf"}, {"fusion=rrf rrf.k=1", "rrf1"},
+      {"fusion=rrf", "rrf"}, {"fusion=rrf rrfK=1", "rrf1"},
       {"fusion=linear", "minmax"}, {"fusion=linear normalization=zscore", "zscore"},
-      {"fusion=linear lexical.weight=0.25 dense.weight=2", "minmax weighted"},
+      {"fusion=linear lexicalWeight=0.25 denseWeight=2", "minmax weighted"},
     };
     for (String[] fusion : fusions) {
       double lexicalWeight = fusion[1].equals("minmax weighted") ? 0.25 : 1;
@@ -41,7 +41,7 @@ public class HybridQParserTest extends ParsersTestCase {
       addContributions(expected, lexical, fusion[1], lexicalWeight);
       addContributions(expected, dense, fusion[1], denseWeight);
 
-      Map<String, Object> rsp = select("q", HYBRID + "lexical.window=3 dense.window=3 " + fusion[0]
+      Map<String, Object> rsp = select("q", HYBRID + "lexicalDocs=3 topK=3 " + fusion[0]
           + "}" + text, "fl", "id,score");
       assertEquals(fusion[0], expected.size(), numFound(rsp));
       double previous = Double.MAX_VALUE;
@@ -92,7 +92,7 @@ public class HybridQParserTest extends ParsersTestCase {
 
   @Test
   public void filtersRestrictBothSidesCandidates() throws Exception {
-    String q = HYBRID + "lexical.window=2 dense.window=2}fever medicine";
+    String q = HYBRID + "lexicalDocs=2 topK=2}fever medicine";
     Map<String, Object> rsp = select("q", q, "fq", "category:cooking", "fl", "id,category");
     // the windows are taken among cooking documents, not filtered after the fact
     assertEquals(2, numFound(rsp));
@@ -102,7 +102,7 @@ public class HybridQParserTest extends ParsersTestCase {
     // as with {!knn}: a filter excluded from the pre-filter applies only after the windows
     List<String> postFiltered = new ArrayList<>(ids("q", q, "fl", "id"));
     postFiltered.retainAll(List.of("7", "8"));
-    assertEquals(postFiltered, ids("q", HYBRID + "lexical.window=2 dense.window=2 excludeTags=c}"
+    assertEquals(postFiltered, ids("q", HYBRID + "lexicalDocs=2 topK=2 excludeTags=c}"
         + "fever medicine", "fq", "{!tag=c}category:cooking", "fl", "id"));
     assertEquals(List.of("2"), ids("q", HYBRID + "preFilter=id:2}fever medicine", "fl", "id"));
   }
@@ -123,12 +123,12 @@ public class HybridQParserTest extends ParsersTestCase {
 
   @Test
   public void paramsFallBackToRequestParams() throws Exception {
-    String[] common = {"f", "vector", "model", "minilm", "lexical.qf", "title text", "fl", "id"};
+    String[] common = {"f", "vector", "model", "minilm", "lexicalQf", "title text", "fl", "id"};
     List<String> local = ids("q", HYBRID + "}sourdough bread", "fl", "id");
     assertEquals(local, ids(concat(common, "q", "{!hybrid}sourdough bread")));
     assertEquals(local, ids(concat(common, "q", "sourdough bread", "defType", "hybrid")));
-    // lexical.q replaces the lexical text only: piano wins lexically, bread densely
-    List<String> split = ids("q", HYBRID + "lexical.q='piano scales'}sourdough bread", "fl", "id");
+    // lexicalQuery replaces the lexical text only: piano wins lexically, bread densely
+    List<String> split = ids("q", HYBRID + "lexicalQuery='piano scales'}sourdough bread", "fl", "id");
     assertEquals("14", split.get(0));
     assertTrue(split.contains("7"));
   }
@@ -146,21 +146,21 @@ public class HybridQParserTest extends ParsersTestCase {
     String text = "}fever";
     assertBadRequest("unknown model 'nope'", "{!hybrid f=vector model=nope}fever");
     assertBadRequest("missing parameter 'f'", "{!hybrid model=minilm}fever");
-    assertBadRequest("field 'small_vector' has dimension 8", "{!hybrid f=small_vector model=minilm}fever");
+    assertBadRequest("field 'small_vector' has vectorDimension 8", "{!hybrid f=small_vector model=minilm}fever");
     assertBadRequest("{!hybrid} needs query text to embed", HYBRID + "}");
-    assertBadRequest("fusion must be 'rrf' or 'linear', got 'max'", HYBRID + "fusion=max" + text);
-    assertBadRequest("normalization must be 'minmax' or 'zscore', got 'l2'",
+    assertBadRequest("fusion must be one of ['rrf', 'linear'], got 'max'", HYBRID + "fusion=max" + text);
+    assertBadRequest("normalization must be one of ['minmax', 'zscore'], got 'l2'",
         HYBRID + "fusion=linear normalization=l2" + text);
-    assertBadRequest("rrf.k must be a finite number >= 0, got '-1'", HYBRID + "rrf.k=-1" + text);
-    assertBadRequest("lexical.weight must be a finite number >= 0, got '-0.5'",
-        HYBRID + "lexical.weight=-0.5" + text);
-    assertBadRequest("dense.weight must be a finite number >= 0, got 'NaN'", HYBRID + "dense.weight=NaN" + text);
-    assertBadRequest("lexical.window must be an integer > 0, got '0'", HYBRID + "lexical.window=0" + text);
-    assertBadRequest("dense.window must be an integer > 0, got 'many'", HYBRID + "dense.window=many" + text);
-    assertBadRequest("lexical.defType must name a lexical query parser, got 'nope'",
-        HYBRID + "lexical.defType=nope" + text);
-    assertBadRequest("lexical.defType must name a lexical query parser, got 'hybrid'",
-        HYBRID + "lexical.defType=hybrid" + text);
+    assertBadRequest("rrfK must be a finite number >= 0, got '-1'", HYBRID + "rrfK=-1" + text);
+    assertBadRequest("lexicalWeight must be a finite number >= 0, got '-0.5'",
+        HYBRID + "lexicalWeight=-0.5" + text);
+    assertBadRequest("denseWeight must be a finite number >= 0, got 'NaN'", HYBRID + "denseWeight=NaN" + text);
+    assertBadRequest("lexicalDocs must be an integer > 0, got '0'", HYBRID + "lexicalDocs=0" + text);
+    assertBadRequest("topK must be an integer > 0, got 'many'", HYBRID + "topK=many" + text);
+    assertBadRequest("lexicalDefType must name a lexical query parser, got 'nope'",
+        HYBRID + "lexicalDefType=nope" + text);
+    assertBadRequest("lexicalDefType must name a lexical query parser, got 'hybrid'",
+        HYBRID + "lexicalDefType=hybrid" + text);
   }
 
   private static void assertBadRequest(String message, String q) {

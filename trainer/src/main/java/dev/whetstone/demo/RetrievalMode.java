@@ -21,8 +21,8 @@ public enum RetrievalMode {
   /** kNN over the vectors, the query embedded once on the coordinator. */
   DENSE("{!embed f=vector model=minilm topK=100 v=$qq}"),
   /** BM25 and kNN fused by reciprocal rank. */
-  HYBRID("{!hybrid f=vector model=minilm lexical.qf=\"title text\" fusion=rrf rrf.k=60 "
-      + "lexical.window=100 dense.window=100 v=$qq}");
+  HYBRID("{!hybrid f=vector model=minilm lexicalQf=\"title text\" fusion=rrf rrfK=60 "
+      + "lexicalDocs=100 topK=100 v=$qq}");
 
   /** Parameter that carries the query text. */
   public static final String TEXT_PARAM = "qq";

@@ -94,8 +94,8 @@ public class SciFactCloudTest {
    */
   @Test
   public void hybridTopTenIsTheSameWithTwoShardsAndOne() throws Exception {
-    assertSameTopTen("{!hybrid f=vector model=minilm lexical.qf=\"title text\" fusion=rrf "
-        + "lexical.window=100 dense.window=6000 v=$qq}");
+    assertSameTopTen("{!hybrid f=vector model=minilm lexicalQf=\"title text\" fusion=rrf "
+        + "lexicalDocs=100 topK=6000 v=$qq}");
   }
 
   /**
