@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.common.SolrInputDocument;
@@ -38,16 +39,19 @@ final class EmbeddingUpdateProcessor extends UpdateRequestProcessor {
   private final String outputField;
   private final int batchSize;
   private final boolean skipExisting;
+  private final int maxTextChars;
   private final List<Pending> pending = new ArrayList<>();
 
   EmbeddingUpdateProcessor(UpdateRequestProcessor next, EmbeddingModel model,
-      List<String> inputFields, String outputField, int batchSize, boolean skipExisting) {
+      List<String> inputFields, String outputField, int batchSize, boolean skipExisting,
+      int maxTextChars) {
     super(next);
     this.model = model;
     this.inputFields = inputFields;
     this.outputField = outputField;
     this.batchSize = batchSize;
     this.skipExisting = skipExisting;
+    this.maxTextChars = maxTextChars;
   }
 
   @Override
@@ -128,6 +132,12 @@ final class EmbeddingUpdateProcessor extends UpdateRequestProcessor {
       throw new SolrException(ErrorCode.BAD_REQUEST, "document '" + cmd.getPrintableId()
           + "' has no text to embed into '" + outputField + "': input fields " + inputFields
           + " are missing or blank");
+    }
+    if (text.length() > maxTextChars) {
+      throw new SolrException(ErrorCode.BAD_REQUEST, String.format(Locale.ROOT,
+          "document '%s': the text of input fields %s is %,d characters, more than %s (%,d); the "
+              + "model reads only its first %d tokens", cmd.getPrintableId(), inputFields,
+          text.length(), WhetstoneParams.MAX_TEXT_CHARS, maxTextChars, model.manifest().maxLength()));
     }
     return text;
   }

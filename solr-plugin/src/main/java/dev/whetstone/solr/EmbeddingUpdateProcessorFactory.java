@@ -26,6 +26,7 @@ import org.apache.solr.util.plugin.SolrCoreAware;
  *   <str name="outputField">vector</str>
  *   <int name="batchSize">32</int>
  *   <bool name="skipExisting">true</bool>
+ *   <int name="maxTextChars">1000000</int>
  * </processor>
  * }</pre>
  *
@@ -36,16 +37,18 @@ import org.apache.solr.util.plugin.SolrCoreAware;
 public class EmbeddingUpdateProcessorFactory extends UpdateRequestProcessorFactory
     implements SolrCoreAware {
   static final int DEFAULT_BATCH_SIZE = 32;
+  static final int DEFAULT_MAX_TEXT_CHARS = 1_000_000;
 
   private static final Set<String> PARAMS = Set.of(WhetstoneParams.MODEL,
       WhetstoneParams.INPUT_FIELDS, WhetstoneParams.OUTPUT_FIELD, WhetstoneParams.BATCH_SIZE,
-      WhetstoneParams.SKIP_EXISTING);
+      WhetstoneParams.SKIP_EXISTING, WhetstoneParams.MAX_TEXT_CHARS);
 
   private String modelName;
   private List<String> inputFields;
   private String outputField;
   private int batchSize;
   private boolean skipExisting;
+  private int maxTextChars;
   private EmbeddingModel model;
 
   @Override
@@ -65,6 +68,7 @@ public class EmbeddingUpdateProcessorFactory extends UpdateRequestProcessorFacto
     }
     batchSize = settings.positiveInt(WhetstoneParams.BATCH_SIZE, DEFAULT_BATCH_SIZE);
     skipExisting = settings.bool(WhetstoneParams.SKIP_EXISTING, true);
+    maxTextChars = settings.positiveInt(WhetstoneParams.MAX_TEXT_CHARS, DEFAULT_MAX_TEXT_CHARS);
   }
 
   /** Resolves the model once and checks that the output field can hold its vectors. */
@@ -94,7 +98,7 @@ public class EmbeddingUpdateProcessorFactory extends UpdateRequestProcessorFacto
       throw new IllegalStateException("inform(SolrCore) was not called");
     }
     return new EmbeddingUpdateProcessor(next, model, inputFields, outputField, batchSize,
-        skipExisting);
+        skipExisting, maxTextChars);
   }
 
   private static List<String> fieldList(String value) {

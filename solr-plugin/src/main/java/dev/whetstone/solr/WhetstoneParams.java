@@ -34,6 +34,12 @@ public final class WhetstoneParams {
   public static final String OUTPUT_FIELD = "outputField";
   public static final String BATCH_SIZE = "batchSize";
   public static final String SKIP_EXISTING = "skipExisting";
+  /**
+   * Longest text (characters, input fields joined) a document may bring (default 1,000,000): the
+   * model reads only its first maxLength tokens, and a longer text is refused with a 400 rather
+   * than tokenized whole.
+   */
+  public static final String MAX_TEXT_CHARS = "maxTextChars";
 
   // --- {!embed} and {!hybrid} query parsers; local params, falling back to request params ---
   /** The DenseVectorField to search (required); its dimension must be the model's. */
