@@ -36,6 +36,12 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   @Mixin DataAndModelOptions options;
 
+  @Mixin LoggingOptions logging;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "where Solr's log (solr.log) goes (default: ~/.cache/whetstone/demo)")
+  Path workDir;
+
   @Option(names = "--nodes", defaultValue = "2", description = "Solr nodes (default: ${DEFAULT-VALUE})")
   int nodes;
 
@@ -63,6 +69,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Path work = workDir != null ? workDir : ModelCache.defaultDir().getParent().resolve("demo");
+    logging.redirectTo(work.resolve("solr.log"));
     BeirDataset dataset = BeirDataset.open(resolveData());
     List<BeirDocument> corpus = dataset.corpus();
     boolean partialCorpus = maxDocs != null && maxDocs < corpus.size();

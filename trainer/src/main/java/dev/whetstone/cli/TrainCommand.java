@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
 final class TrainCommand implements Callable<Integer> {
   @Mixin DataAndModelOptions options;
   @Mixin MiningOptions mining;
+  @Mixin LoggingOptions logging;
 
   @Option(names = "--mode", defaultValue = "full", description = "full: both towers (the corpus "
       + "must be re-embedded); query-tower: queries only, against the fixed document index "
@@ -35,7 +36,7 @@ final class TrainCommand implements Callable<Integer> {
   Path output;
 
   @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "checkpoints, caches, audit file and report (default: OUTPUT.work)")
+      description = "checkpoints, caches, audit file, report and log (default: OUTPUT.work)")
   Path workDir;
 
   @Option(names = "--name", description = "name of the trained model (default: OUTPUT's folder name)")
@@ -137,6 +138,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean full = trainingMode == TrainingMode.FULL;
     Path work = workDir != null ? workDir
         : output.resolveSibling(output.getFileName() + ".work");
+    logging.redirectTo(work.resolve("whetstone.log"));
     TrainingConfig config = new TrainingConfig(trainingMode, options.data,
         solr == null ? null : solr.url, solr == null ? null : solr.collection,
         base, options.models(), output, work, name != null ? name : output.getFileName().toString(),
