@@ -49,6 +49,22 @@ public final class EncoderBench {
     }
   }
 
+  /**
+   * Documents per second of the encoder alone, as Solr's registry loads it (ONNX Runtime's default
+   * threads), one pass after a warm-up: what indexing through the processor is compared with.
+   */
+  public double encoderAlone(List<String> documents, int batchSize) throws Exception {
+    try (Encoder encoder = Encoder.load(model)) {
+      encoder.encodeDocuments(documents.subList(0, Math.min(documents.size(), 2 * batchSize)), batchSize);
+      long start = System.nanoTime();
+      encoder.encodeDocuments(documents, batchSize);
+      double docsPerSecond = documents.size() / ((System.nanoTime() - start) / 1e9);
+      out.printf(Locale.ROOT, "encoder  %s alone, docs=%d batch=%d: %.1f docs/s%n",
+          model.manifest().name(), documents.size(), batchSize, docsPerSecond);
+      return docsPerSecond;
+    }
+  }
+
   /** Latency of embedding one query at a time (no cache), after a warm-up pass. */
   public LatencyStats queryLatency(List<String> queries) throws Exception {
     try (Encoder encoder = Encoder.load(model)) {

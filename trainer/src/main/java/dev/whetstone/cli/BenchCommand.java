@@ -1,12 +1,12 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.bench.EncoderBench;
-import dev.whetstone.bench.LatencyStats;
 import dev.whetstone.bench.SolrQueryBench;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.demo.BeirCloud;
 import dev.whetstone.demo.RetrievalMode;
+import dev.whetstone.model.Encoder;
 import dev.whetstone.workspace.BeirConfigSet;
 import dev.whetstone.workspace.ModelCache;
 import java.util.ArrayList;
@@ -73,19 +73,28 @@ final class BenchCommand implements Runnable {
       List<String> texts = new ArrayList<>(dataset.queries().values());
       List<String> warmup = texts.subList(0, 20);
       List<String> measured = texts.subList(20, Math.min(texts.size(), 20 + queries));
+      // the yardsticks, in this run: the encoder alone on the same documents and query texts
+      EncoderBench encoder = new EncoderBench(ModelCache.ensure(options.models(), options.model), System.out);
+      // batches of 32, as the configset's processor (batchSize) embeds them
+      double alone = encoder.encoderAlone(corpus.stream().map(BeirDocument::embeddingText).toList(),
+          Encoder.DEFAULT_BATCH_SIZE);
+      encoder.queryLatency(measured);
       System.setProperty("whetstone.queryCacheSize", "0");
       try (BeirCloud cloud = BeirCloud.start(2, 0, options.models(), options.model, BeirConfigSet.locate())) {
         cloud.createCollection("two_shards", 2, 1);
         double seconds = cloud.index("two_shards", corpus, done -> {});
-        System.out.printf(Locale.ROOT, "index    %d docs through the processor, 2 shards: %.1f s, %.1f docs/s%n",
-            corpus.size(), seconds, corpus.size() / seconds);
+        double indexing = corpus.size() / seconds;
+        System.out.printf(Locale.ROOT, "index    %d docs through the processor, 2 shards: %.1f s, "
+            + "%.1f docs/s = %.2f x the encoder alone%n", corpus.size(), seconds, indexing,
+            indexing / alone);
         cloud.createCollection("one_shard", 1, 1);
         cloud.copyWithVectors("two_shards", "one_shard");
         SolrQueryBench bench = new SolrQueryBench(cloud.cloud().client());
         for (String collection : List.of("one_shard", "two_shards")) {
           for (RetrievalMode mode : RetrievalMode.values()) {
-            LatencyStats stats = bench.measure(collection, mode, warmup, measured);
-            System.out.printf(Locale.ROOT, "query    %-10s %-6s %s%n", collection, mode.label(), stats);
+            SolrQueryBench.Latencies latencies = bench.measure(collection, mode, warmup, measured);
+            System.out.printf(Locale.ROOT, "query    %-10s %-6s client %s; Solr QTime %s%n",
+                collection, mode.label(), latencies.client(), latencies.server());
           }
         }
       }
