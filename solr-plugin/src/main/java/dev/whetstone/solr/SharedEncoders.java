@@ -54,6 +54,11 @@ final class SharedEncoders {
     return entry;
   }
 
+  /** Encoders loaded in this JVM now (for tests and metrics: it must not grow with requests). */
+  static synchronized int loaded() {
+    return ENTRIES.size();
+  }
+
   static synchronized void release(Entry entry) {
     if (--entry.users == 0) {
       ENTRIES.remove(entry.key);

@@ -1,0 +1,131 @@
+package dev.whetstone.solr;
+
+import dev.whetstone.model.TestModels;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.request.CollectionAdminRequest;
+import org.apache.solr.cloud.SolrCloudTestCase;
+import org.apache.solr.common.SolrInputDocument;
+import org.apache.solr.common.util.ExecutorUtil;
+import org.apache.solr.common.util.SolrNamedThreadFactory;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * A short soak on a 2-node SolrCloud: {@code {!embed}}, {@code {!hybrid}} and BM25 queries from 4
+ * threads and a stream of updates through the embedding processor, for {@code
+ * -Dwhetstone.soak.seconds} (default 90). No request fails, the JVM's thread count stops growing
+ * once warm, and the node-wide encoder count never changes.
+ */
+public class SoakCloudTest extends SolrCloudTestCase {
+  private static final String COLLECTION = "soak";
+
+  @BeforeClass
+  public static void startCluster() throws Exception {
+    TestModels.quantizedMiniLm();
+    System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, TestModels.root().toString());
+    System.setProperty("whetstone.model.path", "all-minilm-l6-v2-q");
+    configureCluster(2)
+        .addConfig("beir", Paths.get("../conf-examples/beir/conf").toAbsolutePath())
+        .configure();
+    CollectionAdminRequest.createCollection(COLLECTION, "beir", 2, 1).process(cluster.getSolrClient());
+    cluster.waitForActiveCollection(COLLECTION, 2, 2);
+  }
+
+  @AfterClass
+  public static void clearProperties() {
+    System.clearProperty(WhetstoneParams.MODELS_DIR_PROPERTY);
+    System.clearProperty("whetstone.model.path");
+  }
+
+  @Test
+  public void mixedLoadFailsNothingAndGrowsNothing() throws Exception {
+    long seconds = Long.getLong("whetstone.soak.seconds", 90);
+    int encoders = SharedEncoders.loaded();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger requests = new AtomicInteger();
+    AtomicInteger failures = new AtomicInteger();
+    AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    String[] queries = {"{!embed f=vector model=minilm topK=10}", "{!hybrid f=vector model=minilm "
+        + "lexicalQf='title text'}", "{!edismax qf='title text'}"};
+    ExecutorService load = ExecutorUtil.newMDCAwareFixedThreadPool(5, new SolrNamedThreadFactory("soak"));
+    List<Future<?>> running = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int thread = t;
+      running.add(load.submit(() -> loop(stop, requests, failures, firstFailure, i -> {
+        String[] doc = ParsersTestCase.DOCS[(thread + i) % ParsersTestCase.DOCS.length];
+        // new texts (cache misses) and repeated ones (cache hits)
+        String text = doc[2] + (i % 3 == 0 ? " " + thread + "-" + i : "");
+        cluster.getSolrClient().query(COLLECTION, new SolrQuery(queries[(thread + i) % 3] + text));
+      })));
+    }
+    running.add(load.submit(() -> loop(stop, requests, failures, firstFailure, i -> {
+      String[] doc = ParsersTestCase.DOCS[i % ParsersTestCase.DOCS.length];
+      cluster.getSolrClient().add(COLLECTION, new SolrInputDocument("id", "soak-" + (i % 200),
+          "title", doc[2], "text", doc[3] + " (revision " + i + ")"));
+      if (i % 20 == 0) {
+        cluster.getSolrClient().commit(COLLECTION);
+      }
+    })));
+
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    int warmPeak = 0;
+    int latePeak = 0;
+    long start = System.nanoTime();
+    try {
+      for (long elapsed = 0; elapsed < seconds; elapsed = (System.nanoTime() - start) / 1_000_000_000L) {
+        Thread.sleep(1000);
+        int live = threads.getThreadCount();
+        if (elapsed < seconds / 3) {
+          warmPeak = Math.max(warmPeak, live);
+        } else if (elapsed >= 2 * seconds / 3) {
+          latePeak = Math.max(latePeak, live);
+        }
+        assertEquals("node-wide encoders", encoders, SharedEncoders.loaded());
+      }
+    } finally {
+      stop.set(true);
+      for (Future<?> f : running) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      ExecutorUtil.shutdownAndAwaitTermination(load);
+    }
+    System.out.printf("soak %d s: %d requests, %d failed; live threads peak %d in the first third, "
+        + "%d in the last; %d encoders%n", seconds, requests.get(), failures.get(), warmPeak,
+        latePeak, SharedEncoders.loaded());
+    assertEquals("failed requests (first: " + firstFailure.get() + ")", 0, failures.get());
+    assertTrue("requests: " + requests.get(), requests.get() > seconds);
+    // pools may still add a thread or two; a leak adds threads per request (thousands here)
+    assertTrue("threads grew from " + warmPeak + " to " + latePeak, latePeak <= warmPeak + 16);
+    assertEquals(encoders, SharedEncoders.loaded());
+  }
+
+  private interface Step {
+    void run(int i) throws Exception;
+  }
+
+  private static Void loop(AtomicBoolean stop, AtomicInteger requests, AtomicInteger failures,
+      AtomicReference<Exception> firstFailure, Step step) {
+    for (int i = 0; !stop.get(); i++) {
+      try {
+        step.run(i);
+        requests.incrementAndGet();
+      } catch (Exception e) {
+        failures.incrementAndGet();
+        firstFailure.compareAndSet(null, e);
+      }
+    }
+    return null;
+  }
+}
