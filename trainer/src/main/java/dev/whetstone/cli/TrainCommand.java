@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
       + "judgments still come from --data)%n")
   SolrCollectionOptions solr;
 
-  @Option(names = "--epochs", description = "default: 3 in full mode, 5 in query-tower mode")
+  @Option(names = "--epochs", description = "default: 4 in full mode, 5 in query-tower mode")
   Integer epochs;
 
   @Option(names = "--batch-size", defaultValue = "64",
@@ -142,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainingConfig config = new TrainingConfig(trainingMode, options.data,
         solr == null ? null : solr.url, solr == null ? null : solr.collection,
         base, options.models(), output, work, name != null ? name : output.getFileName().toString(),
-        epochs != null ? epochs : full ? 3 : 5, batchSize, chunkSize,
+        epochs != null ? epochs : full ? 4 : 5, batchSize, chunkSize,
         negatives != null ? negatives : full ? 1 : 7,
         learningRate != null ? learningRate : full ? 5e-5f : 3e-5f,
         warmup, weightDecay, temperature, dropout, maxSteps, evalEvery,
