@@ -11,7 +11,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.LongBuffer;
 import java.util.Arrays;
@@ -53,9 +55,11 @@ public final class Encoder implements AutoCloseable {
   private final Model model;
   private final List<String> inputNames;
   private final Placement placement;
+  private final OrtSession.SessionOptions sessionOptions;
 
   private Encoder(ModelDirectory directory, TextTokenizer tokenizer, Model model,
-      Placement placement) {
+      Placement placement, OrtSession.SessionOptions sessionOptions) {
+    this.sessionOptions = sessionOptions;
     this.directory = directory;
     this.manifest = directory.manifest();
     this.tokenizer = tokenizer;
@@ -73,7 +77,7 @@ public final class Encoder implements AutoCloseable {
   /**
    * Loads the model of a directory.
    *
-   * @param threads ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose
+   * @param threads ONNX Runtime intra-op threads; 0: one per processor the JVM may use
    */
   public static Encoder load(ModelDirectory directory, Placement placement, int threads)
       throws IOException {
@@ -85,19 +89,26 @@ public final class Encoder implements AutoCloseable {
     TextTokenizer tokenizer = TextTokenizer.load(directory);
     Device device = actual == Placement.GPU ? Device.gpu() : Device.cpu();
     Model model = Model.newInstance(directory.manifest().name(), device, "OnnxRuntime");
-    String threadCount = Integer.toString(Math.max(threads, 0));
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     try {
-      model.load(directory.path(), "model",
-          Map.of("interOpNumThreads", "1", "intraOpNumThreads", threadCount));
-      return new Encoder(directory, tokenizer, model, actual);
-    } catch (MalformedModelException | RuntimeException e) {
+      options.setInterOpNumThreads(1);
+      // ONNX Runtime's own default (0) ignores container CPU limits and, on a 2-vCPU machine here,
+      // used one thread: half the documents/s of two (docs/benchmarks.md)
+      options.setIntraOpNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+      // idle intra-op threads sleep rather than spin: in Solr they share the cores with the
+      // request and indexing threads
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      model.load(directory.path(), "model", Map.of("sessionOptions", options));
+      return new Encoder(directory, tokenizer, model, actual, options);
+    } catch (MalformedModelException | OrtException | RuntimeException e) {
       model.close();
       tokenizer.close();
+      options.close();
       throw new IOException("cannot load " + directory.onnxFile() + ": " + e.getMessage(), e);
     }
   }
 
-  /** Loads a model directory on CPU with ONNX Runtime's default thread count. */
+  /** Loads a model directory on CPU, one intra-op thread per available processor. */
   public static Encoder load(ModelDirectory directory) throws IOException {
     return load(directory, Placement.CPU, 0);
   }
@@ -217,6 +228,7 @@ public final class Encoder implements AutoCloseable {
   public void close() {
     model.close();
     tokenizer.close();
+    sessionOptions.close();
   }
 
   private static void setIfAbsent(String key, String value) {

@@ -20,7 +20,7 @@ public final class WhetstoneParams {
   public static final String QUERY_PATH = "queryPath";
   /** {@code cpu} (default) or {@code gpu}. */
   public static final String DEVICE = "device";
-  /** ONNX Runtime intra-op threads; 0 (default) lets ONNX Runtime choose. */
+  /** ONNX Runtime intra-op threads; 0 (default): one per processor available to the JVM. */
   public static final String THREADS = "threads";
   /** Entries of the node's query-embedding LRU cache for this model (default 1000, 0 disables). */
   public static final String QUERY_CACHE_SIZE = "queryCacheSize";
