@@ -17,6 +17,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.solr.SolrTestCaseJ4;
 import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.cloud.SolrCloudTestCase;
 import org.junit.AfterClass;
@@ -29,6 +30,8 @@ import org.junit.Test;
  * refused update indexes none of its documents. Prints a table of what was sent and what came
  * back (docs/errors.md).
  */
+@SolrTestCaseJ4.SuppressSSL(bugUrl = "the raw java.net.http client (it sends bytes SolrJ would "
+    + "not) has no trust store for the test framework's random certificates")
 public class BadInputOverHttpCloudTest extends SolrCloudTestCase {
   private static final String COLLECTION = "inputs";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
