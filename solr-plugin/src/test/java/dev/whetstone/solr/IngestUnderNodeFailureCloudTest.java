@@ -14,6 +14,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -102,8 +103,8 @@ public class IngestUnderNodeFailureCloudTest extends SolrCloudTestCase {
     }
     cluster.waitForActiveCollection(COLLECTION, 60, TimeUnit.SECONDS, 2, 4);
     cluster.getSolrClient().commit(COLLECTION);
-    System.out.printf("ingest with a node restart: %d documents, %d batch retries%n", DOCS,
-        retries.get());
+    System.out.printf(Locale.ROOT, "ingest with a node restart: %d documents, %d batch retries%n",
+        DOCS, retries.get());
 
     Map<String, float[]> expected = freshEmbeddings(docs);
     int replicas = 0;

@@ -6,6 +6,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -101,9 +102,9 @@ public class SoakCloudTest extends SolrCloudTestCase {
       }
       ExecutorUtil.shutdownAndAwaitTermination(load);
     }
-    System.out.printf("soak %d s: %d requests, %d failed; live threads peak %d in the first third, "
-        + "%d in the last; %d encoders%n", seconds, requests.get(), failures.get(), warmPeak,
-        latePeak, SharedEncoders.loaded());
+    System.out.printf(Locale.ROOT, "soak %d s: %d requests, %d failed; live threads peak %d in "
+        + "the first third, %d in the last; %d encoders%n", seconds, requests.get(),
+        failures.get(), warmPeak, latePeak, SharedEncoders.loaded());
     assertEquals("failed requests (first: " + firstFailure.get() + ")", 0, failures.get());
     assertTrue("requests: " + requests.get(), requests.get() > seconds);
     // pools may still add a thread or two; a leak adds threads per request (thousands here)
