@@ -50,8 +50,9 @@ public final class EncoderBench {
   }
 
   /**
-   * Documents per second of the encoder alone, as Solr's registry loads it (ONNX Runtime's default
-   * threads), one pass after a warm-up: what indexing through the processor is compared with.
+   * Documents per second of the encoder alone, as Solr's registry loads it (default threads: one
+   * per available processor), one pass after a warm-up: what indexing through the processor is
+   * compared with.
    */
   public double encoderAlone(List<String> documents, int batchSize) throws Exception {
     try (Encoder encoder = Encoder.load(model)) {
