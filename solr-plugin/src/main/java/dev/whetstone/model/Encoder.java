@@ -19,6 +19,7 @@ import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * trainer all call this class, so the same text gives the same vector everywhere.
  *
  * <p>Thread-safe: ONNX Runtime sessions may run concurrently, and each call uses its own predictor
- * and native memory.
+ * and native memory. Document batches take turns when running them side by side would ask for more
+ * threads than there are processors (two shard requests of one indexing call, each with every
+ * core, ran 11% slower than one after the other); queries never wait behind them.
  */
 public final class Encoder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Encoder.class);
@@ -56,10 +59,12 @@ public final class Encoder implements AutoCloseable {
   private final List<String> inputNames;
   private final Placement placement;
   private final OrtSession.SessionOptions sessionOptions;
+  private final Semaphore documentRuns;
 
   private Encoder(ModelDirectory directory, TextTokenizer tokenizer, Model model,
-      Placement placement, OrtSession.SessionOptions sessionOptions) {
+      Placement placement, OrtSession.SessionOptions sessionOptions, int intraOpThreads) {
     this.sessionOptions = sessionOptions;
+    this.documentRuns = new Semaphore(concurrentDocumentRuns(placement, intraOpThreads), true);
     this.directory = directory;
     this.manifest = directory.manifest();
     this.tokenizer = tokenizer;
@@ -90,16 +95,17 @@ public final class Encoder implements AutoCloseable {
     Device device = actual == Placement.GPU ? Device.gpu() : Device.cpu();
     Model model = Model.newInstance(directory.manifest().name(), device, "OnnxRuntime");
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    // ONNX Runtime's own default (0) ignores container CPU limits and, on a 2-vCPU machine here,
+    // used one thread: half the documents/s of two (docs/benchmarks.md)
+    int intraOpThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     try {
       options.setInterOpNumThreads(1);
-      // ONNX Runtime's own default (0) ignores container CPU limits and, on a 2-vCPU machine here,
-      // used one thread: half the documents/s of two (docs/benchmarks.md)
-      options.setIntraOpNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+      options.setIntraOpNumThreads(intraOpThreads);
       // idle intra-op threads sleep rather than spin: in Solr they share the cores with the
       // request and indexing threads
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
       model.load(directory.path(), "model", Map.of("sessionOptions", options));
-      return new Encoder(directory, tokenizer, model, actual, options);
+      return new Encoder(directory, tokenizer, model, actual, options, intraOpThreads);
     } catch (MalformedModelException | OrtException | RuntimeException e) {
       model.close();
       tokenizer.close();
@@ -111,6 +117,14 @@ public final class Encoder implements AutoCloseable {
   /** Loads a model directory on CPU, one intra-op thread per available processor. */
   public static Encoder load(ModelDirectory directory) throws IOException {
     return load(directory, Placement.CPU, 0);
+  }
+
+  /** How many document batches may run at once: as many as the processors' threads allow. */
+  static int concurrentDocumentRuns(Placement placement, int intraOpThreads) {
+    if (placement == Placement.GPU) {
+      return Integer.MAX_VALUE; // the device queues kernels itself; the CPU threads mostly wait
+    }
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / intraOpThreads);
   }
 
   static boolean cudaAvailable() {
@@ -149,7 +163,16 @@ public final class Encoder implements AutoCloseable {
 
   public float[][] encodeDocuments(List<String> texts, int batchSize) {
     return LengthSortedBatches.encode(tokenizer.tokenizeDocuments(texts), batchSize,
-        this::runModel);
+        this::runDocumentBatch);
+  }
+
+  private float[][] runDocumentBatch(TokenBatch batch) {
+    documentRuns.acquireUninterruptibly();
+    try {
+      return runModel(batch);
+    } finally {
+      documentRuns.release();
+    }
   }
 
   /** Token count of a document after the prefix, special tokens and truncation. */

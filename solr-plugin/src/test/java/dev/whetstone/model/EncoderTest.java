@@ -1,10 +1,15 @@
 package dev.whetstone.model;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -91,5 +96,36 @@ public class EncoderTest {
 
   static double norm(float[] v) {
     return Math.sqrt(dot(v, v));
+  }
+
+  @Test
+  public void documentBatchesTakeTurnsWhenTheirThreadsWouldOversubscribeTheProcessors() {
+    int processors = Runtime.getRuntime().availableProcessors();
+    assertEquals(1, Encoder.concurrentDocumentRuns(Encoder.Placement.CPU, processors));
+    assertEquals(1, Encoder.concurrentDocumentRuns(Encoder.Placement.CPU, 2 * processors));
+    assertEquals(processors, Encoder.concurrentDocumentRuns(Encoder.Placement.CPU, 1));
+    assertEquals(Integer.MAX_VALUE, Encoder.concurrentDocumentRuns(Encoder.Placement.GPU, processors));
+  }
+
+  @Test
+  public void concurrentDocumentCallersGetTheVectorsOfOneCaller() throws Exception {
+    List<String> texts = List.of("Aspirin lowers the risk of heart attacks.",
+        "Vitamin D deficiency is common in winter.", "Statins reduce LDL cholesterol.");
+    float[][] alone = encoder.encodeDocuments(texts, 2);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<float[][]>> results = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        results.add(pool.submit(() -> encoder.encodeDocuments(texts, 2)));
+      }
+      for (Future<float[][]> result : results) {
+        float[][] vectors = result.get();
+        for (int t = 0; t < texts.size(); t++) {
+          assertArrayEquals(alone[t], vectors[t], 1e-6f);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

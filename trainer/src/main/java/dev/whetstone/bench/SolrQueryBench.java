@@ -2,7 +2,10 @@ package dev.whetstone.bench;
 
 import dev.whetstone.demo.RetrievalMode;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.response.QueryResponse;
@@ -28,14 +31,34 @@ public final class SolrQueryBench {
   /** Runs {@code warmup} texts unmeasured, then measures the others. */
   public Latencies measure(String collection, RetrievalMode mode, List<String> warmup,
       List<String> measured) throws IOException, SolrServerException {
+    return measure(collection, text -> mode.request(text, 10), warmup, measured);
+  }
+
+  /**
+   * {@code {!knn f=vector topK=100}} with each text's vector supplied: the dense query without its
+   * embedding, so the two rows together say where a dense query's time goes.
+   */
+  public Latencies measureKnn(String collection, Function<String, float[]> vectors,
+      List<String> warmup, List<String> measured) throws IOException, SolrServerException {
+    return measure(collection, text -> {
+      SolrQuery query = new SolrQuery("{!knn f=vector topK=100}" + Arrays.toString(vectors.apply(text)));
+      query.setFields("id", "score");
+      query.setRows(10);
+      return query;
+    }, warmup, measured);
+  }
+
+  private Latencies measure(String collection, Function<String, SolrQuery> request,
+      List<String> warmup, List<String> measured) throws IOException, SolrServerException {
     for (String text : warmup) {
-      client.query(collection, mode.request(text, 10));
+      client.query(collection, request.apply(text));
     }
     long[] nanos = new long[measured.size()];
     long[] qtimes = new long[measured.size()];
     for (int i = 0; i < nanos.length; i++) {
+      SolrQuery query = request.apply(measured.get(i));
       long start = System.nanoTime();
-      QueryResponse response = client.query(collection, mode.request(measured.get(i), 10));
+      QueryResponse response = client.query(collection, query);
       nanos[i] = System.nanoTime() - start;
       qtimes[i] = response.getQTime() * 1_000_000L;
     }

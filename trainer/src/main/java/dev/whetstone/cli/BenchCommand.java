@@ -10,8 +10,10 @@ import dev.whetstone.model.Encoder;
 import dev.whetstone.workspace.BeirConfigSet;
 import dev.whetstone.workspace.ModelCache;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,8 +60,9 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "solr", mixinStandardHelpOptions = true,
-      description = "Indexing docs/s through the processor, then query p50/p99 of BM25, dense and "
-          + "hybrid on a 1-shard and a 2-shard collection (query-vector cache off).")
+      description = "Indexing docs/s through the processor, then query p50/p99 of BM25, dense, "
+          + "hybrid and kNN with the vector supplied on a 1-shard and a 2-shard collection "
+          + "(query-vector cache off).")
   static final class SolrCommand implements Callable<Integer> {
     @Mixin DataAndModelOptions options;
 
@@ -79,6 +82,14 @@ final class BenchCommand implements Runnable {
       double alone = encoder.encoderAlone(corpus.stream().map(BeirDocument::embeddingText).toList(),
           Encoder.DEFAULT_BATCH_SIZE);
       encoder.queryLatency(measured);
+      Map<String, float[]> vectors = new HashMap<>();
+      try (Encoder model = Encoder.load(ModelCache.ensure(options.models(), options.model))) {
+        List<String> all = texts.subList(0, 20 + measured.size());
+        float[][] embedded = model.encodeQueries(all);
+        for (int i = 0; i < all.size(); i++) {
+          vectors.put(all.get(i), embedded[i]);
+        }
+      }
       System.setProperty("whetstone.queryCacheSize", "0");
       try (BeirCloud cloud = BeirCloud.start(2, 0, options.models(), options.model, BeirConfigSet.locate())) {
         cloud.createCollection("two_shards", 2, 1);
@@ -96,6 +107,9 @@ final class BenchCommand implements Runnable {
             System.out.printf(Locale.ROOT, "query    %-10s %-6s client %s; Solr QTime %s%n",
                 collection, mode.label(), latencies.client(), latencies.server());
           }
+          SolrQueryBench.Latencies knn = bench.measureKnn(collection, vectors::get, warmup, measured);
+          System.out.printf(Locale.ROOT, "query    %-10s %-6s client %s; Solr QTime %s%n",
+              collection, "knn", knn.client(), knn.server());
         }
       }
       return 0;
