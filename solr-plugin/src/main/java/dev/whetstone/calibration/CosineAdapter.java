@@ -24,8 +24,10 @@ import java.util.Optional;
  * directory as {@value #FILE_NAME}, with the fingerprints of the towers it was fitted for.
  *
  * <p>Network: {@code h = relu(W1·q + b1)}, {@code r = W2·h + b2}; {@code a = softplus(r0)}, {@code
- * b = r1}, {@code p = softplus(r2)} for the power form. The trainer fits it and Solr applies it
- * through this one class.
+ * p = softplus(r2)} for the power form, and the logit {@code a·(g(s) − center) + r1}: {@code r1} is
+ * the logit at the typical score {@code center}, which keeps slope and offset from fighting each
+ * other while fitting (scores of one model span a narrow range). The trainer fits it and Solr
+ * applies it through this one class.
  *
  * @param queryFingerprint fingerprint of the model that embeds the queries
  * @param documentFingerprint fingerprint of the model that embedded the documents
@@ -35,16 +37,26 @@ import java.util.Optional;
  * @param b1 hidden
  * @param w2 {@code map.parameters()} × hidden
  * @param b2 {@code map.parameters()}
+ * @param center the map's input shift (see above)
  */
 public record CosineAdapter(String queryFingerprint, String documentFingerprint, ScoreMap map,
-    double threshold, float[][] w1, float[] b1, float[][] w2, float[] b2) {
+    double threshold, float[][] w1, float[] b1, float[][] w2, float[] b2, double center) {
 
   public static final String FILE_NAME = "calibration.json";
   static final String FORMAT = "whetstone-cosine-adapter/1";
 
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
+  /** An adapter without input shift. */
+  public CosineAdapter(String queryFingerprint, String documentFingerprint, ScoreMap map,
+      double threshold, float[][] w1, float[] b1, float[][] w2, float[] b2) {
+    this(queryFingerprint, documentFingerprint, map, threshold, w1, b1, w2, b2, 0);
+  }
+
   public CosineAdapter {
+    if (!Double.isFinite(center)) {
+      throw new IllegalArgumentException("center must be finite, got " + center);
+    }
     if (!(threshold > 0 && threshold < 1)) {
       throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
     }
@@ -95,7 +107,8 @@ public record CosineAdapter(String queryFingerprint, String documentFingerprint,
       out[o] = sum;
     }
     double p = map == ScoreMap.POWER ? softplus(out[2]) : 1;
-    return new QueryScoreMap(map, softplus(out[0]), out[1], p);
+    double a = softplus(out[0]);
+    return new QueryScoreMap(map, a, out[1] - a * center, p);
   }
 
   /** log(1 + e^x) without overflow; the network's positive outputs. */
@@ -157,7 +170,8 @@ public record CosineAdapter(String queryFingerprint, String documentFingerprint,
           ScoreMap.parse(required(json, "map").getAsString()),
           required(json, "threshold").getAsDouble(),
           matrix(json, "w1"), vector(required(json, "b1"), "b1"),
-          matrix(json, "w2"), vector(required(json, "b2"), "b2"));
+          matrix(json, "w2"), vector(required(json, "b2"), "b2"),
+          json.has("center") ? json.get("center").getAsDouble() : 0);
     } catch (RuntimeException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
@@ -175,6 +189,7 @@ public record CosineAdapter(String queryFingerprint, String documentFingerprint,
     json.add("b1", toJson(b1));
     json.add("w2", toJson(w2));
     json.add("b2", toJson(b2));
+    json.addProperty("center", center);
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
       GSON.toJson(json, writer);
@@ -187,7 +202,7 @@ public record CosineAdapter(String queryFingerprint, String documentFingerprint,
   /** The same adapter with another default threshold. */
   public CosineAdapter withThreshold(double newThreshold) {
     return new CosineAdapter(queryFingerprint, documentFingerprint, map, newThreshold, w1, b1, w2,
-        b2);
+        b2, center);
   }
 
   private static JsonElement required(JsonObject json, String field) {

@@ -1,6 +1,7 @@
 package dev.whetstone.search;
 
 import java.util.Arrays;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.apache.lucene.search.Explanation;
@@ -23,12 +24,13 @@ public final class FusedHits {
   private record Side(String name, double weight, int[] ranks, float[] rawScores,
       double[] contributions) {
 
-    static Side of(String name, double weight, Fusion fusion, ScoreDoc[] candidates, int[] docs) {
+    static Side of(String name, double weight, Function<float[], double[]> contributions,
+        ScoreDoc[] candidates, int[] docs) {
       float[] ranked = new float[candidates.length];
       for (int r = 0; r < candidates.length; r++) {
         ranked[r] = candidates[r].score;
       }
-      double[] byRank = fusion.contributions(ranked);
+      double[] byRank = contributions.apply(ranked);
       Side side = new Side(name, weight, new int[docs.length], new float[docs.length],
           new double[docs.length]);
       for (int r = 0; r < candidates.length; r++) {
@@ -88,8 +90,8 @@ public final class FusedHits {
     int[] docs = Stream.of(lexical, dense).flatMap(Arrays::stream).mapToInt(sd -> sd.doc)
         .distinct().sorted().toArray();
     return of(docs, fusion,
-        Side.of("lexical", lexicalWeight, fusion, lexical, docs),
-        Side.of("dense", denseWeight, fusion, dense, docs));
+        Side.of("lexical", lexicalWeight, fusion::contributions, lexical, docs),
+        Side.of("dense", denseWeight, fusion::denseContributions, dense, docs));
   }
 
   /** Number of fused documents. */

@@ -11,4 +11,12 @@ public interface Fusion {
    * scores must not be.
    */
   double[] contributions(float[] rankedScores);
+
+  /**
+   * The contributions of the dense side's candidates; by default the same rule as {@link
+   * #contributions} (what the lexical side gets).
+   */
+  default double[] denseContributions(float[] rankedScores) {
+    return contributions(rankedScores);
+  }
 }

@@ -6,10 +6,12 @@ import java.util.Locale;
  * Linear fusion: each side's raw scores are normalized over its own candidates, then the weighted
  * normalized scores are added.
  *
- * <p>Both normalizations map a side's lowest candidate to 0, which is also what a document outside
- * the side's candidates gets (it ranked below all of them), so no score is negative. When a side's
- * candidates all have the same score (one candidate, or ties), each of them gets 1: there is no
- * spread to normalize by, and they still beat the documents the side did not return.
+ * <p>{@code minmax} and {@code zscore} map a side's lowest candidate to 0, which is also what a
+ * document outside the side's candidates gets (it ranked below all of them), so no score is
+ * negative. When a side's candidates all have the same score (one candidate, or ties), each of them
+ * gets 1: there is no spread to normalize by, and they still beat the documents the side did not
+ * return. With {@code relevance} the dense side is not rescaled per query: its last candidate keeps
+ * the relevance the calibration gave it.
  */
 public record LinearFusion(Normalization normalization) implements Fusion {
 
@@ -22,7 +24,14 @@ public record LinearFusion(Normalization normalization) implements Fusion {
      * lowest candidate's z-score. The shift is the same for every document, so the ranking is
      * that of plain z-scores where a document outside the candidates counts as the lowest one.
      */
-    ZSCORE
+    ZSCORE,
+    /**
+     * The dense side's scores are taken as they are: they must be calibrated relevance in (0, 1)
+     * (the dense query scores its hits so, see {@code CalibratedVectorQuery}), which means the same
+     * for every query, unlike a per-query rescaling. The lexical side has no calibration and is
+     * normalized as with {@link #MINMAX}, so both sides add values in [0, 1].
+     */
+    RELEVANCE
   }
 
   public LinearFusion {
@@ -43,7 +52,7 @@ public record LinearFusion(Normalization normalization) implements Fusion {
       sum += s;
     }
     double spread;
-    if (normalization == Normalization.MINMAX) {
+    if (normalization != Normalization.ZSCORE) { // RELEVANCE: min-max on the lexical side
       spread = max - min;
     } else {
       double mean = sum / n;
@@ -57,6 +66,18 @@ public record LinearFusion(Normalization normalization) implements Fusion {
     for (int i = 0; i < n; i++) {
       // no spread (a single candidate, or ties): dividing would give NaN
       contributions[i] = spread > 0 && Double.isFinite(spread) ? (rankedScores[i] - min) / spread : 1;
+    }
+    return contributions;
+  }
+
+  @Override
+  public double[] denseContributions(float[] rankedScores) {
+    if (normalization != Normalization.RELEVANCE) {
+      return contributions(rankedScores);
+    }
+    double[] contributions = new double[rankedScores.length];
+    for (int i = 0; i < contributions.length; i++) {
+      contributions[i] = rankedScores[i];
     }
     return contributions;
   }

@@ -76,6 +76,27 @@ final class CheckedParams {
     throw invalid(name, "a finite number >= 0");
   }
 
+  /**
+   * A number strictly between 0 and 1 (a probability threshold), or null when absent; {@code
+   * what} says in the error what else the caller accepts, e.g. {@code "a number in (0, 1)"}.
+   */
+  Double openFraction(String name, String what) {
+    String value = params.get(name);
+    if (value == null) {
+      return null;
+    }
+    double parsed;
+    try {
+      parsed = Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      throw invalid(name, what);
+    }
+    if (parsed > 0 && parsed < 1) {
+      return parsed;
+    }
+    throw invalid(name, what);
+  }
+
   /** {@code true} or {@code false}, nothing else. */
   boolean bool(String name, boolean defaultValue) {
     String value = params.get(name);

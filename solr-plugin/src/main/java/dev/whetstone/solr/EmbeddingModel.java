@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Timer;
 import com.github.benmanes.caffeine.cache.Cache;
+import dev.whetstone.calibration.CosineAdapter;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.model.ModelManifest;
 import java.nio.ByteBuffer;
@@ -16,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.solr.request.SolrQueryRequest;
 
 /**
@@ -33,6 +35,7 @@ public final class EmbeddingModel {
   private final SharedEncoders.Entry queryTower;
   private final Cache<String, float[]> queryCache;
   private final Metrics metrics;
+  private final CosineAdapter calibration;
 
   /** Metrics of one core's use of its models. */
   record Metrics(Counter documentsEmbedded, Counter queriesEmbedded, Counter queryCacheHits,
@@ -40,12 +43,13 @@ public final class EmbeddingModel {
       Timer queryEmbedTime) {}
 
   EmbeddingModel(String name, SharedEncoders.Entry shared, SharedEncoders.Entry queryTower,
-      Cache<String, float[]> queryCache, Metrics metrics) {
+      Cache<String, float[]> queryCache, Metrics metrics, CosineAdapter calibration) {
     this.name = name;
     this.shared = shared;
     this.queryTower = queryTower;
     this.queryCache = queryCache;
     this.metrics = metrics;
+    this.calibration = calibration;
   }
 
   public String name() {
@@ -60,6 +64,14 @@ public final class EmbeddingModel {
   /** The query tower's manifest: the document tower's unless a query-only model is paired. */
   public ModelManifest queryManifest() {
     return queryTower.encoder.manifest();
+  }
+
+  /**
+   * The Cosine Adapter fitted for the query tower ({@code calibration.json} in its directory),
+   * if any: it maps this model's vector scores to calibrated relevance.
+   */
+  public Optional<CosineAdapter> calibration() {
+    return Optional.ofNullable(calibration);
   }
 
   public Encoder encoder() {

@@ -1,5 +1,6 @@
 package dev.whetstone.solr;
 
+import dev.whetstone.calibration.RelevanceScoring;
 import dev.whetstone.search.FusedHits;
 import dev.whetstone.search.FusedKeysQuery;
 import java.io.IOException;
@@ -76,7 +77,8 @@ public class HybridFusionComponent extends SearchComponent {
     // Not closed: closing would shut down the core container it borrows.
     EmbeddedSolrServer local = new EmbeddedSolrServer(rb.req.getCore());
     List<Hit> lexical = search(rb, local, lexicalRequest(params, plan, key));
-    List<Hit> dense = search(rb, local, denseRequest(params, hybrid.getLocalParams(), plan, key));
+    List<Hit> dense = calibrated(
+        search(rb, local, denseRequest(params, hybrid.getLocalParams(), plan, key)), plan.relevance());
 
     // Fuse with the same code as single-index fusion: number the keys, fuse, map back.
     Map<String, Integer> numbers = new HashMap<>();
@@ -190,6 +192,23 @@ public class HybridFusionComponent extends SearchComponent {
       hits.add(new Hit(doc.getFieldValue(key).toString(), ((Number) doc.getFieldValue("score")).floatValue()));
     }
     return hits;
+  }
+
+  /**
+   * The dense candidates as a single index's calibrated query keeps and scores them: the
+   * relevance depends only on the query vector and the similarity, so it is computed here, once.
+   */
+  private static List<Hit> calibrated(List<Hit> hits, RelevanceScoring scoring) {
+    if (scoring == null) {
+      return hits;
+    }
+    List<Hit> kept = new ArrayList<>(hits.size());
+    for (Hit hit : hits) {
+      if (scoring.keeps(hit.score())) {
+        kept.add(new Hit(hit.key(), scoring.score(hit.score())));
+      }
+    }
+    return kept;
   }
 
   private static ScoreDoc[] number(List<Hit> hits, Map<String, Integer> numbers, List<String> keys) {

@@ -1,5 +1,6 @@
 package dev.whetstone.solr;
 
+import dev.whetstone.calibration.RelevanceScoring;
 import dev.whetstone.search.Fusion;
 import dev.whetstone.search.HybridQuery;
 import dev.whetstone.search.LinearFusion;
@@ -25,7 +26,12 @@ import org.apache.solr.search.neural.AbstractVectorQParserBase;
  * WhetstoneParams}) are local params falling back to request params: {@code f}, {@code model},
  * {@code topK} (the dense side's kNN topK), {@code lexicalQuery}, {@code lexicalDefType}, {@code
  * lexicalQf}, {@code lexicalDocs}, {@code fusion}, {@code rrfK}, {@code normalization}, {@code
- * lexicalWeight}, {@code denseWeight}.
+ * lexicalWeight}, {@code denseWeight}, {@code minRelevance}.
+ *
+ * <p>{@code minRelevance} drops the dense candidates whose calibrated relevance is below it before
+ * fusion (documents the lexical side found stay); {@code fusion=linear normalization=relevance}
+ * adds the dense side's calibrated relevance as it is, and the lexical side's min-max normalized
+ * scores. Both need the model's calibration (see {@link RelevanceParams}).
  *
  * <p>Filters restrict the candidates of both sides, with the semantics of {@code {!knn}}: by
  * default the request's {@code fq}s, or the local params {@code preFilter}, {@code includeTags},
@@ -52,11 +58,12 @@ public class HybridQParser extends AbstractVectorQParserBase {
   /**
    * What a hybrid query asks for, checked, with its text embedded: the one place both the local
    * fusion ({@link #parse}) and the collection-wide fusion ({@link HybridFusionComponent}) read
-   * the parameters from.
+   * the parameters from. {@code relevance}: what the dense side keeps and how it scores by
+   * calibrated relevance, or null when the query asks nothing of the calibration.
    */
   record Plan(String lexicalText, String lexicalDefType, String lexicalQf, SchemaField field,
       float[] vector, int lexicalWindow, int denseWindow, Fusion fusion, double lexicalWeight,
-      double denseWeight) {}
+      double denseWeight, RelevanceScoring relevance) {}
 
   Plan plan() {
     String text = QueryEmbedding.requireText(qstr, HybridQParserPlugin.NAME);
@@ -68,6 +75,10 @@ public class HybridQParser extends AbstractVectorQParserBase {
     Fusion fusion = fusion();
     double lexicalWeight = checked.nonNegativeNumber(WhetstoneParams.LEXICAL_WEIGHT, 1);
     double denseWeight = checked.nonNegativeNumber(WhetstoneParams.DENSE_WEIGHT, 1);
+    boolean relevanceScores = fusion instanceof LinearFusion linear
+        && linear.normalization() == LinearFusion.Normalization.RELEVANCE;
+    RelevanceParams relevance = RelevanceParams.read(checked, model, relevanceScores,
+        WhetstoneParams.NORMALIZATION + "=relevance");
     String defType = checked.get(WhetstoneParams.LEXICAL_DEFTYPE, "edismax");
     QParserPlugin plugin = req.getCore().getQueryPlugin(defType);
     if (plugin == null || plugin instanceof HybridQParserPlugin) {
@@ -75,9 +86,10 @@ public class HybridQParser extends AbstractVectorQParserBase {
           + " must name a lexical query parser, got '" + defType + "'");
     }
     // embed last: a request rejected above costs no model call
+    float[] vector = model.embedQuery(req, text);
     return new Plan(checked.get(WhetstoneParams.LEXICAL_QUERY, text), defType,
-        checked.get(WhetstoneParams.LEXICAL_QF), field, model.embedQuery(req, text), lexicalWindow,
-        denseWindow, fusion, lexicalWeight, denseWeight);
+        checked.get(WhetstoneParams.LEXICAL_QF), field, vector, lexicalWindow, denseWindow, fusion,
+        lexicalWeight, denseWeight, relevance.forQuery(vector));
   }
 
   /**
@@ -101,7 +113,9 @@ public class HybridQParser extends AbstractVectorQParserBase {
     if (filter != null) {
       lexical = new BooleanQuery.Builder().add(lexical, Occur.MUST).add(filter, Occur.FILTER).build();
     }
-    Query dense = QueryEmbedding.knnQuery(plan.field(), plan.vector(), plan.denseWindow(), filter);
+    Query dense = RelevanceParams.apply(
+        QueryEmbedding.knnQuery(plan.field(), plan.vector(), plan.denseWindow(), filter),
+        plan.relevance());
     return new HybridQuery(lexical, plan.lexicalWindow(), plan.lexicalWeight(), dense,
         plan.denseWindow(), plan.denseWeight(), plan.fusion());
   }

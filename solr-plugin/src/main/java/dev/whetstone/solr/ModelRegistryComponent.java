@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.SlidingWindowReservoir;
 import com.codahale.metrics.Timer;
+import dev.whetstone.calibration.CosineAdapter;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.model.ModelManifest;
 import java.io.IOException;
@@ -43,6 +44,10 @@ import org.slf4j.LoggerFactory;
  *
  * and listed in the search handler's {@code last-components}, so that in SolrCloud the text of a
  * {@code {!embed}} or {@code {!hybrid}} query is embedded once, on the coordinator.
+ *
+ * <p>A model whose query tower's directory (the {@code queryPath} one when declared, else {@code
+ * path}) holds a {@code calibration.json} serves {@code minRelevance} and relevance scores; one
+ * fitted for other towers fails the model's loading, naming the file and both fingerprints.
  */
 public class ModelRegistryComponent extends SearchComponent implements SolrCoreAware {
   private static final Logger log = LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
@@ -101,12 +106,17 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
         }
         checkPairing(name, dir, documents.encoder.manifest(), queryDir,
             queries.encoder.manifest());
+        // read per core, not node-wide, so a core reload picks up a refitted calibration
+        CosineAdapter calibration = CosineAdapter.forModel(queryDir == null ? dir : queryDir,
+            queries.encoder.manifest()).orElse(null);
         models.put(name, new EmbeddingModel(name, documents, queries, queries.queryCache(cacheSize),
-            metrics(name)));
-        log.info("Model '{}' from {} on {} (fingerprint {}){}", name, dir,
+            metrics(name), calibration));
+        log.info("Model '{}' from {} on {} (fingerprint {}){}{}", name, dir,
             documents.encoder.placement(), documents.encoder.manifest().fingerprint(),
             queryDir == null ? "" : ", queries by " + queryDir + " (fingerprint "
-                + queries.encoder.manifest().fingerprint() + ")");
+                + queries.encoder.manifest().fingerprint() + ")",
+            calibration == null ? "" : ", calibrated (" + calibration.map().label()
+                + " map, default minRelevance " + calibration.threshold() + ")");
       } catch (IOException | RuntimeException e) {
         throw new SolrException(ErrorCode.SERVER_ERROR,
             "model '" + name + "' cannot be loaded from " + dir + ": " + e.getMessage(), e);

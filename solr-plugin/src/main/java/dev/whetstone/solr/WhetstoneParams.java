@@ -50,6 +50,23 @@ public final class WhetstoneParams {
    */
   public static final String TOP_K = "topK";
 
+  /**
+   * Keeps only the dense hits whose calibrated relevance (the model's Cosine Adapter,
+   * calibration.json) reaches this threshold, a number in (0, 1); {@link #DEFAULT_MIN_RELEVANCE}
+   * takes the threshold fitted with the calibration. For {@code {!hybrid}} it filters the dense
+   * side's candidates before fusion. A model without calibration refuses it with a 400.
+   */
+  public static final String MIN_RELEVANCE = "minRelevance";
+  /** The value of {@link #MIN_RELEVANCE} that asks for the calibration's own threshold. */
+  public static final String DEFAULT_MIN_RELEVANCE = "default";
+
+  // --- {!embed} only ---
+  /**
+   * What a hit's score is: {@code similarity} (default, Lucene's vector score) or {@code
+   * relevance} (the calibrated relevance in (0, 1); same order, since the map is monotonic).
+   */
+  public static final String SCORE = "score";
+
   // --- {!hybrid} only ---
   /** Text of the lexical side; default: the parser's query text. */
   public static final String LEXICAL_QUERY = "lexicalQuery";
@@ -66,7 +83,10 @@ public final class WhetstoneParams {
   public static final String FUSION = "fusion";
   /** The k of reciprocal rank fusion (default 60). */
   public static final String RRF_K = "rrfK";
-  /** Linear fusion's normalization: {@code minmax} (default) or {@code zscore}. */
+  /**
+   * Linear fusion's normalization: {@code minmax} (default), {@code zscore}, or {@code relevance}
+   * (the dense side contributes its calibrated relevance, the lexical side is min-max normalized).
+   */
   public static final String NORMALIZATION = "normalization";
   /** Weight of the lexical side's contributions (default 1.0). */
   public static final String LEXICAL_WEIGHT = "lexicalWeight";

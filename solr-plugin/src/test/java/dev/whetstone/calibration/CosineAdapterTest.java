@@ -19,7 +19,7 @@ import org.junit.rules.TemporaryFolder;
 public class CosineAdapterTest {
   @Rule public TemporaryFolder temp = new TemporaryFolder();
 
-  static CosineAdapter random(ScoreMap map, int dim, String queryFp, String docFp, long seed) {
+  public static CosineAdapter random(ScoreMap map, int dim, String queryFp, String docFp, long seed) {
     Random random = new Random(seed);
     int hidden = 8;
     float[][] w1 = new float[hidden][dim];
@@ -37,7 +37,7 @@ public class CosineAdapterTest {
       }
     }
     b2[0] = 2;
-    return new CosineAdapter(queryFp, docFp, map, 0.4, w1, b1, w2, b2);
+    return new CosineAdapter(queryFp, docFp, map, 0.4, w1, b1, w2, b2, 0.7);
   }
 
   static ModelManifest manifest(String fingerprint, String documentFingerprint) {

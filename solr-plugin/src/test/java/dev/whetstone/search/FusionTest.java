@@ -75,6 +75,18 @@ public class FusionTest {
   }
 
   @Test
+  public void relevanceNormalizationTakesTheDenseScoresAsTheyAreAndMinMaxesTheLexicalOnes() {
+    ScoreDoc[] lexical = {new ScoreDoc(5, 4f), new ScoreDoc(2, 2f), new ScoreDoc(9, 1f)};
+    ScoreDoc[] dense = {new ScoreDoc(2, 0.9f), new ScoreDoc(7, 0.6f)}; // calibrated relevance
+    FusedHits hits = FusedHits.fuse(new LinearFusion(Normalization.RELEVANCE), lexical, 1, dense, 2);
+    assertEquals(1.0 / 3 + 2 * 0.9, hits.score(2), 1e-6);
+    assertEquals(1.0, hits.score(5), 1e-6);
+    assertEquals(2 * 0.6, hits.score(7), 1e-6); // the last dense candidate keeps its relevance
+    assertEquals(0.0, hits.score(9), 1e-6);
+    assertEquals("linear(relevance)", new LinearFusion(Normalization.RELEVANCE).toString());
+  }
+
+  @Test
   public void explanationShowsBothSides() {
     ScoreDoc[] lexical = {new ScoreDoc(5, 4f), new ScoreDoc(2, 2f)};
     ScoreDoc[] dense = {new ScoreDoc(2, 0.9f)};

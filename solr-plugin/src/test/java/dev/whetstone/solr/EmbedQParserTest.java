@@ -129,6 +129,14 @@ public class EmbedQParserTest extends ParsersTestCase {
     assertBadRequest("{!embed} needs query text to embed", EMBED + "}");
     assertBadRequest("{!embed} needs query text to embed", EMBED + "}   ");
     assertBadRequest("Expected", EMBED + "topK=3 fever");
+    // this core's model has no calibration.json
+    assertBadRequest("model 'minilm' has no calibration (calibration.json in the directory of the "
+        + "model that embeds its queries), so minRelevance cannot be served: fit one with "
+        + "'whetstone calibrate'", EMBED + "minRelevance=0.5}fever");
+    assertBadRequest("model 'minilm' has no calibration", EMBED + "minRelevance=default}fever");
+    assertBadRequest("so score=relevance cannot be served", EMBED + "score=relevance}fever");
+    assertBadRequest("minRelevance must be a number in (0, 1) or 'default', got '2'",
+        EMBED + "minRelevance=2}fever");
   }
 
   static void assertBadRequest(String message, String q) {

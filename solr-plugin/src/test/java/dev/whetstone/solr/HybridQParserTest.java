@@ -149,7 +149,7 @@ public class HybridQParserTest extends ParsersTestCase {
     assertBadRequest("field 'small_vector' has vectorDimension 8", "{!hybrid f=small_vector model=minilm}fever");
     assertBadRequest("{!hybrid} needs query text to embed", HYBRID + "}");
     assertBadRequest("fusion must be one of ['rrf', 'linear'], got 'max'", HYBRID + "fusion=max" + text);
-    assertBadRequest("normalization must be one of ['minmax', 'zscore'], got 'l2'",
+    assertBadRequest("normalization must be one of ['minmax', 'zscore', 'relevance'], got 'l2'",
         HYBRID + "fusion=linear normalization=l2" + text);
     assertBadRequest("rrfK must be a finite number >= 0, got '-1'", HYBRID + "rrfK=-1" + text);
     assertBadRequest("lexicalWeight must be a finite number >= 0, got '-0.5'",
@@ -161,6 +161,11 @@ public class HybridQParserTest extends ParsersTestCase {
         HYBRID + "lexicalDefType=nope" + text);
     assertBadRequest("lexicalDefType must name a lexical query parser, got 'hybrid'",
         HYBRID + "lexicalDefType=hybrid" + text);
+    // this core's model has no calibration.json
+    assertBadRequest("model 'minilm' has no calibration (calibration.json",
+        HYBRID + "minRelevance=0.5" + text);
+    assertBadRequest("so normalization=relevance cannot be served",
+        HYBRID + "fusion=linear normalization=relevance" + text);
   }
 
   private static void assertBadRequest(String message, String q) {

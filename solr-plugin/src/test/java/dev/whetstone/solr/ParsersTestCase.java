@@ -42,7 +42,13 @@ public abstract class ParsersTestCase extends SolrTestCaseJ4 {
   /** A core from these files of the test configset, with {@link #DOCS} indexed and committed. */
   static void initCoreWithDocs(String config, String schema) throws Exception {
     TestModels.quantizedMiniLm();
-    System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, TestModels.root().toString());
+    initCoreWithDocs(config, schema, TestModels.root());
+  }
+
+  /** The same, with the models (the int8 MiniLM as {@code all-minilm-l6-v2-q}) in {@code modelsDir}. */
+  static void initCoreWithDocs(String config, String schema, java.nio.file.Path modelsDir)
+      throws Exception {
+    System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, modelsDir.toString());
     useFactory(null);
     initCore(config, schema, Paths.get("src/test/resources/solr").toAbsolutePath().toString());
     List<String> texts = new ArrayList<>();
