@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "whetstone", mixinStandardHelpOptions = true, version = "whetstone 0.1.0",
     description = "Train and serve dense retrievers inside Apache Solr.",
     subcommands = {ModelCommand.class, DemoCommand.class, BenchCommand.class, MineCommand.class,
-        TrainCommand.class})
+        TrainCommand.class, CalibrateCommand.class})
 public final class Whetstone implements Runnable {
   /** Exit status of a run refused for bad input (picocli uses 2 for bad options). */
   static final int BAD_INPUT = 2;

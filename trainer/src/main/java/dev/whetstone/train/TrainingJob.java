@@ -1,6 +1,7 @@
 package dev.whetstone.train;
 
 import dev.whetstone.batch.QueryPool;
+import dev.whetstone.calibrate.CalibrationJob;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.eval.Baselines;
 import dev.whetstone.mine.CandidateSource;
@@ -76,6 +77,9 @@ public final class TrainingJob {
         PromotionGate.Decision decision = new PromotionGate(config, data, snapshots, out)
             .decide(state, baselines.base().dev(), baselineRuns.baseDevRun(), model,
                 loop.bestWeights());
+        if (decision.output() != null) {
+          calibrate(ModelDirectory.open(decision.output()), dataset, data, vectors);
+        }
         TrainingReport report = new TrainingReport(config.mode().label(), base.path().toString(),
             config.data().toString(), data.splits().origin(), settings(), baselines, pools.size(),
             loop.plannedSteps(), state.steps(), state.evaluations(), decision.candidate(),
@@ -88,6 +92,19 @@ public final class TrainingJob {
         return report;
       }
     }
+  }
+
+  /**
+   * Fits the promoted model's calibration on the same splits: a new model never carries its
+   * predecessor's {@code calibration.json}, so {@code minRelevance} keeps working after retraining.
+   */
+  private void calibrate(ModelDirectory promoted, BeirDataset dataset, TrainingData data,
+      EmbeddingCache vectors)
+      throws IOException {
+    out.println("Calibrating the promoted model's scores (Cosine Adapter)");
+    CalibrationJob job = new CalibrationJob(vectors, config.mining().relativeMargin(),
+        config.seed(), out);
+    job.run(promoted, dataset, data.splits()).encoder().close();
   }
 
   private void refuseNonEmptyOutput() throws IOException {

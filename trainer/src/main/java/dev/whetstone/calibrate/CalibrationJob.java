@@ -1,0 +1,136 @@
+package dev.whetstone.calibrate;
+
+import dev.whetstone.calibration.CosineAdapter;
+import dev.whetstone.data.BeirDataset;
+import dev.whetstone.data.BeirDocument;
+import dev.whetstone.data.Qrels;
+import dev.whetstone.data.TrainingSplits;
+import dev.whetstone.filter.EmbeddingScorer;
+import dev.whetstone.filter.FilterChain;
+import dev.whetstone.filter.PositiveAwareMarginFilter;
+import dev.whetstone.mine.DenseIndex;
+import dev.whetstone.mine.EmbeddingCache;
+import dev.whetstone.mine.LabeledQuery;
+import dev.whetstone.mine.QueryVectors;
+import dev.whetstone.model.Encoder;
+import dev.whetstone.model.ModelDirectory;
+import dev.whetstone.model.ModelManifest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Calibrates a model directory on a data set: embeds the corpus and the judged queries (through the
+ * cache), labels each query's top hits, fits the adapter on train, chooses on dev and writes
+ * {@value CosineAdapter#FILE_NAME} into the model directory. The false-negative rule is the
+ * trainer's default relative margin, scored by the model itself.
+ */
+public final class CalibrationJob {
+  /** Hits per query: the kNN depth the adapter is fitted for ({@code topK=100}). */
+  public static final int DEPTH = 100;
+
+  private final EmbeddingCache cache;
+  private final Float relativeMargin;
+  private final long seed;
+  private final PrintStream out;
+
+  /** @param relativeMargin the false-negative margin; null to take every unjudged hit as negative */
+  public CalibrationJob(EmbeddingCache cache, Float relativeMargin, long seed, PrintStream out) {
+    this.cache = cache;
+    this.relativeMargin = relativeMargin;
+    this.seed = seed;
+    this.out = out;
+  }
+
+  /** What a run fitted and the hits it was measured on. */
+  public record Outcome(CosineAdapter adapter, CosineAdapter platt, List<Calibrator.Fitted> forms,
+      List<LabeledHits> dev, List<LabeledHits> test, HitCollector hits, Encoder encoder) {}
+
+  /**
+   * Fits and writes the calibration; returns the outcome with the encoder still open (the caller
+   * closes it) for off-topic measurements.
+   */
+  public Outcome run(ModelDirectory model, BeirDataset dataset, TrainingSplits splits)
+      throws IOException {
+    ModelManifest manifest = model.manifest();
+    if (!Set.of("cosine", "dot_product").contains(manifest.similarity())) {
+      throw new IllegalArgumentException("calibration maps cosine scores; model '"
+          + manifest.name() + "' is for " + manifest.similarity() + " similarity");
+    }
+    Encoder encoder = Encoder.load(model);
+    try {
+      List<BeirDocument> corpus = dataset.corpus();
+      out.printf("Calibrating %s on %s (%s)%n", manifest.name(), dataset.name(), splits.origin());
+      DenseIndex index = new DenseIndex(corpus.stream().map(BeirDocument::id).toList(),
+          cache.documents(encoder, corpus));
+      HitCollector collector = new HitCollector(index, DEPTH);
+      Map<String, String> texts = dataset.queries();
+      List<LabeledHits> train = collector.collect(splits.train(),
+          vectors(encoder, splits.train(), texts), texts, rules(encoder, index, splits.train(), texts));
+      List<LabeledHits> dev = collector.collect(splits.dev(), vectors(encoder, splits.dev(), texts),
+          texts, null);
+      List<LabeledHits> test = splits.test() == null ? List.of()
+          : collector.collect(splits.test(), vectors(encoder, splits.test(), texts), texts, null);
+      out.printf("Calibration pairs: %d train, %d dev, %d test queries%n", train.size(), dev.size(),
+          test.size());
+      Calibrator calibrator = new Calibrator(seed, out);
+      String queryFingerprint = manifest.fingerprint();
+      String documentFingerprint = manifest.pairedDocumentFingerprint();
+      Calibrator.Choice choice = calibrator.fit(train, dev, queryFingerprint, documentFingerprint);
+      CosineAdapter platt = calibrator.platt(train, dev, queryFingerprint, documentFingerprint);
+      out.printf(Locale.ROOT, "Calibration: global Platt scaling (no query dependence), dev log "
+          + "loss %.4f%n", Calibrator.logLoss(dev, Calibrator.relevance(platt, dev)));
+      choice.chosen().write(model.path().resolve(CosineAdapter.FILE_NAME));
+      out.printf("Calibration: %s map, default threshold %.4f, written to %s%n",
+          choice.chosen().map().label(), choice.chosen().threshold(),
+          model.path().resolve(CosineAdapter.FILE_NAME));
+      return new Outcome(choice.chosen(), platt, choice.forms(), dev, test, collector, encoder);
+    } catch (IOException | RuntimeException e) {
+      encoder.close();
+      throw e;
+    }
+  }
+
+  /** Another data set's queries, embedded by the outcome's encoder, as off-topic hits. */
+  public List<LabeledHits> offTopic(Outcome outcome, BeirDataset foreign) throws IOException {
+    List<String> ids = new ArrayList<>(foreign.queries().keySet());
+    List<String> texts = ids.stream().map(foreign.queries()::get).toList();
+    float[][] embedded = cache.queries(outcome.encoder(), texts);
+    Map<String, float[]> vectors = new LinkedHashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      vectors.put(ids.get(i), embedded[i]);
+    }
+    return outcome.hits().offTopic(vectors);
+  }
+
+  private Map<String, float[]> vectors(Encoder encoder, Qrels qrels, Map<String, String> texts)
+      throws IOException {
+    List<LabeledQuery> queries = LabeledQuery.judged(qrels, texts);
+    float[][] embedded = cache.queries(encoder, queries.stream().map(LabeledQuery::queryText).toList());
+    Map<String, float[]> vectors = new LinkedHashMap<>();
+    for (int i = 0; i < queries.size(); i++) {
+      vectors.put(queries.get(i).queryId(), embedded[i]);
+    }
+    return vectors;
+  }
+
+  private FilterChain rules(Encoder encoder, DenseIndex index, Qrels train,
+      Map<String, String> texts) throws IOException {
+    if (relativeMargin == null) {
+      return null;
+    }
+    List<String> queryTexts = LabeledQuery.judged(train, texts).stream()
+        .map(LabeledQuery::queryText).toList();
+    QueryVectors vectors = new QueryVectors(encoder::encodeQueries);
+    vectors.put(queryTexts, cache.queries(encoder, queryTexts));
+    EmbeddingScorer scorer = new EmbeddingScorer(encoder.manifest().name(), index, vectors);
+    return new FilterChain(List.of(new PositiveAwareMarginFilter(scorer, relativeMargin)), null,
+        null);
+  }
+}

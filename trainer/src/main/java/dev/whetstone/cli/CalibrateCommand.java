@@ -1,0 +1,95 @@
+package dev.whetstone.cli;
+
+import dev.whetstone.calibrate.CalibrationJob;
+import dev.whetstone.calibrate.FilterComparison;
+import dev.whetstone.calibrate.LabeledHits;
+import dev.whetstone.data.BeirDataset;
+import dev.whetstone.data.SplitRatios;
+import dev.whetstone.data.TrainingSplits;
+import dev.whetstone.mine.EmbeddingCache;
+import dev.whetstone.model.ModelDirectory;
+import dev.whetstone.workspace.ModelCache;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code whetstone calibrate}: fits the Cosine Adapter of a model on a data set's train split,
+ * chooses its form and threshold on dev, writes {@code calibration.json} into the model directory
+ * and compares it on test with top-k, a raw-score threshold and Platt scaling.
+ */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+    description = "Fit calibrated relevance scores (Cosine Adapter) for a model, so that "
+        + "{!embed minRelevance=...} can filter kNN hits with one global threshold.")
+final class CalibrateCommand implements Callable<Integer> {
+  @Mixin DataAndModelOptions options;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "embedding cache (default: ~/.cache/whetstone/work)")
+  Path workDir;
+
+  @Option(names = "--dev-fraction", defaultValue = "0.1", description = "dev split carved from "
+      + "train when the data set has no qrels/dev.tsv (default: ${DEFAULT-VALUE})")
+  double devFraction;
+
+  @Option(names = "--splits", paramLabel = "TRAIN/DEV/TEST", description = "carve all judged "
+      + "queries into train/dev/test by query, e.g. 60/20/20 (default: the data set's files)")
+  String splits;
+
+  @Option(names = "--relative-margin", defaultValue = "0.05", description = "an unjudged hit "
+      + "the model scores above (1 - this) x the query's positive is left out of the fit, not "
+      + "taught as irrelevant (default: ${DEFAULT-VALUE})")
+  float relativeMargin;
+
+  @Option(names = "--no-relative-margin", description = "every unjudged hit is a negative")
+  boolean noRelativeMargin;
+
+  @Option(names = "--off-topic", paramLabel = "DIR", description = "another BEIR data set whose "
+      + "queries should find nothing here: reports the share that comes back empty")
+  Path offTopic;
+
+  @Option(names = "--plot", paramLabel = "FILE", description = "write the test precision-recall "
+      + "curves as a PNG")
+  Path plot;
+
+  @Option(names = "--seed", defaultValue = "42", description = "makes a run repeatable (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    ModelDirectory model = ModelDirectory.open(Files.isDirectory(Path.of(options.model))
+        ? Path.of(options.model) : ModelCache.ensure(options.models(), options.model).path());
+    BeirDataset dataset = BeirDataset.open(options.data);
+    TrainingSplits split = TrainingSplits.of(dataset, splits == null ? null : SplitRatios.parse(splits),
+        devFraction, seed);
+    Path work = workDir != null ? workDir : ModelCache.defaultDir().getParent().resolve("work");
+    CalibrationJob job = new CalibrationJob(new EmbeddingCache(work.resolve("vectors"), System.err),
+        noRelativeMargin ? null : relativeMargin, seed, System.out);
+    CalibrationJob.Outcome outcome = job.run(model, dataset, split);
+    try (var encoder = outcome.encoder()) {
+      if (outcome.test().isEmpty()) {
+        System.out.println("No test split: nothing to compare on.");
+        return 0;
+      }
+      FilterComparison comparison = new FilterComparison(outcome.dev(), outcome.test(),
+          outcome.adapter(), outcome.platt());
+      List<FilterComparison.OffTopicPoint> off = null;
+      if (offTopic != null) {
+        List<LabeledHits> foreign = job.offTopic(outcome, BeirDataset.open(offTopic));
+        off = comparison.offTopic(foreign);
+      }
+      System.out.println();
+      System.out.print(FilterComparison.markdown(comparison.rows(), off,
+          offTopic == null ? null : offTopic.getFileName().toString()));
+      if (plot != null) {
+        comparison.plot(plot, dataset.name() + " test, top 100 hits of " + model.manifest().name());
+        System.out.println("Plot: " + plot);
+      }
+    }
+    return 0;
+  }
+}
