@@ -48,6 +48,33 @@ public final class SolrQueryBench {
     }, warmup, measured);
   }
 
+  /**
+   * Two requests per text, alternating which goes first, so that both see the same machine: for
+   * small differences such as the cost of a parameter.
+   */
+  public List<Latencies> measurePaired(String collection, Function<String, SolrQuery> first,
+      Function<String, SolrQuery> second, List<String> warmup, List<String> measured)
+      throws IOException, SolrServerException {
+    for (String text : warmup) {
+      client.query(collection, first.apply(text));
+      client.query(collection, second.apply(text));
+    }
+    long[][] nanos = new long[2][measured.size()];
+    long[][] qtimes = new long[2][measured.size()];
+    for (int i = 0; i < measured.size(); i++) {
+      for (int turn = 0; turn < 2; turn++) {
+        int which = (i + turn) % 2;
+        SolrQuery query = (which == 0 ? first : second).apply(measured.get(i));
+        long start = System.nanoTime();
+        QueryResponse response = client.query(collection, query);
+        nanos[which][i] = System.nanoTime() - start;
+        qtimes[which][i] = response.getQTime() * 1_000_000L;
+      }
+    }
+    return List.of(new Latencies(LatencyStats.ofNanos(nanos[0]), LatencyStats.ofNanos(qtimes[0])),
+        new Latencies(LatencyStats.ofNanos(nanos[1]), LatencyStats.ofNanos(qtimes[1])));
+  }
+
   private Latencies measure(String collection, Function<String, SolrQuery> request,
       List<String> warmup, List<String> measured) throws IOException, SolrServerException {
     for (String text : warmup) {

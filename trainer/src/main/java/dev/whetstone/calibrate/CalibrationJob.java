@@ -50,7 +50,8 @@ public final class CalibrationJob {
 
   /** What a run fitted and the hits it was measured on. */
   public record Outcome(CosineAdapter adapter, CosineAdapter platt, List<Calibrator.Fitted> forms,
-      List<LabeledHits> dev, List<LabeledHits> test, HitCollector hits, Encoder encoder) {}
+      List<LabeledHits> train, List<LabeledHits> dev, List<LabeledHits> test, HitCollector hits,
+      Encoder encoder) {}
 
   /**
    * Fits and writes the calibration; returns the outcome with the encoder still open (the caller
@@ -90,7 +91,8 @@ public final class CalibrationJob {
       out.printf("Calibration: %s map, default threshold %.4f, written to %s%n",
           choice.chosen().map().label(), choice.chosen().threshold(),
           model.path().resolve(CosineAdapter.FILE_NAME));
-      return new Outcome(choice.chosen(), platt, choice.forms(), dev, test, collector, encoder);
+      return new Outcome(choice.chosen(), platt, choice.forms(), train, dev, test, collector,
+          encoder);
     } catch (IOException | RuntimeException e) {
       encoder.close();
       throw e;

@@ -1,6 +1,7 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.bench.EncoderBench;
+import dev.whetstone.calibration.CosineAdapter;
 import dev.whetstone.bench.SolrQueryBench;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
@@ -9,12 +10,14 @@ import dev.whetstone.demo.RetrievalMode;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.workspace.BeirConfigSet;
 import dev.whetstone.workspace.ModelCache;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.solr.client.solrj.SolrQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,6 +79,9 @@ final class BenchCommand implements Runnable {
       List<String> texts = new ArrayList<>(dataset.queries().values());
       List<String> warmup = texts.subList(0, 20);
       List<String> measured = texts.subList(20, Math.min(texts.size(), 20 + queries));
+      // texts no other row sent: Solr's query result cache must not answer either side of a pair
+      List<String> fresh = texts.subList(measured.size() + 20,
+          Math.min(texts.size(), measured.size() + 20 + queries));
       // the yardsticks, in this run: the encoder alone on the same documents and query texts
       EncoderBench encoder = new EncoderBench(ModelCache.ensure(options.models(), options.model), System.out);
       // batches of 32, as the configset's processor (batchSize) embeds them
@@ -89,6 +95,12 @@ final class BenchCommand implements Runnable {
         for (int i = 0; i < all.size(); i++) {
           vectors.put(all.get(i), embedded[i]);
         }
+      }
+      boolean calibrated = Files.exists(ModelCache.ensure(options.models(), options.model).path()
+          .resolve(CosineAdapter.FILE_NAME));
+      if (!calibrated) {
+        System.out.println("(no calibration.json for " + options.model + ": the minRelevance rows "
+            + "are skipped; 'whetstone calibrate' fits one)");
       }
       System.setProperty("whetstone.queryCacheSize", "0");
       try (BeirCloud cloud = BeirCloud.start(2, 0, options.models(), options.model, BeirConfigSet.locate())) {
@@ -110,9 +122,26 @@ final class BenchCommand implements Runnable {
           SolrQueryBench.Latencies knn = bench.measureKnn(collection, vectors::get, warmup, measured);
           System.out.printf(Locale.ROOT, "query    %-10s %-6s client %s; Solr QTime %s%n",
               collection, "knn", knn.client(), knn.server());
+          if (calibrated) {
+            // the filter's cost: the same dense request with and without it, interleaved
+            List<SolrQueryBench.Latencies> paired = bench.measurePaired(collection,
+                text -> RetrievalMode.DENSE.request(text, 10),
+                text -> withMinRelevance(RetrievalMode.DENSE.request(text, 10)), warmup, fresh);
+            System.out.printf(Locale.ROOT, "query    %-10s %-6s client %s; Solr QTime %s%n",
+                collection, "dense", paired.get(0).client(), paired.get(0).server());
+            System.out.printf(Locale.ROOT, "query    %-10s %-6s client %s; Solr QTime %s "
+                + "(minRelevance=default; p50 %.3f x dense)%n", collection, "dense+minRelevance",
+                paired.get(1).client(), paired.get(1).server(),
+                paired.get(1).client().p50Millis() / paired.get(0).client().p50Millis());
+          }
         }
       }
       return 0;
+    }
+
+    private static SolrQuery withMinRelevance(SolrQuery dense) {
+      dense.setQuery(dense.getQuery().replace("topK=100", "topK=100 minRelevance=default"));
+      return dense;
     }
   }
 }
