@@ -7,6 +7,7 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import dev.whetstone.calibration.CosineAdapter;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.demo.BeirCloud;
@@ -161,8 +162,12 @@ public class TrainingJobTest {
         && report.gate().contains("paired t") && !report.gate().contains("forced"));
     assertTrue(report.candidate().dev().ndcg10() > report.baselines().base().dev().ndcg10());
     assertEquals(output.toString(), report.output());
-    assertEquals(base.manifest().fingerprint(),
-        ModelDirectory.open(output).manifest().documentTowerFingerprint());
+    ModelDirectory promoted = ModelDirectory.open(output);
+    assertEquals(base.manifest().fingerprint(), promoted.manifest().documentTowerFingerprint());
+    // the promoted tower comes calibrated for itself, so Solr serves minRelevance at once
+    CosineAdapter calibration = CosineAdapter.forModel(output, promoted.manifest()).orElseThrow();
+    assertEquals(promoted.manifest().fingerprint(), calibration.queryFingerprint());
+    assertEquals(base.manifest().fingerprint(), calibration.documentFingerprint());
   }
 
   /** Fails the job on the first output containing {@code marker}, like a crash at that point. */
