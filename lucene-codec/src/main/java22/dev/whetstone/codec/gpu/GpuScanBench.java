@@ -95,17 +95,25 @@ public final class GpuScanBench {
           throw new IllegalArgumentException(args[i] + " needs a value");
         }
         String value = args[i + 1];
-        switch (args[i]) {
-          case "--size" -> size = Integer.parseInt(value);
-          case "--dim" -> dim = Integer.parseInt(value);
-          case "--batches" -> batches = Arrays.stream(value.split(","))
-              .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-          case "--recall-queries" -> recallQueries = Integer.parseInt(value);
-          case "--k" -> k = Integer.parseInt(value);
-          case "--seconds" -> seconds = Double.parseDouble(value);
-          default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (expected "
-              + "--size, --dim, --batches, --recall-queries, --k, --seconds)");
+        try {
+          switch (args[i]) {
+            case "--size" -> size = Integer.parseInt(value);
+            case "--dim" -> dim = Integer.parseInt(value);
+            case "--batches" -> batches = Arrays.stream(value.split(","))
+                .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+            case "--recall-queries" -> recallQueries = Integer.parseInt(value);
+            case "--k" -> k = Integer.parseInt(value);
+            case "--seconds" -> seconds = Double.parseDouble(value);
+            default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                + " (expected --size, --dim, --batches, --recall-queries, --k, --seconds)");
+          }
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(args[i] + " " + value + ": not a number", e);
         }
+      }
+      if (size < 1 || dim < 1 || Arrays.stream(batches).anyMatch(b -> b < 1)) {
+        throw new IllegalArgumentException("--size " + size + ", --dim " + dim + " and --batches "
+            + Arrays.toString(batches) + " must be positive");
       }
       return new Options(size, dim, batches, recallQueries, k, seconds);
     }
