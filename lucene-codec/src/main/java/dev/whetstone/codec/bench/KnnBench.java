@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.document.Document;
@@ -167,8 +168,19 @@ public final class KnnBench {
     }
   }
 
-  private void index(Directory directory, int size, Random random) throws IOException {
+  /**
+   * Adds the documents from {@code threads} threads, so each builds the HNSW graph of its own
+   * segment at the same time, then merges them into one segment, inserting into the largest graph
+   * on {@code threads} merge workers: one indexing thread would build the whole graph alone.
+   */
+  private void index(Directory directory, int size, Random random) throws Exception {
+    long start = System.nanoTime();
+    List<float[]> vectors = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      vectors.add(randomUnitVector(random));
+    }
     ExecutorService mergeExec = Executors.newFixedThreadPool(threads);
+    ExecutorService indexExec = Executors.newFixedThreadPool(threads);
     try {
       KnnVectorsFormat format = new WhetstoneKnnVectorsFormat(16, 100, threads, mergeExec);
       IndexWriterConfig config = new IndexWriterConfig()
@@ -180,19 +192,33 @@ public final class KnnBench {
             }
           });
       try (IndexWriter writer = new IndexWriter(directory, config)) {
-        for (int i = 0; i < size; i++) {
-          Document doc = new Document();
-          doc.add(new KnnFloatVectorField(FIELD, randomUnitVector(random),
-              VectorSimilarityFunction.DOT_PRODUCT));
-          writer.addDocument(doc);
-          if ((i + 1) % 100_000 == 0) {
-            System.out.printf(Locale.ROOT, "  indexed %,d / %,d%n", i + 1, size);
-          }
+        AtomicInteger added = new AtomicInteger();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int first = t;
+          futures.add(indexExec.submit(() -> {
+            for (int i = first; i < size; i += threads) {
+              Document doc = new Document();
+              doc.add(new KnnFloatVectorField(FIELD, vectors.get(i),
+                  VectorSimilarityFunction.DOT_PRODUCT));
+              writer.addDocument(doc);
+              int count = added.incrementAndGet();
+              if (count % 100_000 == 0) {
+                System.out.printf(Locale.ROOT, "  indexed %,d / %,d%n", count, size);
+              }
+            }
+            return null;
+          }));
         }
-        System.out.println("  merging to one segment (HNSW graph on " + threads + " threads)");
+        for (Future<?> f : futures) {
+          f.get();
+        }
+        System.out.printf(Locale.ROOT, "  added from %d threads (a graph per segment) in %.1f s; "
+            + "merging to one segment (HNSW merge on %d threads)%n", threads, seconds(start), threads);
         writer.forceMerge(1);
       }
     } finally {
+      indexExec.shutdown();
       mergeExec.shutdown();
     }
   }

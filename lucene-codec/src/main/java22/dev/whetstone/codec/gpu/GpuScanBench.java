@@ -1,0 +1,121 @@
+package dev.whetstone.codec.gpu;
+
+import dev.whetstone.codec.GpuKnn;
+import dev.whetstone.codec.GpuKnnBackend;
+import dev.whetstone.codec.GpuVectorIndex;
+import dev.whetstone.codec.bench.BatchSearch;
+import dev.whetstone.codec.bench.BruteForce;
+import dev.whetstone.codec.bench.ScanBench;
+import dev.whetstone.codec.bench.SyntheticVectors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.lucene.index.VectorSimilarityFunction;
+
+/**
+ * The GPU scan alone (issue 11's micro-bench): synthetic unit vectors uploaded straight to the CUDA
+ * backend (no Lucene index, no HNSW), then {@link ScanBench} with batches of exactly N queries,
+ * each one {@code CudaKnnBackend.execute} as the coalescer would run it, bypassing the coalescer so
+ * the batch size is the one asked for. Without a usable GPU it prints why and exits 0.
+ *
+ * <pre>
+ * java --enable-native-access=ALL-UNNAMED -cp lucene-core.jar:whetstone-lucene-codec.jar \
+ *     dev.whetstone.codec.gpu.GpuScanBench [--size 1000000] [--dim 384] [--batches 1,16,64,256,1024]
+ *     [--recall-queries 50] [--k 10] [--seconds 1]
+ * </pre>
+ */
+public final class GpuScanBench {
+  /** Candidates per query beyond k, as {@code WhetstoneKnnVectorsReader.RESCORE_MARGIN}. */
+  private static final int RESCORE_MARGIN = 16;
+
+  private GpuScanBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
+    System.out.println("GPU micro-bench: JDK " + Runtime.version() + ", "
+        + Runtime.getRuntime().availableProcessors() + " CPUs");
+    GpuKnnBackend backend = GpuKnn.backend();
+    if (!(backend instanceof CudaKnnBackend cuda)) {
+      System.out.println("GPU micro-bench skipped: GPU backend unavailable: "
+          + (backend == null ? GpuKnn.unavailableReason() : "not the CUDA backend: " + backend.device()));
+      return;
+    }
+    System.out.println("device: " + cuda.device());
+
+    long start = System.nanoTime();
+    float[][] vectors = SyntheticVectors.unitVectors(options.size, options.dim, 1);
+    int queryCount = Arrays.stream(options.batches).max().orElse(1);
+    float[][] queries = SyntheticVectors.unitVectors(queryCount, options.dim, 2);
+    int[][] truth = BruteForce.topK(vectors, Arrays.copyOf(queries,
+        Math.min(options.recallQueries, queryCount)), options.k);
+    System.out.printf(Locale.ROOT, "%,d x %d unit vectors (dot product), %d queries, CPU truth "
+        + "for %d: %.1f s%n", options.size, options.dim, queryCount, truth.length, seconds(start));
+
+    start = System.nanoTime();
+    GpuVectorIndex index = cuda.upload(SyntheticVectors.values(vectors),
+        VectorSimilarityFunction.DOT_PRODUCT);
+    long deviceBytes = DeviceVectorIndex.bytesFor(options.size, options.dim);
+    if (index == null) {
+      System.out.printf(Locale.ROOT, "GPU micro-bench failed: %,d bytes do not fit the GPU memory "
+          + "budget (whetstone.gpu.memoryBudgetMB)%n", deviceBytes);
+      System.exit(1);
+    }
+    try (index) {
+      System.out.printf(Locale.ROOT, "upload: %.2f s, %,d bytes on the device%n", seconds(start),
+          deviceBytes);
+      BatchSearch direct = (batchQueries, count) -> {
+        List<DeviceVectorIndex.Query> batch = new ArrayList<>(batchQueries.length);
+        for (float[] query : batchQueries) {
+          batch.add(new DeviceVectorIndex.Query(query, count, null, null));
+        }
+        cuda.execute((DeviceVectorIndex) index, batch);
+        return batch.stream().map(q -> q.result).toArray(int[][]::new);
+      };
+      new ScanBench(vectors, queries, truth, options.k, options.k + RESCORE_MARGIN, deviceBytes,
+          options.seconds).run(direct, options.batches, System.out);
+    }
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private record Options(int size, int dim, int[] batches, int recallQueries, int k,
+      double seconds) {
+    static Options parse(String[] args) {
+      int size = 1_000_000;
+      int dim = 384;
+      int[] batches = {1, 16, 64, 256, 1024};
+      int recallQueries = 50;
+      int k = 10;
+      double seconds = 1;
+      for (int i = 0; i < args.length; i += 2) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(args[i] + " needs a value");
+        }
+        String value = args[i + 1];
+        try {
+          switch (args[i]) {
+            case "--size" -> size = Integer.parseInt(value);
+            case "--dim" -> dim = Integer.parseInt(value);
+            case "--batches" -> batches = Arrays.stream(value.split(","))
+                .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+            case "--recall-queries" -> recallQueries = Integer.parseInt(value);
+            case "--k" -> k = Integer.parseInt(value);
+            case "--seconds" -> seconds = Double.parseDouble(value);
+            default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                + " (expected --size, --dim, --batches, --recall-queries, --k, --seconds)");
+          }
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(args[i] + " " + value + ": not a number", e);
+        }
+      }
+      if (size < 1 || dim < 1 || Arrays.stream(batches).anyMatch(b -> b < 1)) {
+        throw new IllegalArgumentException("--size " + size + ", --dim " + dim + " and --batches "
+            + Arrays.toString(batches) + " must be positive");
+      }
+      return new Options(size, dim, batches, recallQueries, k, seconds);
+    }
+  }
+}
