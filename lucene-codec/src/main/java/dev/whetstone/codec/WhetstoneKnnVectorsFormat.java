@@ -52,7 +52,8 @@ public final class WhetstoneKnnVectorsFormat extends KnnVectorsFormat {
 
   @Override
   public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
-    return new WhetstoneKnnVectorsReader(hnsw.fieldsReader(state), state.fieldInfos);
+    return new WhetstoneKnnVectorsReader(hnsw.fieldsReader(state), state.segmentInfo.name,
+        state.fieldInfos);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.whetstone.codec;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,6 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 
@@ -32,15 +32,21 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
    */
   static final int RESCORE_MARGIN = 16;
 
+  private static final System.Logger LOG =
+      System.getLogger(WhetstoneKnnVectorsReader.class.getName());
+  private static final Object ON_CPU = new Object();
+
   private final KnnVectorsReader hnsw;
+  private final String segment;
   private final FieldInfos fieldInfos;
   /** Per field: its {@link GpuField}, or {@link #ON_CPU} once it is known to stay on the CPU. */
   private final Map<String, Object> gpuFields = new ConcurrentHashMap<>();
+  /** Guarded by {@link #gpuFields}' lock: no upload once closing has begun. */
+  private boolean closed;
 
-  private static final Object ON_CPU = new Object();
-
-  WhetstoneKnnVectorsReader(KnnVectorsReader hnsw, FieldInfos fieldInfos) {
+  WhetstoneKnnVectorsReader(KnnVectorsReader hnsw, String segment, FieldInfos fieldInfos) {
     this.hnsw = hnsw;
+    this.segment = segment;
     this.fieldInfos = fieldInfos;
   }
 
@@ -82,7 +88,7 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     try {
       ords = gpu.index.search(target, count, acceptDocs);
     } catch (IOException | RuntimeException e) {
-      GpuKnn.failed(e);
+      gpuFailed(field, gpu, e);
       return false;
     }
     // Lucene's own scores for the candidates: the same scores, and so the same order, as on CPU
@@ -102,6 +108,9 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     Object state = gpuFields.get(field);
     if (state == null) {
       synchronized (gpuFields) {
+        if (closed) {
+          return null;
+        }
         state = gpuFields.get(field);
         if (state == null) {
           state = upload(field);
@@ -126,7 +135,11 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     try {
       index = backend.upload(values, info.getVectorSimilarityFunction());
     } catch (IOException | RuntimeException e) {
-      GpuKnn.failed(e);
+      if (GpuFailure.of(e) == GpuFailure.SEGMENT_OUT_OF_MEMORY) {
+        logOnCpu(field, e);
+      } else {
+        GpuKnn.failed(e);
+      }
       return ON_CPU;
     }
     if (index == null) {
@@ -134,6 +147,42 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     }
     FloatVectorValues fresh = hnsw.getFloatVectorValues(field);
     return new GpuField(info, index, (RandomAccessVectorValues.Floats) fresh, fresh.size());
+  }
+
+  /**
+   * After a failed GPU search: an index closed under the search is no GPU failure (this search
+   * runs on the CPU path, which fails in turn if this reader is closed); an out-of-memory moves
+   * this segment field to the CPU, freeing its vectors; anything else moves the whole process.
+   */
+  private void gpuFailed(String field, GpuField gpu, Throwable error) {
+    switch (GpuFailure.of(error)) {
+      case CLOSED:
+        return;
+      case SEGMENT_OUT_OF_MEMORY:
+        // one of the searches that failed together moves the field, logs and frees
+        if (gpuFields.replace(field, gpu, ON_CPU)) {
+          logOnCpu(field, error);
+          closeQuietly(gpu.index);
+        }
+        return;
+      case DEVICE:
+        GpuKnn.failed(error);
+    }
+  }
+
+  private void logOnCpu(String field, Throwable error) {
+    LOG.log(Level.WARNING, "Whetstone kNN: out of GPU memory for field " + field + " of segment "
+        + segment + ", which now searches it on the CPU (other segments stay on the GPU): "
+        + error);
+  }
+
+  /** A GPU index's close must not fail the reader's: the device may be in a sticky error state. */
+  private static void closeQuietly(GpuVectorIndex index) {
+    try {
+      index.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "Whetstone kNN: freeing a segment's GPU vectors failed: " + e);
+    }
   }
 
   @Override
@@ -163,15 +212,20 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
 
   @Override
   public void close() throws IOException {
-    List<java.io.Closeable> toClose = new ArrayList<>();
-    for (Object state : gpuFields.values()) {
-      if (state instanceof GpuField) {
-        toClose.add(((GpuField) state).index);
+    List<GpuField> onGpu = new ArrayList<>();
+    synchronized (gpuFields) {
+      closed = true;
+      for (Object state : gpuFields.values()) {
+        if (state instanceof GpuField) {
+          onGpu.add((GpuField) state);
+        }
       }
+      gpuFields.clear();
     }
-    gpuFields.clear();
-    toClose.add(hnsw);
-    IOUtils.close(toClose);
+    for (GpuField gpu : onGpu) {
+      closeQuietly(gpu.index);
+    }
+    hnsw.close();
   }
 
   /** A field whose vectors are on the GPU, with the CPU copy used to rescore its candidates. */
