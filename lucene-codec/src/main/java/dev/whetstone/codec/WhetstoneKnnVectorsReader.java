@@ -3,6 +3,7 @@ package dev.whetstone.codec;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,8 +22,8 @@ import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 /**
  * Reads what {@link WhetstoneKnnVectorsFormat} wrote through Lucene's HNSW reader, and answers
  * float searches exactly on the GPU for the fields whose vectors it holds (see {@link
- * KnnSearchMode}). A field's vectors go to the GPU when it is first searched and leave it when
- * this reader closes.
+ * KnnSearchMode}; each field's settings are in its field info, {@link KnnFieldSettings}). A
+ * field's vectors go to the GPU when it is first searched and leave it when this reader closes.
  */
 public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements HnswGraphProvider {
   /**
@@ -39,6 +40,7 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
   private final KnnVectorsReader hnsw;
   private final String segment;
   private final FieldInfos fieldInfos;
+  private final Map<String, KnnFieldSettings> fieldSettings = new HashMap<>();
   /** Per field: its {@link GpuField}, or {@link #ON_CPU} once it is known to stay on the CPU. */
   private final Map<String, Object> gpuFields = new ConcurrentHashMap<>();
   /** Guarded by {@link #gpuFields}' lock: no upload once closing has begun. */
@@ -48,17 +50,23 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     this.hnsw = hnsw;
     this.segment = segment;
     this.fieldInfos = fieldInfos;
+    for (FieldInfo info : fieldInfos) {
+      if (info.hasVectorValues()) {
+        fieldSettings.put(info.name, KnnFieldSettings.readFrom(info));
+      }
+    }
   }
 
   @Override
   public void search(String field, float[] target, KnnCollector collector, Bits acceptDocs)
       throws IOException {
-    switch (KnnSearchMode.current()) {
+    KnnFieldSettings settings = fieldSettings.getOrDefault(field, KnnFieldSettings.NODE_DEFAULTS);
+    switch (settings.effectiveSearchMode()) {
       case EXACT:
         ExactKnnSearch.search(hnsw.getFloatVectorValues(field), target, collector, acceptDocs);
         return;
       case AUTO:
-        if (searchOnGpu(field, target, collector, acceptDocs)) {
+        if (searchOnGpu(field, settings, target, collector, acceptDocs)) {
           return;
         }
         break;
@@ -74,13 +82,13 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     hnsw.search(field, target, collector, acceptDocs);
   }
 
-  private boolean searchOnGpu(String field, float[] target, KnnCollector collector, Bits acceptDocs)
-      throws IOException {
+  private boolean searchOnGpu(String field, KnnFieldSettings settings, float[] target,
+      KnnCollector collector, Bits acceptDocs) throws IOException {
     int count = collector.k() + RESCORE_MARGIN;
     if (count > GpuVectorIndex.MAX_CANDIDATES || GpuKnn.backend() == null) {
       return false;
     }
-    GpuField gpu = gpuField(field);
+    GpuField gpu = gpuField(field, settings);
     if (gpu == null) {
       return false;
     }
@@ -104,7 +112,7 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
   }
 
   /** The field's vectors on the GPU, uploading them on first use; null when it stays on CPU. */
-  private GpuField gpuField(String field) throws IOException {
+  private GpuField gpuField(String field, KnnFieldSettings settings) throws IOException {
     Object state = gpuFields.get(field);
     if (state == null) {
       synchronized (gpuFields) {
@@ -113,7 +121,7 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
         }
         state = gpuFields.get(field);
         if (state == null) {
-          state = upload(field);
+          state = upload(field, settings);
           gpuFields.put(field, state);
         }
       }
@@ -121,13 +129,13 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     return state == ON_CPU ? null : (GpuField) state;
   }
 
-  private Object upload(String field) throws IOException {
+  private Object upload(String field, KnnFieldSettings settings) throws IOException {
     FieldInfo info = fieldInfos.fieldInfo(field);
     FloatVectorValues values = hnsw.getFloatVectorValues(field);
     GpuKnnBackend backend = GpuKnn.backend();
     if (info == null || info.getVectorEncoding() != VectorEncoding.FLOAT32 || values == null
         || backend == null || values.size() == 0
-        || values.size() < GpuKnn.settings().minVectors()
+        || values.size() < settings.effectiveMinVectors()
         || !(values instanceof RandomAccessVectorValues.Floats)) {
       return ON_CPU;
     }
