@@ -1,6 +1,6 @@
 package dev.whetstone.codec.gpu;
 
-import java.io.IOException;
+import dev.whetstone.codec.CudaToolkit;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +13,8 @@ import org.apache.lucene.tests.util.LuceneTestCase;
  * The kernel source compiles with nvcc, with the architecture options the backend gives NVRTC:
  * to a cubin for an H100 (sm_90) and to PTX for the oldest fallback (compute_75). nvcc needs no
  * GPU, so this runs where the CUDA toolkit is installed and is skipped, with the reason, where it
- * is not ({@code -Dwhetstone.nvcc=/path/to/nvcc}, else {@code $CUDA_HOME/bin/nvcc}, {@code
- * /usr/local/cuda/bin/nvcc}, {@code nvcc} on the PATH). Unverified here: that NVRTC of the
- * device's machine accepts it, and that the kernel runs right on a device.
+ * is not ({@link CudaToolkit#nvcc}). Unverified here: that NVRTC of the device's machine accepts
+ * it, and that the kernel runs right on a device.
  */
 public class TestTopKKernelSource extends LuceneTestCase {
   public void testCompilesToACubinForSm90() throws Exception {
@@ -27,7 +26,7 @@ public class TestTopKKernelSource extends LuceneTestCase {
   }
 
   private void compile(KernelImage image, String mode, String output) throws Exception {
-    String nvcc = nvcc();
+    String nvcc = CudaToolkit.nvcc();
     assumeTrue("nvcc not found (CUDA toolkit not installed): kernel compile check skipped",
         nvcc != null);
     Path dir = createTempDir("topk");
@@ -45,28 +44,5 @@ public class TestTopKKernelSource extends LuceneTestCase {
       String ptx = Files.readString(out, StandardCharsets.UTF_8);
       assertTrue(ptx.contains(".entry " + TopKKernelSource.NAME));
     }
-  }
-
-  private static String nvcc() throws IOException {
-    List<String> candidates = new ArrayList<>();
-    candidates.add(System.getProperty("whetstone.nvcc"));
-    String cudaHome = System.getenv("CUDA_HOME");
-    if (cudaHome != null) {
-      candidates.add(Path.of(cudaHome, "bin", "nvcc").toString());
-    }
-    candidates.add("/usr/local/cuda/bin/nvcc");
-    for (String candidate : candidates) {
-      if (candidate != null && Files.isExecutable(Path.of(candidate))) {
-        return candidate;
-      }
-    }
-    String path = System.getenv("PATH");
-    for (String dir : path == null ? new String[0] : path.split(java.io.File.pathSeparator)) {
-      Path nvcc = Path.of(dir, "nvcc");
-      if (!dir.isEmpty() && Files.isExecutable(nvcc)) {
-        return nvcc.toString();
-      }
-    }
-    return null;
   }
 }

@@ -1,0 +1,94 @@
+package dev.whetstone.codec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.After;
+
+/**
+ * The CUDA backend's FFM code (driver, cuBLAS and NVRTC calls, pinned staging, streams, the
+ * kernel's arguments, filters and live-docs slots, batching) against a CPU stand-in for the three
+ * libraries, built here with gcc from {@code cuda-standin.c}; its NVRTC runs nvcc. The stand-in is
+ * strict where a GPU is undefined or lenient: copies must be from page-locked memory and inside
+ * allocations, queued work runs only when its stream is synchronized (a result read too early is
+ * stale, a staging buffer refilled too early corrupts the copy, a buffer freed with work queued
+ * is refused), and reading what another stream has yet to write is a sticky error. Skipped
+ * without JDK 22+, gcc or nvcc.
+ *
+ * <p>Unverified without a device: real asynchrony and timing (the stand-in never reports a
+ * speed), cuBLAS's and the kernel's own numerics (the stand-in reimplements both), and that the
+ * driver loads NVRTC's cubin.
+ */
+public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
+  private static Path standIn;
+
+  @Override
+  protected void installBackend() {
+    int feature = Runtime.version().feature();
+    assumeTrue("JDK " + feature + " cannot run the FFM backend (needs 22+)", feature >= 22);
+    String gcc = CudaToolkit.gcc();
+    String nvcc = CudaToolkit.nvcc();
+    assumeTrue("gcc not found: the CUDA stand-in cannot be built", gcc != null);
+    assumeTrue("nvcc not found: the stand-in's NVRTC runs it", nvcc != null);
+    GpuKnn.configure(new GpuKnnSettings(true, 0, 1, 32, 0, standIn(gcc, nvcc).toString()));
+    GpuKnn.setBackend(null);
+    assertNotNull("stand-in backend: " + GpuKnn.unavailableReason(), GpuKnn.backend());
+    assertTrue(GpuKnn.backend().device(), GpuKnn.backend().device().contains("CPU stand-in"));
+  }
+
+  @After
+  public void noCudaErrorSwitchedTheGpuOff() {
+    assertNotNull("a CUDA error: " + GpuKnn.unavailableReason(), GpuKnn.backend());
+  }
+
+  public void testTheKernelIsACubinForTheDevice() {
+    assertTrue(GpuKnn.backend().device(), GpuKnn.backend().device().contains("kernel cubin sm_90"));
+  }
+
+  public void testACubinTheDriverRefusesFallsBackToPtx() throws IOException {
+    Path refuse = standIn.resolve("refuse-cubin");
+    Files.writeString(refuse, "");
+    try {
+      GpuKnn.setBackend(null);
+      assertNotNull(GpuKnn.unavailableReason(), GpuKnn.backend());
+      assertTrue(GpuKnn.backend().device(),
+          GpuKnn.backend().device().contains("kernel PTX compute_90"));
+    } finally {
+      Files.delete(refuse);
+    }
+  }
+
+  /**
+   * Built once per JVM (a library stays loaded); {@code libcublas.so} and {@code libnvrtc.so} are
+   * links to the same file, so the three share its allocations and streams.
+   */
+  private static synchronized Path standIn(String gcc, String nvcc) {
+    if (standIn == null) {
+      try {
+        Path dir = Files.createTempDirectory("cuda-standin");
+        Path source = dir.resolve("cuda-standin.c");
+        try (InputStream in = TestStandInCudaGpuTopK.class.getResourceAsStream("cuda-standin.c")) {
+          Files.copy(in, source);
+        }
+        Path library = dir.resolve("libcuda.so");
+        List<String> command = List.of(gcc, "-O2", "-shared", "-fPIC", "-o", library.toString(),
+            source.toString(), "-lpthread", "-lm", "-ldl");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("gcc timed out", process.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(String.join(" ", command) + ":\n" + log, 0, process.exitValue());
+        Files.createSymbolicLink(dir.resolve("libcublas.so"), library.getFileName());
+        Files.createSymbolicLink(dir.resolve("libnvrtc.so"), library.getFileName());
+        Files.writeString(dir.resolve("nvcc"), nvcc + "\n");
+        standIn = dir;
+      } catch (IOException | InterruptedException e) {
+        throw new AssertionError("building the CUDA stand-in", e);
+      }
+    }
+    return standIn;
+  }
+}
