@@ -5,8 +5,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NoMergePolicy;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.junit.After;
 
 /**
@@ -16,8 +22,9 @@ import org.junit.After;
  * strict where a GPU is undefined or lenient: copies must be from page-locked memory and inside
  * allocations, queued work runs only when its stream is synchronized (a result read too early is
  * stale, a staging buffer refilled too early corrupts the copy, a buffer freed with work queued
- * is refused), and reading what another stream has yet to write is a sticky error. Skipped
- * without JDK 22+, gcc or nvcc.
+ * is refused), and reading what another stream has yet to write is a sticky error. Files next to
+ * the library switch failures on: a refused cubin, an allocation limit (out of memory), a sticky
+ * error. Skipped without JDK 22+, gcc or nvcc.
  *
  * <p>Unverified without a device: real asynchrony and timing (the stand-in never reports a
  * speed), cuBLAS's and the kernel's own numerics (the stand-in reimplements both), and that the
@@ -60,6 +67,50 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     } finally {
       Files.delete(refuse);
     }
+  }
+
+  public void testOutOfMemoryAtUploadPutsOnlyThatSegmentOnTheCpu() throws Exception {
+    try (RandomVectorIndex index = threeSegments(6000, 32)) {
+      List<Integer> sizes = new ArrayList<>();
+      for (LeafReaderContext leaf : index.reader.leaves()) {
+        sizes.add(leaf.reader().getFloatVectorValues(RandomVectorIndex.FIELD).size());
+      }
+      sizes.sort(Collections.reverseOrder());
+      long largestBytes = (long) sizes.get(0) * 32 * Float.BYTES;
+      assertTrue(sizes.toString(), (long) sizes.get(1) * 32 * Float.BYTES < largestBytes - 1);
+      Path limit = standIn.resolve("alloc-limit");
+      Files.writeString(limit, Long.toString(largestBytes - 1));
+      try {
+        long before = GpuKnn.gpuSearches();
+        float[] target = index.randomVector();
+        assertEquals(10, index.search(KnnSearchMode.AUTO, target, 10, null).scoreDocs.length);
+        assertEquals("the other segments on the GPU", sizes.size() - 1,
+            GpuKnn.gpuSearches() - before);
+      } finally {
+        Files.delete(limit);
+      }
+    }
+  }
+
+  public void testClosingAReaderAfterAStickyErrorDoesNotThrow() throws Exception {
+    RandomVectorIndex index = threeSegments(2000, 16);
+    index.search(KnnSearchMode.AUTO, index.randomVector(), 5, null);
+    Path sticky = standIn.resolve("sticky");
+    Files.writeString(sticky, "1");
+    try {
+      index.reader.close(); // every cuMemFree fails now
+    } finally {
+      Files.delete(sticky);
+    }
+    index.close();
+  }
+
+  private RandomVectorIndex threeSegments(int docs, int dimension) throws IOException {
+    IndexWriterConfig config = newIndexWriterConfig().setRAMBufferSizeMB(64)
+        .setMaxBufferedDocs(IndexWriterConfig.DISABLE_AUTO_FLUSH)
+        .setMergePolicy(NoMergePolicy.INSTANCE);
+    return new RandomVectorIndex(newDirectory(), config, random(),
+        VectorSimilarityFunction.EUCLIDEAN, docs, dimension);
   }
 
   /**

@@ -6,9 +6,11 @@
  * synchronized (so a result read too early is stale, a staging buffer reused too early corrupts
  * the copy, a buffer freed with work pending is an error); an operation that reads device memory
  * another stream has a pending write to is an error; an illegal access is sticky, as on a device.
- * NVRTC is nvcc run on a temporary file (the nvcc named in a file "nvcc" next to this library). A
- * file "refuse-cubin" next to it makes cuModuleLoadData refuse cubins, as a driver older than the
- * NVRTC would. It is not a GPU: nothing it does says anything about speed.
+ * NVRTC is nvcc run on a temporary file (the nvcc named in a file "nvcc" next to this library).
+ * Files next to it switch failures on: "refuse-cubin" (cuModuleLoadData refuses cubins, as a driver
+ * older than the NVRTC would), "alloc-limit" (a number: larger cuMemAlloc calls fail with
+ * CUDA_ERROR_OUT_OF_MEMORY), "sticky" (every call fails with CUDA_ERROR_ILLEGAL_ADDRESS). It is
+ * not a GPU: nothing it does says anything about speed.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -54,6 +56,20 @@ static int sibling(const char *name, char *path, size_t size) {
   snprintf(self, sizeof self, "%s", info.dli_fname);
   snprintf(path, size, "%s/%s", dirname(self), name);
   return access(path, R_OK) == 0;
+}
+
+/* The number in the file next to this library named {@code name}, or -1 when there is none. */
+static long long number_in(const char *name) {
+  char path[600];
+  long long value = -1;
+  if (sibling(name, path, sizeof path)) {
+    FILE *f = fopen(path, "r");
+    if (f) {
+      if (fscanf(f, "%lld", &value) != 1) value = 0;
+      fclose(f);
+    }
+  }
+  return value;
 }
 
 /* ---- allocations ---- */
@@ -239,7 +255,8 @@ static stream *find_stream(void *handle) {
 
 #define ENTER \
   pthread_mutex_lock(&lock); \
-  if (sticky) { pthread_mutex_unlock(&lock); return sticky; }
+  if (sticky) { pthread_mutex_unlock(&lock); return sticky; } \
+  if (number_in("sticky") >= 0) { pthread_mutex_unlock(&lock); return ERR_ILLEGAL_ADDRESS; }
 #define ENTER_CTX \
   ENTER \
   if (current != &primary_context) { pthread_mutex_unlock(&lock); return fail(ERR_INVALID_CONTEXT, "no current context on this thread"); }
@@ -286,7 +303,15 @@ static int release(void *p, int pinned) {
   return fail(ERR_INVALID_VALUE, pinned ? "cuMemFreeHost: not page-locked memory" : "cuMemFree: not a device allocation");
 }
 
-int cuMemAlloc_v2(devptr *out, size_t size) { ENTER_CTX void *p; allocate(&p, size, 0); *out = (devptr) p; LEAVE(0); }
+int cuMemAlloc_v2(devptr *out, size_t size) {
+  ENTER_CTX
+  long long limit = number_in("alloc-limit");
+  if (limit >= 0 && size > (size_t) limit) LEAVE(2); /* CUDA_ERROR_OUT_OF_MEMORY */
+  void *p;
+  allocate(&p, size, 0);
+  *out = (devptr) p;
+  LEAVE(0);
+}
 int cuMemFree_v2(devptr p) { ENTER_CTX LEAVE(release((void *) p, 0)); }
 int cuMemAllocHost_v2(void **out, size_t size) { ENTER_CTX LEAVE(allocate(out, size, 1)); }
 int cuMemFreeHost(void *p) { ENTER_CTX LEAVE(release(p, 1)); }
@@ -375,7 +400,8 @@ int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
 int cuGetErrorName(int error, const char **name) {
   *name = error == ERR_ILLEGAL_ADDRESS ? "CUDA_ERROR_ILLEGAL_ADDRESS (stand-in)"
       : error == ERR_INVALID_VALUE ? "CUDA_ERROR_INVALID_VALUE (stand-in)"
-      : error == ERR_INVALID_CONTEXT ? "CUDA_ERROR_INVALID_CONTEXT (stand-in)" : "CUresult (stand-in)";
+      : error == ERR_INVALID_CONTEXT ? "CUDA_ERROR_INVALID_CONTEXT (stand-in)"
+      : error == 2 ? "CUDA_ERROR_OUT_OF_MEMORY (stand-in)" : "CUresult (stand-in)";
   return 0;
 }
 
