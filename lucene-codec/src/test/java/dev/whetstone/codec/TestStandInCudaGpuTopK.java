@@ -32,6 +32,7 @@ import org.junit.After;
  */
 public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
   private static Path standIn;
+  private boolean installed;
 
   @Override
   protected void installBackend() {
@@ -45,11 +46,14 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     GpuKnn.setBackend(null);
     assertNotNull("stand-in backend: " + GpuKnn.unavailableReason(), GpuKnn.backend());
     assertTrue(GpuKnn.backend().device(), GpuKnn.backend().device().contains("CPU stand-in"));
+    installed = true;
   }
 
   @After
   public void noCudaErrorSwitchedTheGpuOff() {
-    assertNotNull("a CUDA error: " + GpuKnn.unavailableReason(), GpuKnn.backend());
+    if (installed) {
+      assertNotNull("a CUDA error: " + GpuKnn.unavailableReason(), GpuKnn.backend());
+    }
   }
 
   public void testTheKernelIsACubinForTheDevice() {
