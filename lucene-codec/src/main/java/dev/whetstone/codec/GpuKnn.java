@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
  * The process-wide GPU backend, if any. Loaded on first use: only on JDK 22+ (the backend uses
  * the Foreign Function &amp; Memory API) and only when the jar was built with it. Without a GPU,
  * CUDA libraries or a JDK 22+, searches run on the CPU and one log line says why. A CUDA error
- * later switches the whole process to the CPU, again with one log line: a query never fails
- * because of the GPU.
+ * later switches the whole process to the CPU, again with one log line (an out-of-memory only its
+ * segment, see {@link GpuFailure}): a query never fails because of the GPU.
  */
 public final class GpuKnn {
   static final String BACKEND_CLASS = "dev.whetstone.codec.gpu.CudaKnnBackend";

@@ -8,7 +8,8 @@ package dev.whetstone.codec;
  *     memory free when the backend starts
  * @param minVectors segment fields with fewer vectors stay on the CPU, where HNSW on a small graph
  *     is cheaper than a GPU round trip
- * @param maxBatch most queries against one segment coalesced into one GEMM
+ * @param maxBatch most queries against one segment coalesced into one GEMM, 1 to {@value
+ *     #MAX_BATCH}
  * @param batchWindowNanos how long the first query of a batch waits for others to join; 0 batches
  *     only the queries that arrived while the GPU was busy with the previous batch
  * @param libraryPath directories searched first for the CUDA libraries ({@code
@@ -23,13 +24,21 @@ public record GpuKnnSettings(
     String libraryPath) {
 
   public static final String PREFIX = "whetstone.gpu.";
+  /** The top-k kernel runs one grid row per query of a batch, and a CUDA grid has at most 65535. */
+  public static final int MAX_BATCH = 65_535;
 
   public GpuKnnSettings {
-    if (memoryBudgetBytes < 0 || minVectors < 0 || maxBatch < 1 || batchWindowNanos < 0) {
-      throw new IllegalArgumentException(
-          "GPU kNN settings out of range: memoryBudgetBytes=" + memoryBudgetBytes
-              + " minVectors=" + minVectors + " maxBatch=" + maxBatch
-              + " batchWindowNanos=" + batchWindowNanos);
+    if (memoryBudgetBytes < 0) {
+      throw outOfRange("memoryBudgetMB", memoryBudgetBytes >> 20, ">= 0");
+    }
+    if (minVectors < 0) {
+      throw outOfRange("minVectors", minVectors, ">= 0");
+    }
+    if (maxBatch < 1 || maxBatch > MAX_BATCH) {
+      throw outOfRange("maxBatch", maxBatch, "1 to " + MAX_BATCH + " (one CUDA grid row per query)");
+    }
+    if (batchWindowNanos < 0) {
+      throw outOfRange("batchWindowMicros", batchWindowNanos / 1000, ">= 0");
     }
   }
 
@@ -43,8 +52,8 @@ public record GpuKnnSettings(
     return new GpuKnnSettings(
         Boolean.parseBoolean(System.getProperty(PREFIX + "enabled", "true")),
         longProperty("memoryBudgetMB", 0) << 20,
-        (int) longProperty("minVectors", 10_000),
-        (int) longProperty("maxBatch", 32),
+        intProperty("minVectors", 10_000),
+        intProperty("maxBatch", 32),
         longProperty("batchWindowMicros", 0) * 1000,
         System.getProperty(PREFIX + "libraryPath", ""));
   }
@@ -52,6 +61,19 @@ public record GpuKnnSettings(
   public GpuKnnSettings withMinVectors(int min) {
     return new GpuKnnSettings(
         enabled, memoryBudgetBytes, min, maxBatch, batchWindowNanos, libraryPath);
+  }
+
+  private static IllegalArgumentException outOfRange(String name, long value, String range) {
+    return new IllegalArgumentException(
+        "GPU kNN setting " + PREFIX + name + "=" + value + " is out of range: " + range);
+  }
+
+  private static int intProperty(String name, int defaultValue) {
+    long value = longProperty(name, defaultValue);
+    if (value != (int) value) {
+      throw outOfRange(name, value, "not an int");
+    }
+    return (int) value;
   }
 
   private static long longProperty(String name, long defaultValue) {

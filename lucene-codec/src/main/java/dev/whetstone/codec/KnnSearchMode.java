@@ -3,8 +3,9 @@ package dev.whetstone.codec;
 import java.util.Locale;
 
 /**
- * How {@link WhetstoneKnnVectorsReader} answers float kNN searches, process-wide. Set with the
- * system property {@value #PROPERTY} ({@code auto}, {@code hnsw}, {@code exact}) or {@link #set}.
+ * How {@link WhetstoneKnnVectorsReader} answers float kNN searches. The node's mode is set with the
+ * system property {@value #PROPERTY} ({@code auto}, {@code hnsw}, {@code exact}) or {@link #set};
+ * a field may set its own ({@link KnnFieldSettings}).
  */
 public enum KnnSearchMode {
   /** Exact on the GPU where the segment's vectors are on it, else Lucene's HNSW search. */
@@ -16,8 +17,9 @@ public enum KnnSearchMode {
 
   public static final String PROPERTY = "whetstone.knn.mode";
 
-  private static volatile KnnSearchMode current = parse(System.getProperty(PROPERTY, "auto"));
+  private static volatile KnnSearchMode current = fromProperty(System.getProperty(PROPERTY, "auto"));
 
+  /** The node's mode: fields that do not set their own use it. */
   public static KnnSearchMode current() {
     return current;
   }
@@ -26,12 +28,24 @@ public enum KnnSearchMode {
     current = mode;
   }
 
-  static KnnSearchMode parse(String value) {
+  /**
+   * The mode named {@code value} ({@code auto}, {@code hnsw} or {@code exact}, any case).
+   *
+   * @throws IllegalArgumentException naming the value, for any other
+   */
+  public static KnnSearchMode parse(String value) {
     try {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "system property " + PROPERTY + "=" + value + ": expected auto, hnsw or exact", e);
+      throw new IllegalArgumentException("\"" + value + "\" is not auto, hnsw or exact", e);
+    }
+  }
+
+  private static KnnSearchMode fromProperty(String value) {
+    try {
+      return parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("system property " + PROPERTY + ": " + e.getMessage(), e);
     }
   }
 }

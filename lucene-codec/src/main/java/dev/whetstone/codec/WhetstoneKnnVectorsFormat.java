@@ -17,42 +17,59 @@ import org.apache.lucene.index.SegmentWriteState;
  * flat vectors when a segment is first searched, so no sidecar file is needed. The SPI name is
  * versioned: a future change of what is written gets a new name, and this one keeps reading
  * old segments.
+ *
+ * <p>A field's {@link KnnFieldSettings} (search mode, minimum vectors for the GPU) go into its
+ * field info in each segment written, where the reader finds them.
  */
 public final class WhetstoneKnnVectorsFormat extends KnnVectorsFormat {
   /** The SPI name recorded in each segment's field infos. */
   public static final String NAME = "WhetstoneGpuKnn1";
 
   private final Lucene99HnswVectorsFormat hnsw;
+  private final KnnFieldSettings fieldSettings;
 
-  /** Lucene's default graph parameters; the SPI constructor used for reading. */
+  /** Lucene's default graph parameters, the node's settings; the SPI constructor used for reading. */
   public WhetstoneKnnVectorsFormat() {
-    this(new Lucene99HnswVectorsFormat());
+    this(new Lucene99HnswVectorsFormat(), KnnFieldSettings.NODE_DEFAULTS);
   }
 
   /** HNSW graph parameters for writing, as {@link Lucene99HnswVectorsFormat#Lucene99HnswVectorsFormat(int, int)}. */
   public WhetstoneKnnVectorsFormat(int maxConn, int beamWidth) {
-    this(new Lucene99HnswVectorsFormat(maxConn, beamWidth));
+    this(maxConn, beamWidth, KnnFieldSettings.NODE_DEFAULTS);
+  }
+
+  /** HNSW graph parameters and the settings recorded for the fields this instance writes. */
+  public WhetstoneKnnVectorsFormat(int maxConn, int beamWidth, KnnFieldSettings fieldSettings) {
+    this(new Lucene99HnswVectorsFormat(maxConn, beamWidth), fieldSettings);
   }
 
   /** Graph parameters plus concurrent graph merging on {@code mergeExec}. */
   public WhetstoneKnnVectorsFormat(
       int maxConn, int beamWidth, int numMergeWorkers, ExecutorService mergeExec) {
-    this(new Lucene99HnswVectorsFormat(maxConn, beamWidth, numMergeWorkers, mergeExec));
+    this(new Lucene99HnswVectorsFormat(maxConn, beamWidth, numMergeWorkers, mergeExec),
+        KnnFieldSettings.NODE_DEFAULTS);
   }
 
-  private WhetstoneKnnVectorsFormat(Lucene99HnswVectorsFormat hnsw) {
+  private WhetstoneKnnVectorsFormat(Lucene99HnswVectorsFormat hnsw, KnnFieldSettings fieldSettings) {
     super(NAME);
     this.hnsw = hnsw;
+    this.fieldSettings = fieldSettings;
+  }
+
+  /** The settings this instance records for the fields it writes. */
+  public KnnFieldSettings fieldSettings() {
+    return fieldSettings;
   }
 
   @Override
   public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
-    return hnsw.fieldsWriter(state);
+    return new SettingsRecordingWriter(hnsw.fieldsWriter(state), fieldSettings);
   }
 
   @Override
   public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
-    return new WhetstoneKnnVectorsReader(hnsw.fieldsReader(state), state.fieldInfos);
+    return new WhetstoneKnnVectorsReader(hnsw.fieldsReader(state), state.segmentInfo.name,
+        state.fieldInfos);
   }
 
   @Override
@@ -62,6 +79,6 @@ public final class WhetstoneKnnVectorsFormat extends KnnVectorsFormat {
 
   @Override
   public String toString() {
-    return NAME + "(" + hnsw + ")";
+    return NAME + "(" + hnsw + ", " + fieldSettings + ")";
   }
 }

@@ -1,7 +1,9 @@
 package dev.whetstone.codec;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,15 +16,14 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 
 /**
  * Reads what {@link WhetstoneKnnVectorsFormat} wrote through Lucene's HNSW reader, and answers
  * float searches exactly on the GPU for the fields whose vectors it holds (see {@link
- * KnnSearchMode}). A field's vectors go to the GPU when it is first searched and leave it when
- * this reader closes.
+ * KnnSearchMode}; each field's settings are in its field info, {@link KnnFieldSettings}). A
+ * field's vectors go to the GPU when it is first searched and leave it when this reader closes.
  */
 public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements HnswGraphProvider {
   /**
@@ -32,27 +33,40 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
    */
   static final int RESCORE_MARGIN = 16;
 
-  private final KnnVectorsReader hnsw;
-  private final FieldInfos fieldInfos;
-  /** Per field: its {@link GpuField}, or {@link #ON_CPU} once it is known to stay on the CPU. */
-  private final Map<String, Object> gpuFields = new ConcurrentHashMap<>();
-
+  private static final System.Logger LOG =
+      System.getLogger(WhetstoneKnnVectorsReader.class.getName());
   private static final Object ON_CPU = new Object();
 
-  WhetstoneKnnVectorsReader(KnnVectorsReader hnsw, FieldInfos fieldInfos) {
+  private final KnnVectorsReader hnsw;
+  private final String segment;
+  private final FieldInfos fieldInfos;
+  private final Map<String, KnnFieldSettings> fieldSettings = new HashMap<>();
+  /** Per field: its {@link GpuField}, or {@link #ON_CPU} once it is known to stay on the CPU. */
+  private final Map<String, Object> gpuFields = new ConcurrentHashMap<>();
+  /** Guarded by {@link #gpuFields}' lock: no upload once closing has begun. */
+  private boolean closed;
+
+  WhetstoneKnnVectorsReader(KnnVectorsReader hnsw, String segment, FieldInfos fieldInfos) {
     this.hnsw = hnsw;
+    this.segment = segment;
     this.fieldInfos = fieldInfos;
+    for (FieldInfo info : fieldInfos) {
+      if (info.hasVectorValues()) {
+        fieldSettings.put(info.name, KnnFieldSettings.readFrom(info));
+      }
+    }
   }
 
   @Override
   public void search(String field, float[] target, KnnCollector collector, Bits acceptDocs)
       throws IOException {
-    switch (KnnSearchMode.current()) {
+    KnnFieldSettings settings = fieldSettings.getOrDefault(field, KnnFieldSettings.NODE_DEFAULTS);
+    switch (settings.effectiveSearchMode()) {
       case EXACT:
         ExactKnnSearch.search(hnsw.getFloatVectorValues(field), target, collector, acceptDocs);
         return;
       case AUTO:
-        if (searchOnGpu(field, target, collector, acceptDocs)) {
+        if (searchOnGpu(field, settings, target, collector, acceptDocs)) {
           return;
         }
         break;
@@ -68,13 +82,13 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     hnsw.search(field, target, collector, acceptDocs);
   }
 
-  private boolean searchOnGpu(String field, float[] target, KnnCollector collector, Bits acceptDocs)
-      throws IOException {
+  private boolean searchOnGpu(String field, KnnFieldSettings settings, float[] target,
+      KnnCollector collector, Bits acceptDocs) throws IOException {
     int count = collector.k() + RESCORE_MARGIN;
     if (count > GpuVectorIndex.MAX_CANDIDATES || GpuKnn.backend() == null) {
       return false;
     }
-    GpuField gpu = gpuField(field);
+    GpuField gpu = gpuField(field, settings);
     if (gpu == null) {
       return false;
     }
@@ -82,7 +96,7 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     try {
       ords = gpu.index.search(target, count, acceptDocs);
     } catch (IOException | RuntimeException e) {
-      GpuKnn.failed(e);
+      gpuFailed(field, gpu, e);
       return false;
     }
     // Lucene's own scores for the candidates: the same scores, and so the same order, as on CPU
@@ -98,13 +112,16 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
   }
 
   /** The field's vectors on the GPU, uploading them on first use; null when it stays on CPU. */
-  private GpuField gpuField(String field) throws IOException {
+  private GpuField gpuField(String field, KnnFieldSettings settings) throws IOException {
     Object state = gpuFields.get(field);
     if (state == null) {
       synchronized (gpuFields) {
+        if (closed) {
+          return null;
+        }
         state = gpuFields.get(field);
         if (state == null) {
-          state = upload(field);
+          state = upload(field, settings);
           gpuFields.put(field, state);
         }
       }
@@ -112,13 +129,13 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     return state == ON_CPU ? null : (GpuField) state;
   }
 
-  private Object upload(String field) throws IOException {
+  private Object upload(String field, KnnFieldSettings settings) throws IOException {
     FieldInfo info = fieldInfos.fieldInfo(field);
     FloatVectorValues values = hnsw.getFloatVectorValues(field);
     GpuKnnBackend backend = GpuKnn.backend();
     if (info == null || info.getVectorEncoding() != VectorEncoding.FLOAT32 || values == null
         || backend == null || values.size() == 0
-        || values.size() < GpuKnn.settings().minVectors()
+        || values.size() < settings.effectiveMinVectors()
         || !(values instanceof RandomAccessVectorValues.Floats)) {
       return ON_CPU;
     }
@@ -126,7 +143,11 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     try {
       index = backend.upload(values, info.getVectorSimilarityFunction());
     } catch (IOException | RuntimeException e) {
-      GpuKnn.failed(e);
+      if (GpuFailure.of(e) == GpuFailure.SEGMENT_OUT_OF_MEMORY) {
+        logOnCpu(field, e);
+      } else {
+        GpuKnn.failed(e);
+      }
       return ON_CPU;
     }
     if (index == null) {
@@ -134,6 +155,42 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     }
     FloatVectorValues fresh = hnsw.getFloatVectorValues(field);
     return new GpuField(info, index, (RandomAccessVectorValues.Floats) fresh, fresh.size());
+  }
+
+  /**
+   * After a failed GPU search: an index closed under the search is no GPU failure (this search
+   * runs on the CPU path, which fails in turn if this reader is closed); an out-of-memory moves
+   * this segment field to the CPU, freeing its vectors; anything else moves the whole process.
+   */
+  private void gpuFailed(String field, GpuField gpu, Throwable error) {
+    switch (GpuFailure.of(error)) {
+      case CLOSED:
+        return;
+      case SEGMENT_OUT_OF_MEMORY:
+        // one of the searches that failed together moves the field, logs and frees
+        if (gpuFields.replace(field, gpu, ON_CPU)) {
+          logOnCpu(field, error);
+          closeQuietly(gpu.index);
+        }
+        return;
+      case DEVICE:
+        GpuKnn.failed(error);
+    }
+  }
+
+  private void logOnCpu(String field, Throwable error) {
+    LOG.log(Level.WARNING, "Whetstone kNN: out of GPU memory for field " + field + " of segment "
+        + segment + ", which now searches it on the CPU (other segments stay on the GPU): "
+        + error);
+  }
+
+  /** A GPU index's close must not fail the reader's: the device may be in a sticky error state. */
+  private static void closeQuietly(GpuVectorIndex index) {
+    try {
+      index.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "Whetstone kNN: freeing a segment's GPU vectors failed: " + e);
+    }
   }
 
   @Override
@@ -163,15 +220,20 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
 
   @Override
   public void close() throws IOException {
-    List<java.io.Closeable> toClose = new ArrayList<>();
-    for (Object state : gpuFields.values()) {
-      if (state instanceof GpuField) {
-        toClose.add(((GpuField) state).index);
+    List<GpuField> onGpu = new ArrayList<>();
+    synchronized (gpuFields) {
+      closed = true;
+      for (Object state : gpuFields.values()) {
+        if (state instanceof GpuField) {
+          onGpu.add((GpuField) state);
+        }
       }
+      gpuFields.clear();
     }
-    gpuFields.clear();
-    toClose.add(hnsw);
-    IOUtils.close(toClose);
+    for (GpuField gpu : onGpu) {
+      closeQuietly(gpu.index);
+    }
+    hnsw.close();
   }
 
   /** A field whose vectors are on the GPU, with the CPU copy used to rescore its candidates. */

@@ -4,26 +4,41 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.util.BitSet;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.VectorUtil;
 
 /**
  * A {@link GpuKnnBackend} on the CPU that does what the CUDA backend does, step by step: keys that
- * order like the similarity, per-chunk filtering and top candidates, the filter as 64-bit words,
- * the host-side merge, and batches through {@link QueryCoalescer}. So the reader's GPU path runs in
- * CI without a GPU; or, with {@code failSearches}, a backend whose every search fails.
+ * order like the similarity, per-chunk filtering and top candidates, the filter as 64-bit words
+ * (per-query filters converted by the caller, reused ones such as live docs kept in {@link
+ * ReusedFilterSlots}), the host-side merge, and batches through {@link QueryCoalescer}. So the
+ * reader's GPU path runs in CI without a GPU. Failures can be injected: into searches (by segment
+ * size), uploads and closes.
  */
 final class EmulatedGpuBackend implements GpuKnnBackend {
   static final int CHUNK = 4096;
 
-  private final boolean failSearches;
+  /** Reused filters converted to words, over all indexes: each costs a pass over the bits. */
+  final AtomicInteger reusedFilterConversions = new AtomicInteger();
   final List<Integer> batchSizes = new ArrayList<>();
+  final List<Index> indexes = new ArrayList<>();
+  /** Given an index's vector count, what its searches throw, or null for none. */
+  volatile IntFunction<Exception> searchFailure = size -> null;
+  volatile IntFunction<IOException> uploadFailure = size -> null;
+  volatile boolean failClose;
 
-  EmulatedGpuBackend(boolean failSearches) {
-    this.failSearches = failSearches;
+  /** Every search fails as after a sticky CUDA error. */
+  static EmulatedGpuBackend failingSearches() {
+    EmulatedGpuBackend backend = new EmulatedGpuBackend();
+    backend.searchFailure = size -> new IOException("simulated CUDA error: CUDA_ERROR_ILLEGAL_ADDRESS");
+    return backend;
   }
 
   @Override
@@ -34,20 +49,60 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
   @Override
   public GpuVectorIndex upload(FloatVectorValues values, VectorSimilarityFunction similarity)
       throws IOException {
+    IOException failure = uploadFailure.apply(values.size());
+    if (failure != null) {
+      throw failure;
+    }
     List<float[]> vectors = new ArrayList<>();
     List<Integer> docs = new ArrayList<>();
     for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
       vectors.add(values.vectorValue().clone());
       docs.add(doc);
     }
-    return new Index(vectors, docs, similarity);
+    Index index = new Index(vectors, docs, similarity);
+    synchronized (indexes) {
+      indexes.add(index);
+    }
+    return index;
   }
 
-  private final class Index implements GpuVectorIndex {
+  /** Indexes of at least {@code size} vectors. */
+  List<Index> indexesOfAtLeast(int size) {
+    List<Index> found = new ArrayList<>();
+    synchronized (indexes) {
+      for (Index index : indexes) {
+        if (index.vectors.size() >= size) {
+          found.add(index);
+        }
+      }
+    }
+    return found;
+  }
+
+  private static final class Request {
+    final float[] target;
+    final int count;
+    final Bits acceptDocs;
+    final long[] filterWords;
+    int[] result;
+
+    Request(float[] target, int count, Bits acceptDocs, long[] filterWords) {
+      this.target = target;
+      this.count = count;
+      this.acceptDocs = acceptDocs;
+      this.filterWords = filterWords;
+    }
+  }
+
+  final class Index implements GpuVectorIndex {
     final List<float[]> vectors;
     final List<Integer> docs;
     final VectorSimilarityFunction similarity;
-    final QueryCoalescer<Object[]> coalescer = new QueryCoalescer<>(this::runBatch, 8, 0);
+    final QueryCoalescer<Request> coalescer = new QueryCoalescer<>(this::runBatch, 8, 0);
+    final ReusedFilterSlots filterSlots = new ReusedFilterSlots(ReusedFilterSlots.DEFAULT_SLOTS);
+    final long[][] slotWords = new long[ReusedFilterSlots.DEFAULT_SLOTS][];
+    final AtomicInteger searches = new AtomicInteger();
+    volatile boolean closed;
 
     Index(List<float[]> vectors, List<Integer> docs, VectorSimilarityFunction similarity) {
       this.vectors = vectors;
@@ -57,21 +112,51 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
 
     @Override
     public int[] search(float[] target, int count, Bits acceptDocs) throws IOException {
-      if (failSearches) {
-        throw new IOException("simulated CUDA error: CUDA_ERROR_ILLEGAL_ADDRESS");
+      if (closed) {
+        throw new AlreadyClosedException("GPU vectors already released");
       }
-      Object[] request = {target, count, acceptDocs == null ? null : DocBitset.words(acceptDocs), null};
+      searches.incrementAndGet();
+      // as the CUDA backend: a per-query filter is converted by its caller, a reused one in the batch
+      long[] words = acceptDocs instanceof BitSet ? DocBitset.words(acceptDocs) : null;
+      Request request = new Request(target, count, acceptDocs, words);
       coalescer.run(request);
-      return (int[]) request[3];
+      return request.result;
     }
 
-    private void runBatch(List<Object[]> batch) {
+    private void runBatch(List<Request> batch) throws IOException {
       synchronized (batchSizes) {
         batchSizes.add(batch.size());
       }
-      for (Object[] request : batch) {
-        request[3] = select((float[]) request[0], (Integer) request[1], (long[]) request[2]);
+      filterSlots.startBatch();
+      try {
+        Exception failure = searchFailure.apply(vectors.size());
+        if (failure instanceof IOException) {
+          throw (IOException) failure;
+        } else if (failure != null) {
+          throw (RuntimeException) failure;
+        }
+        for (Request request : batch) {
+          request.result = select(request.target, request.count, filter(request));
+        }
+      } catch (IOException | RuntimeException e) {
+        filterSlots.abandonBatch();
+        throw e;
       }
+    }
+
+    private long[] filter(Request request) {
+      if (request.acceptDocs == null || request.filterWords != null) {
+        return request.filterWords;
+      }
+      ReusedFilterSlots.Slot slot = filterSlots.slotFor(request.acceptDocs);
+      if (slot == null) {
+        return DocBitset.words(request.acceptDocs);
+      }
+      if (slot.fill()) {
+        reusedFilterConversions.incrementAndGet();
+        slotWords[slot.index()] = DocBitset.words(request.acceptDocs);
+      }
+      return slotWords[slot.index()];
     }
 
     private int[] select(float[] target, int count, long[] filter) {
@@ -117,6 +202,11 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
     }
 
     @Override
-    public void close() {}
+    public void close() throws IOException {
+      closed = true;
+      if (failClose) {
+        throw new IOException("simulated sticky CUDA error: cuMemFree failed: CUDA_ERROR_ILLEGAL_ADDRESS");
+      }
+    }
   }
 }

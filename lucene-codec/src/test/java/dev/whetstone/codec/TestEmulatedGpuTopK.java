@@ -7,6 +7,6 @@ package dev.whetstone.codec;
 public class TestEmulatedGpuTopK extends GpuTopKTestCase {
   @Override
   protected void installBackend() {
-    GpuKnn.setBackend(new EmulatedGpuBackend(false));
+    GpuKnn.setBackend(new EmulatedGpuBackend());
   }
 }

@@ -1,5 +1,6 @@
 package dev.whetstone.solr;
 
+import dev.whetstone.codec.KnnFieldSettings;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.FilterCodec;
@@ -17,9 +18,11 @@ import org.apache.solr.schema.SchemaField;
 /**
  * Solr's schema codec, plus GPU exact kNN for the dense vector fields whose type says {@code
  * knnAlgorithm="whetstone-gpu"}: they are written by {@link WhetstoneKnnVectorsFormat} (stock
- * HNSW files, with the type's {@code hnswMaxConnections} and {@code hnswBeamWidth}) and searched
+ * HNSW files, with the type's {@code hnswMaxConnections} and {@code hnswBeamWidth}, and, for a
+ * {@link GpuDenseVectorField}, its {@code knnSearchMode} and {@code gpuMinVectors}) and searched
  * on the GPU where there is one. All other fields are exactly as {@link SchemaCodecFactory} makes
- * them. {@code {!knn}}, {@code {!embed}} and {@code {!hybrid}} need no change.
+ * them. {@code {!knn}}, {@code {!embed}} and {@code {!hybrid}} need no change. The GPU memory
+ * budget is the node's ({@code -Dwhetstone.gpu.memoryBudgetMB}): one GPU serves all its cores.
  *
  * <pre>
  * &lt;codecFactory class="dev.whetstone.solr.GpuKnnCodecFactory"/&gt;
@@ -69,7 +72,10 @@ public class GpuKnnCodecFactory extends SchemaCodecFactory {
           DenseVectorField type = gpuVectorType(field);
           return type == null
               ? schemaCodec.getKnnVectorsFormatForField(field)
-              : new WhetstoneKnnVectorsFormat(type.getHnswMaxConn(), type.getHnswBeamWidth());
+              : new WhetstoneKnnVectorsFormat(type.getHnswMaxConn(), type.getHnswBeamWidth(),
+                  type instanceof GpuDenseVectorField
+                      ? ((GpuDenseVectorField) type).knnFieldSettings()
+                      : KnnFieldSettings.NODE_DEFAULTS);
         }
       };
     }

@@ -1,40 +1,121 @@
 package dev.whetstone.solr;
 
 import dev.whetstone.codec.GpuKnn;
-import dev.whetstone.codec.GpuKnnSettings;
+import dev.whetstone.codec.KnnFieldSettings;
 import dev.whetstone.codec.KnnSearchMode;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
+import java.io.StringReader;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.util.Version;
 import org.apache.solr.SolrTestCaseJ4;
+import org.apache.solr.common.SolrException;
+import org.apache.solr.core.ConfigSetService;
+import org.apache.solr.schema.IndexSchema;
 import org.apache.solr.search.SolrIndexSearcher;
+import org.apache.solr.util.DOMConfigNode;
 import org.apache.solr.util.RefCounted;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.xml.sax.InputSource;
 
 /**
- * A core whose 384-d vector type opts in to {@link GpuKnnCodecFactory}: its segments carry the
- * Whetstone format, {@code {!knn}} and {@code {!embed}} answer as before, and the CPU exact path
- * agrees with the default one. On a machine with a GPU, the kNN searches run on it.
+ * A core whose 384-d vector types opt in to {@link GpuKnnCodecFactory}: its segments carry the
+ * Whetstone format and the field type's GPU attributes, {@code {!knn}} and {@code {!embed}} answer
+ * as before, and the CPU exact path agrees with the default one. On a machine with a GPU, the kNN
+ * searches run on it: the type's {@code gpuMinVectors="1"} sends the 14 documents there.
  */
 public class GpuKnnCodecFactoryTest extends SolrTestCaseJ4 {
-  private static GpuKnnSettings savedSettings;
-
   @BeforeClass
   public static void initGpuCore() throws Exception {
-    savedSettings = GpuKnn.settings();
-    GpuKnn.configure(savedSettings.withMinVectors(1)); // the 14 test documents go to the GPU too
     ParsersTestCase.initCoreWithDocs("solrconfig-gpuknn.xml", "schema-gpuknn.xml");
   }
 
   @AfterClass
-  public static void restoreSettings() {
-    GpuKnn.configure(savedSettings);
+  public static void clearModelsDir() {
     System.clearProperty(WhetstoneParams.MODELS_DIR_PROPERTY);
+  }
+
+  @Test
+  public void fieldTypeAttributesReachTheFormatAndTheSegments() {
+    PerFieldKnnVectorsFormat perField =
+        (PerFieldKnnVectorsFormat) h.getCore().getCodec().knnVectorsFormat();
+    assertEquals(new KnnFieldSettings(null, 1), settingsOf(perField, "vector"));
+    assertEquals(new KnnFieldSettings(KnnSearchMode.EXACT, KnnFieldSettings.NODE_DEFAULT),
+        settingsOf(perField, "exact_vector"));
+    assertEquals("a plain DenseVectorField: the node's settings", KnnFieldSettings.NODE_DEFAULTS,
+        settingsOf(perField, "plain_gpu_vector"));
+
+    RefCounted<SolrIndexSearcher> searcher = h.getCore().getSearcher();
+    try {
+      for (LeafReaderContext leaf : searcher.get().getIndexReader().leaves()) {
+        assertEquals("written into the segment, where the reader finds it",
+            new KnnFieldSettings(null, 1),
+            KnnFieldSettings.readFrom(leaf.reader().getFieldInfos().fieldInfo("vector")));
+      }
+    } finally {
+      searcher.decref();
+    }
+  }
+
+  private static KnnFieldSettings settingsOf(PerFieldKnnVectorsFormat perField, String field) {
+    KnnVectorsFormat format = perField.getKnnVectorsFormatForField(field);
+    assertTrue(field + ": " + format, format instanceof WhetstoneKnnVectorsFormat);
+    return ((WhetstoneKnnVectorsFormat) format).fieldSettings();
+  }
+
+  @Test
+  public void invalidAttributesNameTheFieldTypeAndTheAttribute() {
+    assertInvalid(Map.of("knnSearchMode", "fast"), "knnSearchMode=\"fast\" is not auto, hnsw or exact");
+    assertInvalid(Map.of("gpuMinVectors", "many"), "gpuMinVectors=\"many\" is not a whole number");
+    assertInvalid(Map.of("gpuMinVectors", "-1"), "gpuMinVectors=\"-1\" must be 0 or more");
+    Map<String, String> hnsw = new HashMap<>(Map.of("gpuMinVectors", "5"));
+    hnsw.put("knnAlgorithm", "hnsw");
+    assertInvalid(hnsw, "gpuMinVectors needs knnAlgorithm=\"whetstone-gpu\", not \"hnsw\"");
+  }
+
+  @Test
+  public void aSchemaWithABadAttributeFailsNamingTheTypeAndAttribute() {
+    String xml = "<schema name=\"bad\" version=\"1.7\">"
+        + "<fieldType name=\"string\" class=\"solr.StrField\"/>"
+        + "<fieldType name=\"knn_vector_384\" class=\"dev.whetstone.solr.GpuDenseVectorField\""
+        + " vectorDimension=\"384\" knnAlgorithm=\"whetstone-gpu\" knnSearchMode=\"fast\"/>"
+        + "<field name=\"id\" type=\"string\"/><uniqueKey>id</uniqueKey></schema>";
+    ConfigSetService.ConfigResource resource = () -> new DOMConfigNode(
+        DocumentBuilderFactory.newInstance().newDocumentBuilder()
+            .parse(new InputSource(new StringReader(xml))).getDocumentElement());
+    SolrException e = expectThrows(SolrException.class, () -> new IndexSchema("bad-schema.xml",
+        resource, Version.LATEST, h.getCore().getResourceLoader(), new Properties()));
+    StringBuilder messages = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      messages.append(t.getMessage()).append('\n');
+    }
+    // Solr's message names the plugin kind; its cause (logged with it) is ours
+    assertTrue(messages.toString(), messages.toString().contains(
+        "fieldType \"knn_vector_384\": knnSearchMode=\"fast\" is not auto, hnsw or exact"));
+  }
+
+  private static void assertInvalid(Map<String, String> attributes, String expected) {
+    Map<String, String> args = new HashMap<>(Map.of("vectorDimension", "4",
+        "knnAlgorithm", GpuKnnCodecFactory.KNN_ALGORITHM));
+    args.putAll(attributes);
+    GpuDenseVectorField type = new GpuDenseVectorField() {
+      {
+        typeName = "knn_bad"; // as the schema loader names a type before its init
+      }
+    };
+    SolrException e = expectThrows(SolrException.class,
+        () -> type.init(h.getCore().getLatestSchema(), args));
+    assertEquals("fieldType \"knn_bad\": " + expected, e.getMessage());
   }
 
   @Test

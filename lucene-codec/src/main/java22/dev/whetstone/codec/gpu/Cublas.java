@@ -15,6 +15,7 @@ import java.lang.invoke.MethodHandle;
 final class Cublas {
   private static final int OP_N = 0;
   private static final int OP_T = 1;
+  private static final int STATUS_ALLOC_FAILED = 3;
 
   private final MethodHandle create;
   private final MethodHandle setStream;
@@ -62,7 +63,8 @@ final class Cublas {
 
   private static void check(String what, int status) throws CudaException {
     if (status != 0) {
-      throw new CudaException(what + " failed: cublasStatus_t " + status);
+      throw new CudaException(what + " failed: cublasStatus_t " + status,
+          status == STATUS_ALLOC_FAILED);
     }
   }
 }

@@ -18,6 +18,7 @@ import java.lang.invoke.MethodHandle;
 final class CudaDriver {
   static final int ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
   static final int ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
+  private static final int CUDA_ERROR_OUT_OF_MEMORY = 2;
 
   private static final FunctionDescriptor RESULT_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
   private static final FunctionDescriptor RESULT_PTR_PTR =
@@ -34,11 +35,11 @@ final class CudaDriver {
   private final MethodHandle cuMemFree;
   private final MethodHandle cuMemAllocHost;
   private final MethodHandle cuMemFreeHost;
-  private final MethodHandle cuMemcpyHtoD;
   private final MethodHandle cuMemcpyHtoDAsync;
   private final MethodHandle cuMemcpyDtoHAsync;
   private final MethodHandle cuStreamCreate;
   private final MethodHandle cuStreamSynchronize;
+  private final MethodHandle cuStreamDestroy;
   private final MethodHandle cuModuleLoadData;
   private final MethodHandle cuModuleGetFunction;
   private final MethodHandle cuLaunchKernel;
@@ -63,8 +64,6 @@ final class CudaDriver {
     cuMemAllocHost = NativeLibraries.function(lib, "cuMemAllocHost_v2",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     cuMemFreeHost = NativeLibraries.function(lib, "cuMemFreeHost", RESULT_PTR);
-    cuMemcpyHtoD = NativeLibraries.function(lib, "cuMemcpyHtoD_v2",
-        FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
     cuMemcpyHtoDAsync = NativeLibraries.function(lib, "cuMemcpyHtoDAsync_v2",
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
     cuMemcpyDtoHAsync = NativeLibraries.function(lib, "cuMemcpyDtoHAsync_v2",
@@ -72,13 +71,14 @@ final class CudaDriver {
     cuStreamCreate = NativeLibraries.function(lib, "cuStreamCreate",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     cuStreamSynchronize = NativeLibraries.function(lib, "cuStreamSynchronize", RESULT_PTR);
+    cuStreamDestroy = NativeLibraries.function(lib, "cuStreamDestroy_v2", RESULT_PTR);
     cuModuleLoadData = NativeLibraries.function(lib, "cuModuleLoadData", RESULT_PTR_PTR);
     cuModuleGetFunction = NativeLibraries.function(lib, "cuModuleGetFunction",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     cuLaunchKernel = NativeLibraries.function(lib, "cuLaunchKernel",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
             JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    cuGetErrorName = NativeLibraries.function(lib, "cuGetErrorName", 
+    cuGetErrorName = NativeLibraries.function(lib, "cuGetErrorName",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
   }
 
@@ -166,10 +166,11 @@ final class CudaDriver {
     }
   }
 
-  void copyToDevice(long dst, MemorySegment src, long bytes) throws CudaException {
-    check("cuMemcpyHtoD", call(() -> (int) cuMemcpyHtoD.invokeExact(dst, src, bytes)));
-  }
-
+  /**
+   * Queues a copy on {@code stream}, ordered before what is queued on it later. {@code src} must
+   * be page-locked ({@link #mallocHost}) and left alone until the stream is synchronized: the DMA
+   * reads it while the caller goes on.
+   */
   void copyToDeviceAsync(long dst, MemorySegment src, long bytes, MemorySegment stream)
       throws CudaException {
     check("cuMemcpyHtoDAsync",
@@ -191,15 +192,23 @@ final class CudaDriver {
     }
   }
 
+  /** Waits until everything queued on {@code stream} is done. */
   void synchronize(MemorySegment stream) throws CudaException {
     check("cuStreamSynchronize", call(() -> (int) cuStreamSynchronize.invokeExact(stream)));
   }
 
-  /** Loads a module from PTX text (NUL-terminated) and returns its function {@code name}. */
-  MemorySegment loadFunction(MemorySegment ptx, String name) throws CudaException {
+  void destroyStream(MemorySegment stream) throws CudaException {
+    check("cuStreamDestroy", call(() -> (int) cuStreamDestroy.invokeExact(stream)));
+  }
+
+  /**
+   * Loads a module from a cubin or from PTX text (NUL-terminated) and returns its function {@code
+   * name}.
+   */
+  MemorySegment loadFunction(MemorySegment image, String name) throws CudaException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment module = arena.allocate(ADDRESS);
-      check("cuModuleLoadData", call(() -> (int) cuModuleLoadData.invokeExact(module, ptx)));
+      check("cuModuleLoadData", call(() -> (int) cuModuleLoadData.invokeExact(module, image)));
       MemorySegment function = arena.allocate(ADDRESS);
       MemorySegment moduleHandle = module.get(ADDRESS, 0);
       MemorySegment cName = arena.allocateFrom(name);
@@ -221,7 +230,8 @@ final class CudaDriver {
 
   private void check(String what, int result) throws CudaException {
     if (result != 0) {
-      throw new CudaException(what + " failed: " + errorName(result) + " (" + result + ")");
+      throw new CudaException(what + " failed: " + errorName(result) + " (" + result + ")",
+          result == CUDA_ERROR_OUT_OF_MEMORY);
     }
   }
 

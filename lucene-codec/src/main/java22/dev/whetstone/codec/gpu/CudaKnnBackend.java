@@ -56,8 +56,13 @@ public final class CudaKnnBackend implements GpuKnnBackend {
     long[] memory = driver.memoryInfo();
 
     Nvrtc nvrtc = new Nvrtc(NativeLibraries.load("nvrtc", new int[] {13, 12, 11}, path));
-    MemorySegment ptx = compile(nvrtc, major * 10 + minor);
-    TopKKernel kernel = new TopKKernel(driver, driver.loadFunction(ptx, TopKKernel.NAME));
+    // images in an automatic arena: a loaded module keeps its own copy
+    KernelLoader.Loaded<MemorySegment> loaded = KernelLoader.loadFirst(
+        KernelImage.candidates(major, minor),
+        image -> nvrtc.compile(TopKKernelSource.SOURCE, TopKKernelSource.NAME + ".cu", image,
+            Arena.ofAuto()),
+        binary -> driver.loadFunction(binary, TopKKernelSource.NAME));
+    TopKKernel kernel = new TopKKernel(driver, loaded.kernel());
     Cublas cublas = new Cublas(NativeLibraries.load("cublas", new int[] {13, 12, 11}, path));
     List<ExecutionContext> contexts = new ArrayList<>();
     for (int i = 0; i < CONTEXTS; i++) {
@@ -67,30 +72,10 @@ public final class CudaKnnBackend implements GpuKnnBackend {
         ? settings.memoryBudgetBytes()
         : (long) (memory[0] * DEFAULT_BUDGET_SHARE);
     String description = String.format(java.util.Locale.ROOT,
-        "%s (compute %d.%d, %d MiB, %d MiB free, vector budget %d MiB)",
-        driver.name(device), major, minor, memory[1] >> 20, memory[0] >> 20, budget >> 20);
+        "%s (compute %d.%d, %d MiB, %d MiB free, vector budget %d MiB, kernel %s)",
+        driver.name(device), major, minor, memory[1] >> 20, memory[0] >> 20, budget >> 20,
+        loaded.image());
     return new CudaKnnBackend(settings, driver, context, description, budget, contexts);
-  }
-
-  /**
-   * PTX for the device's architecture, else for an older one the device runs too (an NVRTC older
-   * than the device does not know its architecture; the driver JIT-compiles older PTX).
-   */
-  private static MemorySegment compile(Nvrtc nvrtc, int deviceArch) throws CudaException {
-    CudaException first = null;
-    for (int arch : new int[] {deviceArch, 90, 80, 75}) {
-      if (arch > deviceArch) {
-        continue;
-      }
-      try {
-        return nvrtc.compile(TopKKernel.SOURCE, TopKKernel.NAME + ".cu", arch, Arena.global());
-      } catch (CudaException e) {
-        if (first == null) {
-          first = e;
-        }
-      }
-    }
-    throw first != null ? first : new CudaException("no architecture to compile for " + deviceArch);
   }
 
   @Override
@@ -108,6 +93,9 @@ public final class CudaKnnBackend implements GpuKnnBackend {
     try {
       makeCurrent();
       return DeviceVectorIndex.upload(this, values, similarity, bytes);
+    } catch (CudaException e) {
+      release(bytes);
+      throw e.forReader();
     } catch (IOException | RuntimeException e) {
       release(bytes);
       throw e;

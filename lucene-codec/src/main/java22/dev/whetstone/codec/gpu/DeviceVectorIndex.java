@@ -2,14 +2,16 @@ package dev.whetstone.codec.gpu;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.whetstone.codec.DocBitset;
 import dev.whetstone.codec.GpuVectorIndex;
 import dev.whetstone.codec.QueryCoalescer;
+import dev.whetstone.codec.ReusedFilterSlots;
 import java.io.IOException;
-import java.lang.foreign.Arena;
+import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.index.FloatVectorValues;
@@ -26,8 +28,9 @@ import org.apache.lucene.util.VectorUtil;
  * Concurrent searches are coalesced into batches, one GEMM each.
  */
 final class DeviceVectorIndex implements GpuVectorIndex {
-  /** Vectors staged per host-to-device copy while uploading. */
-  private static final long UPLOAD_CHUNK_BYTES = 64L << 20;
+  private static final System.Logger LOG = System.getLogger(DeviceVectorIndex.class.getName());
+  /** Vectors staged per host-to-device copy while uploading (two such page-locked buffers). */
+  private static final long UPLOAD_CHUNK_BYTES = 32L << 20;
 
   private final CudaKnnBackend backend;
   private final int size;
@@ -42,9 +45,11 @@ final class DeviceVectorIndex implements GpuVectorIndex {
   private long ordToDoc;
   private boolean closed;
 
-  /** The last reused filter (a segment's live docs) and its device copy. */
-  private volatile Bits cachedBits;
-  private long cachedWords;
+  /** Which of the reused-filter buffers holds which live docs; see {@link #filterSlots()}. */
+  private final ReusedFilterSlots filterSlots =
+      new ReusedFilterSlots(ReusedFilterSlots.DEFAULT_SLOTS);
+  /** The slots' device buffers, one allocation, {@link #filterWordCount} words each; 0 until used. */
+  private long filterSlotWords;
 
   /** A search waiting in, or running as part of, a batch. */
   static final class Query {
@@ -74,8 +79,7 @@ final class DeviceVectorIndex implements GpuVectorIndex {
     this.keyKind = keyKind;
     this.maxDoc = maxDoc;
     this.reservedBytes = reservedBytes;
-    this.coalescer = new QueryCoalescer<>(
-        batch -> backend.execute(this, batch),
+    this.coalescer = new QueryCoalescer<>(this::execute,
         backend.settings().maxBatch(),
         backend.settings().batchWindowNanos());
   }
@@ -86,72 +90,107 @@ final class DeviceVectorIndex implements GpuVectorIndex {
     return (long) size * dimension * Float.BYTES + (long) size * (Float.BYTES + Integer.BYTES);
   }
 
+  /**
+   * Copies {@code values} to the device. Every copy is queued on a stream of this upload's own,
+   * from page-locked staging, and the stream is synchronized before the index is returned: the
+   * vectors are complete on the device before any search stream (non-blocking, so ordered after
+   * neither this stream nor the legacy default one) can see the index.
+   */
   static DeviceVectorIndex upload(CudaKnnBackend backend, FloatVectorValues values,
       VectorSimilarityFunction similarity, long reservedBytes) throws IOException {
     CudaDriver driver = backend.driver();
     int size = values.size();
     int dim = values.dimension();
+    long rowBytes = (long) dim * Float.BYTES;
     int keyKind = TopKKernel.keyKind(similarity);
-    float[] norms = new float[size];
-    int[] docs = new int[size];
-    DeviceVectorIndex index = null;
-    long vectorsOnDevice = driver.malloc((long) size * dim * Float.BYTES);
-    try (Arena arena = Arena.ofConfined()) {
-      int perChunk = (int) Math.max(1, Math.min(size, UPLOAD_CHUNK_BYTES / ((long) dim * Float.BYTES)));
-      MemorySegment stage = arena.allocate((long) perChunk * dim * Float.BYTES);
+    int perChunk = (int) Math.max(1, Math.min(size, UPLOAD_CHUNK_BYTES / rowBytes));
+    MemorySegment stream = driver.createStream();
+    MemorySegment[] stages = new MemorySegment[2];
+    MemorySegment normsAndDocs = null;
+    long vectorsOnDevice = 0;
+    long normsOnDevice = 0;
+    long docsOnDevice = 0;
+    boolean done = false;
+    try {
+      vectorsOnDevice = driver.malloc((long) size * rowBytes);
+      stages[0] = driver.mallocHost(perChunk * rowBytes);
+      stages[1] = driver.mallocHost(perChunk * rowBytes);
+      // norms at 0, documents after them
+      normsAndDocs = driver.mallocHost((long) size * (Float.BYTES + Integer.BYTES));
+      long docsOffset = (long) size * Float.BYTES;
       boolean ordIsDoc = true;
       int ord = 0;
+      int chunks = 0;
       for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
-        float[] vector = values.vectorValue();
-        MemorySegment.copy(vector, 0, stage, JAVA_FLOAT,
-            (long) (ord % perChunk) * dim * Float.BYTES, dim);
-        if (keyKind == TopKKernel.KEY_COSINE) {
-          norms[ord] = (float) Math.sqrt(VectorUtil.dotProduct(vector, vector));
-        } else if (keyKind == TopKKernel.KEY_EUCLIDEAN) {
-          norms[ord] = VectorUtil.dotProduct(vector, vector);
+        if (ord == size) {
+          throw new IOException("vector values reported " + size + " vectors but iterated more");
         }
-        docs[ord] = doc;
+        // fills one stage while the other one's copy runs
+        MemorySegment stage = stages[chunks & 1];
+        float[] vector = values.vectorValue();
+        MemorySegment.copy(vector, 0, stage, JAVA_FLOAT, (ord % perChunk) * rowBytes, dim);
+        if (keyKind == TopKKernelSource.KEY_COSINE) {
+          normsAndDocs.setAtIndex(JAVA_FLOAT, ord,
+              (float) Math.sqrt(VectorUtil.dotProduct(vector, vector)));
+        } else if (keyKind == TopKKernelSource.KEY_EUCLIDEAN) {
+          normsAndDocs.setAtIndex(JAVA_FLOAT, ord, VectorUtil.dotProduct(vector, vector));
+        }
+        normsAndDocs.set(JAVA_INT, docsOffset + (long) ord * Integer.BYTES, doc);
         ordIsDoc &= doc == ord;
         ord++;
         if (ord % perChunk == 0 || ord == size) {
           int inChunk = (ord - 1) % perChunk + 1;
-          driver.copyToDevice(vectorsOnDevice + (long) (ord - inChunk) * dim * Float.BYTES, stage,
-              (long) inChunk * dim * Float.BYTES);
+          // the previous chunk's copy, from the other stage, must be done before that stage is
+          // filled again; this stage's last copy was waited for one chunk ago
+          driver.synchronize(stream);
+          driver.copyToDeviceAsync(vectorsOnDevice + (long) (ord - inChunk) * rowBytes, stage,
+              inChunk * rowBytes, stream);
+          chunks++;
         }
       }
       if (ord != size) {
         throw new IOException("vector values reported " + size + " vectors but iterated " + ord);
       }
-      index = new DeviceVectorIndex(backend, size, dim, keyKind, docs.length == 0 ? 0
-          : docs[size - 1] + 1, reservedBytes);
-      index.vectors = vectorsOnDevice;
-      if (keyKind != TopKKernel.KEY_DOT) {
-        index.norms = copy(driver, arena.allocateFrom(JAVA_FLOAT, norms), (long) size * Float.BYTES);
+      if (keyKind != TopKKernelSource.KEY_DOT) {
+        normsOnDevice = driver.malloc((long) size * Float.BYTES);
+        driver.copyToDeviceAsync(normsOnDevice, normsAndDocs, (long) size * Float.BYTES, stream);
       }
       if (!ordIsDoc) {
-        index.ordToDoc = copy(driver, arena.allocateFrom(JAVA_INT, docs), (long) size * Integer.BYTES);
+        docsOnDevice = driver.malloc((long) size * Integer.BYTES);
+        driver.copyToDeviceAsync(docsOnDevice, normsAndDocs.asSlice(docsOffset),
+            (long) size * Integer.BYTES, stream);
       }
+      // all copies done: the index may be published, the staging freed
+      driver.synchronize(stream);
+      int maxDoc = size == 0 ? 0
+          : normsAndDocs.get(JAVA_INT, docsOffset + (long) (size - 1) * Integer.BYTES) + 1;
+      DeviceVectorIndex index = new DeviceVectorIndex(backend, size, dim, keyKind, maxDoc,
+          reservedBytes);
+      index.vectors = vectorsOnDevice;
+      index.norms = normsOnDevice;
+      index.ordToDoc = docsOnDevice;
+      done = true;
       return index;
-    } catch (IOException | RuntimeException e) {
-      // the caller releases the budget it reserved
-      driver.free(vectorsOnDevice);
-      if (index != null) {
-        driver.free(index.norms);
-        driver.free(index.ordToDoc);
+    } finally {
+      // the caller releases the budget it reserved; a failure here must not hide the first one
+      List<QuietRelease.Step> steps = new ArrayList<>();
+      steps.add(() -> driver.synchronize(stream)); // no copy may still read the staging
+      for (MemorySegment host : new MemorySegment[] {stages[0], stages[1], normsAndDocs}) {
+        steps.add(() -> driver.freeHost(host));
       }
-      throw e;
+      if (!done) {
+        for (long device : new long[] {vectorsOnDevice, normsOnDevice, docsOnDevice}) {
+          steps.add(() -> driver.free(device));
+        }
+      }
+      steps.add(() -> driver.destroyStream(stream));
+      QuietRelease.releaseAll("an upload's staging", DeviceVectorIndex::warn,
+          steps.toArray(new QuietRelease.Step[0]));
     }
   }
 
-  private static long copy(CudaDriver driver, MemorySegment host, long bytes) throws CudaException {
-    long device = driver.malloc(bytes);
-    try {
-      driver.copyToDevice(device, host, bytes);
-      return device;
-    } catch (CudaException e) {
-      driver.free(device);
-      throw e;
-    }
+  private static void warn(String line) {
+    LOG.log(Level.WARNING, line);
   }
 
   @Override
@@ -174,24 +213,39 @@ final class DeviceVectorIndex implements GpuVectorIndex {
   }
 
   /**
-   * The device address of a reused filter's words (a segment's live docs), copying them the first
-   * time. Called by the batch's thread only, once per batch: one reused filter per batch.
+   * Runs one batch. The reused filters it copies into {@link #filterSlots} are only trusted once
+   * the batch has run: a failed batch gives their slots up.
    */
-  long reusedFilter(Bits bits) throws CudaException {
-    if (bits != cachedBits) {
-      long[] words = DocBitset.words(bits);
-      long capacity = (long) filterWordCount() * Long.BYTES;
-      CudaDriver driver = backend.driver();
-      if (cachedWords == 0) {
-        cachedWords = driver.malloc(capacity);
-      }
-      try (Arena arena = Arena.ofConfined()) {
-        driver.copyToDevice(cachedWords, arena.allocateFrom(JAVA_LONG, words),
-            Math.min((long) words.length * Long.BYTES, capacity));
-      }
-      cachedBits = bits;
+  private void execute(List<Query> batch) throws IOException {
+    filterSlots.startBatch();
+    try {
+      backend.execute(this, batch);
+    } catch (CudaException e) {
+      filterSlots.abandonBatch();
+      throw e.forReader();
+    } catch (IOException | RuntimeException e) {
+      filterSlots.abandonBatch();
+      throw e;
     }
-    return cachedWords;
+  }
+
+  /**
+   * Device buffers for reused filters (segments' live docs), by {@link ReusedFilterSlots}. A slot
+   * is filled on the stream of the batch that claims it and read by later batches on other
+   * streams: safe because this index runs one batch at a time ({@link QueryCoalescer}) and each
+   * batch synchronizes its stream before it ends.
+   */
+  ReusedFilterSlots filterSlots() {
+    return filterSlots;
+  }
+
+  /** The device buffer of slot {@code slot}; allocates all slots' on first use. */
+  long filterSlotAddress(int slot) throws CudaException {
+    long bytesPerSlot = (long) filterWordCount() * Long.BYTES;
+    if (filterSlotWords == 0) {
+      filterSlotWords = backend.driver().malloc(bytesPerSlot * filterSlots.size());
+    }
+    return filterSlotWords + slot * bytesPerSlot;
   }
 
   int size() {
@@ -223,31 +277,27 @@ final class DeviceVectorIndex implements GpuVectorIndex {
     return DocBitset.wordCount(maxDoc);
   }
 
+  /** Frees the device memory; never throws (see {@link QuietRelease}). */
   @Override
-  public void close() throws IOException {
+  public void close() {
     closeLock.writeLock().lock();
     try {
       if (closed) {
         return;
       }
       closed = true;
-      freeDeviceMemory();
+      CudaDriver driver = backend.driver();
+      long[] device = {vectors, norms, ordToDoc, filterSlotWords};
+      vectors = norms = ordToDoc = filterSlotWords = 0;
+      QuietRelease.releaseAll("a segment's GPU vectors", DeviceVectorIndex::warn,
+          backend::makeCurrent,
+          () -> driver.free(device[0]),
+          () -> driver.free(device[1]),
+          () -> driver.free(device[2]),
+          () -> driver.free(device[3]));
+      backend.release(reservedBytes);
     } finally {
       closeLock.writeLock().unlock();
-    }
-  }
-
-  private void freeDeviceMemory() throws CudaException {
-    try {
-      backend.makeCurrent();
-      CudaDriver driver = backend.driver();
-      driver.free(vectors);
-      driver.free(norms);
-      driver.free(ordToDoc);
-      driver.free(cachedWords);
-    } finally {
-      vectors = norms = ordToDoc = cachedWords = 0;
-      backend.release(reservedBytes);
     }
   }
 }

@@ -5,10 +5,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.whetstone.codec.DocBitset;
+import dev.whetstone.codec.ReusedFilterSlots;
 import dev.whetstone.codec.TopCandidates;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
-import org.apache.lucene.util.Bits;
 
 /**
  * What one batch in flight needs: a stream, a cuBLAS handle bound to it, and device and
@@ -37,17 +37,25 @@ final class ExecutionContext {
     this.cublasHandle = cublas.createHandle(stream);
   }
 
-  /** Searches {@code batch}, all against {@code index}, and stores each query's candidates. */
+  /**
+   * Searches {@code batch}, all against {@code index}, and stores each query's candidates. Every
+   * copy to the device is queued on this context's stream, from page-locked memory, ahead of the
+   * GEMM and the kernel on the same stream; the stream is synchronized before the results are read
+   * and before any host buffer is written again.
+   */
   void search(DeviceVectorIndex index, List<DeviceVectorIndex.Query> batch) throws CudaException {
     int queryCount = batch.size();
     int n = index.size();
     int dim = index.dimension();
     int blocks = TopKKernel.blocks(n);
     int candidates = 0;
+    boolean anyFilter = false;
     for (DeviceVectorIndex.Query query : batch) {
-      candidates = Math.max(candidates, Math.min(query.count, TopKKernel.CHUNK));
+      candidates = Math.max(candidates, Math.min(query.count, TopKKernelSource.CHUNK));
+      anyFilter |= query.acceptDocs != null;
     }
     int words = index.filterWordCount();
+    long filterBytes = (long) words * Long.BYTES;
     long outCount = (long) queryCount * blocks * candidates;
 
     queries.ensure((long) queryCount * dim * Float.BYTES, true);
@@ -55,37 +63,40 @@ final class ExecutionContext {
     filterAddresses.ensure((long) queryCount * Long.BYTES, true);
     outKeys.ensure(outCount * Float.BYTES, true);
     outOrds.ensure(outCount * Integer.BYTES, true);
+    if (anyFilter) {
+      filterWords.ensure(queryCount * filterBytes, true);
+    }
 
-    boolean anyFilterCopied = false;
-    Bits reused = null;
+    boolean anyPerQueryFilter = false;
     for (int q = 0; q < queryCount; q++) {
       DeviceVectorIndex.Query query = batch.get(q);
       MemorySegment.copy(query.target, 0, queries.host, JAVA_FLOAT, (long) q * dim * Float.BYTES,
           dim);
       long filter = 0;
       if (query.acceptDocs != null) {
-        if (query.filterWords == null && (reused == null || reused == query.acceptDocs)) {
-          reused = query.acceptDocs;
-          filter = index.reusedFilter(reused);
-        } else {
-          long[] bits = query.filterWords != null
-              ? query.filterWords : DocBitset.words(query.acceptDocs);
-          if (!anyFilterCopied) {
-            filterWords.ensure((long) queryCount * words * Long.BYTES, true);
-            anyFilterCopied = true;
+        long offset = q * filterBytes;
+        ReusedFilterSlots.Slot slot = query.filterWords == null
+            ? index.filterSlots().slotFor(query.acceptDocs) : null;
+        if (slot != null) {
+          filter = index.filterSlotAddress(slot.index());
+          if (slot.fill()) {
+            // staged in this query's part of the per-query buffer, which it does not use
+            stage(DocBitset.words(query.acceptDocs), offset, words);
+            driver.copyToDeviceAsync(filter, filterWords.host.asSlice(offset), filterBytes, stream);
           }
-          long offset = (long) q * words * Long.BYTES;
-          MemorySegment.copy(bits, 0, filterWords.host, JAVA_LONG, offset,
-              Math.min(words, bits.length));
+        } else {
+          stage(query.filterWords != null ? query.filterWords : DocBitset.words(query.acceptDocs),
+              offset, words);
           filter = filterWords.device + offset;
+          anyPerQueryFilter = true;
         }
       }
       filterAddresses.host.setAtIndex(JAVA_LONG, q, filter);
     }
 
     queries.toDevice((long) queryCount * dim * Float.BYTES);
-    if (anyFilterCopied) {
-      filterWords.toDevice((long) queryCount * words * Long.BYTES);
+    if (anyPerQueryFilter) {
+      filterWords.toDevice(queryCount * filterBytes);
     }
     filterAddresses.toDevice((long) queryCount * Long.BYTES);
     cublas.dotProducts(cublasHandle, index.vectors(), n, queries.device, queryCount, dim,
@@ -106,6 +117,10 @@ final class ExecutionContext {
       DeviceVectorIndex.Query query = batch.get(q);
       query.result = TopCandidates.best(keys, ords, perQuery, query.count);
     }
+  }
+
+  private void stage(long[] bits, long offset, int words) {
+    MemorySegment.copy(bits, 0, filterWords.host, JAVA_LONG, offset, Math.min(words, bits.length));
   }
 
   /** A device buffer, optionally mirrored by a page-locked host buffer of the same size. */

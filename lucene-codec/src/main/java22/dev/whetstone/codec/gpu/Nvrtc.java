@@ -10,12 +10,15 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
-/** Compiles CUDA C to PTX at run time with NVRTC ({@code libnvrtc.so}). */
+/** Compiles CUDA C to a cubin or to PTX at run time with NVRTC ({@code libnvrtc.so}). */
 final class Nvrtc {
   private final MethodHandle createProgram;
   private final MethodHandle compileProgram;
   private final MethodHandle getPtxSize;
   private final MethodHandle getPtx;
+  /** Null for an NVRTC older than 11.1, which can only emit PTX. */
+  private final MethodHandle getCubinSize;
+  private final MethodHandle getCubin;
   private final MethodHandle getLogSize;
   private final MethodHandle getLog;
   private final MethodHandle destroyProgram;
@@ -29,6 +32,12 @@ final class Nvrtc {
         FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     getPtx = NativeLibraries.function(lib, "nvrtcGetPTX",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    getCubinSize = lib.find("nvrtcGetCUBINSize").isEmpty() ? null
+        : NativeLibraries.function(lib, "nvrtcGetCUBINSize",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    getCubin = getCubinSize == null ? null
+        : NativeLibraries.function(lib, "nvrtcGetCUBIN",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     getLogSize = NativeLibraries.function(lib, "nvrtcGetProgramLogSize",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     getLog = NativeLibraries.function(lib, "nvrtcGetProgramLog",
@@ -38,10 +47,14 @@ final class Nvrtc {
   }
 
   /**
-   * PTX for {@code source} targeting virtual architecture {@code compute_<arch>}, allocated in
-   * {@code arena} and NUL-terminated as cuModuleLoadData expects.
+   * {@code source} compiled to {@code image}: a cubin, or PTX text NUL-terminated as
+   * cuModuleLoadData expects, allocated in {@code arena}.
    */
-  MemorySegment compile(String source, String name, int arch, Arena arena) throws CudaException {
+  MemorySegment compile(String source, String name, KernelImage image, Arena arena)
+      throws CudaException {
+    if (image.cubin() && getCubin == null) {
+      throw new CudaException("this NVRTC has no nvrtcGetCUBIN (older than CUDA 11.1)");
+    }
     try (Arena local = Arena.ofConfined()) {
       MemorySegment programOut = local.allocate(ADDRESS);
       MemorySegment src = local.allocateFrom(source);
@@ -51,13 +64,20 @@ final class Nvrtc {
       MemorySegment program = programOut.get(ADDRESS, 0);
       try {
         MemorySegment options = local.allocate(ADDRESS, 1);
-        options.setAtIndex(ADDRESS, 0, local.allocateFrom("--gpu-architecture=compute_" + arch));
+        options.setAtIndex(ADDRESS, 0, local.allocateFrom(image.architectureOption()));
         int status = CudaDriver.call(() -> (int) compileProgram.invokeExact(program, 1, options));
         if (status != 0) {
-          throw new CudaException("nvrtcCompileProgram for compute_" + arch + " failed ("
-              + status + "): " + log(program, local));
+          throw new CudaException("nvrtcCompileProgram " + image.architectureOption()
+              + " failed (" + status + "): " + log(program, local));
         }
         MemorySegment size = local.allocate(JAVA_LONG);
+        if (image.cubin()) {
+          check("nvrtcGetCUBINSize",
+              CudaDriver.call(() -> (int) getCubinSize.invokeExact(program, size)));
+          MemorySegment cubin = arena.allocate(size.get(JAVA_LONG, 0));
+          check("nvrtcGetCUBIN", CudaDriver.call(() -> (int) getCubin.invokeExact(program, cubin)));
+          return cubin;
+        }
         check("nvrtcGetPTXSize", CudaDriver.call(() -> (int) getPtxSize.invokeExact(program, size)));
         MemorySegment ptx = arena.allocate(size.get(JAVA_LONG, 0) + 1);
         check("nvrtcGetPTX", CudaDriver.call(() -> (int) getPtx.invokeExact(program, ptx)));

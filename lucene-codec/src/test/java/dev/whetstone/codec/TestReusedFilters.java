@@ -1,0 +1,133 @@
+package dev.whetstone.codec;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.NoMergePolicy;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
+import org.junit.After;
+
+/**
+ * Reused filters (live docs) keep their device buffer by identity: searchers before and after an
+ * NRT reopen, alternating, convert each live docs once. The slot logic is the one {@code
+ * DeviceVectorIndex} uses; that its copies land on the device before the kernel reads them is
+ * unverified without a device.
+ */
+public class TestReusedFilters extends LuceneTestCase {
+  private final GpuKnnSettings saved = GpuKnn.settings();
+
+  @After
+  public void restore() {
+    GpuKnn.configure(saved);
+    GpuKnn.setBackend(null);
+  }
+
+  public void testAlternatingNrtSearchersConvertEachLiveDocsOnce() throws Exception {
+    GpuKnn.configure(saved.withMinVectors(1));
+    EmulatedGpuBackend backend = new EmulatedGpuBackend();
+    GpuKnn.setBackend(backend);
+    IndexWriterConfig config = newIndexWriterConfig().setRAMBufferSizeMB(64)
+        .setMaxBufferedDocs(IndexWriterConfig.DISABLE_AUTO_FLUSH)
+        .setMergePolicy(NoMergePolicy.INSTANCE)
+        .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(new WhetstoneKnnVectorsFormat()));
+    try (Directory dir = newDirectory(); IndexWriter writer = new IndexWriter(dir, config)) {
+      for (int i = 0; i < 300; i++) {
+        Document doc = new Document();
+        doc.add(new StringField("id", Integer.toString(i), Field.Store.NO));
+        doc.add(new KnnFloatVectorField("v", randomVector(), VectorSimilarityFunction.EUCLIDEAN));
+        writer.addDocument(doc);
+      }
+      writer.commit(); // one segment
+      writer.deleteDocuments(new Term("id", "1"));
+      try (DirectoryReader before = DirectoryReader.open(writer)) {
+        writer.deleteDocuments(new Term("id", "2"));
+        try (DirectoryReader after = DirectoryReader.openIfChanged(before, writer)) {
+          assertNotNull(after);
+          assertEquals(1, before.leaves().size());
+          assertNotSame(before.leaves().get(0).reader().getLiveDocs(),
+              after.leaves().get(0).reader().getLiveDocs());
+          IndexSearcher[] searchers = {new IndexSearcher(before), new IndexSearcher(after)};
+          for (int round = 0; round < 6; round++) {
+            for (IndexSearcher searcher : searchers) {
+              assertEquals(5, searcher.search(new KnnFloatVectorQuery("v", randomVector(), 5), 5)
+                  .scoreDocs.length);
+            }
+          }
+          assertEquals("one segment's vectors on the GPU, shared by both readers", 1,
+              backend.indexes.size());
+          assertEquals("each live docs converted once", 2, backend.reusedFilterConversions.get());
+        }
+      }
+    }
+  }
+
+  public void testAHitKeepsItsSlotAndTheLeastRecentlyUsedIsReplaced() {
+    ReusedFilterSlots slots = new ReusedFilterSlots(2);
+    Bits a = new FixedBitSet(10).asReadOnlyBits();
+    Bits b = new FixedBitSet(10).asReadOnlyBits();
+    Bits c = new FixedBitSet(10).asReadOnlyBits();
+    slots.startBatch();
+    ReusedFilterSlots.Slot slotA = slots.slotFor(a);
+    assertTrue(slotA.fill());
+    slots.startBatch();
+    ReusedFilterSlots.Slot slotB = slots.slotFor(b);
+    assertTrue(slotB.fill());
+    assertNotEquals(slotA.index(), slotB.index());
+    slots.startBatch();
+    assertEquals(new ReusedFilterSlots.Slot(slotA.index(), false), slots.slotFor(a));
+    slots.startBatch();
+    assertEquals("b was used least recently", new ReusedFilterSlots.Slot(slotB.index(), true),
+        slots.slotFor(c));
+    assertEquals(new ReusedFilterSlots.Slot(slotA.index(), false), slots.slotFor(a));
+  }
+
+  public void testAFilterOfTheSameBatchIsNeverOverwritten() {
+    ReusedFilterSlots slots = new ReusedFilterSlots(2);
+    List<Bits> filters = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      filters.add(new FixedBitSet(10).asReadOnlyBits());
+    }
+    slots.startBatch();
+    assertTrue(slots.slotFor(filters.get(0)).fill());
+    assertTrue(slots.slotFor(filters.get(1)).fill());
+    assertNull("every slot serves this batch: copy per query", slots.slotFor(filters.get(2)));
+    slots.startBatch();
+    assertNotNull("a new batch may replace one", slots.slotFor(filters.get(2)));
+  }
+
+  public void testAFailedBatchGivesUpTheSlotsItFilled() {
+    ReusedFilterSlots slots = new ReusedFilterSlots(2);
+    Bits kept = new FixedBitSet(10).asReadOnlyBits();
+    Bits failed = new FixedBitSet(10).asReadOnlyBits();
+    slots.startBatch();
+    slots.slotFor(kept);
+    slots.startBatch();
+    assertFalse(slots.slotFor(kept).fill());
+    assertTrue(slots.slotFor(failed).fill());
+    slots.abandonBatch();
+    slots.startBatch();
+    assertFalse("filled by an earlier batch: still valid", slots.slotFor(kept).fill());
+    assertTrue("its copy may never have run: filled again", slots.slotFor(failed).fill());
+  }
+
+  private float[] randomVector() {
+    float[] v = new float[8];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = random().nextFloat();
+    }
+    return v;
+  }
+}
