@@ -42,7 +42,7 @@ public class TestScanBench extends LuceneTestCase {
     int[][] truth = BruteForce.topK(vectors, Arrays.copyOf(queries, 6), K);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     List<ScanBench.Row> rows;
-    try (GpuVectorIndex index = new EmulatedGpuBackend(false).upload(
+    try (GpuVectorIndex index = new EmulatedGpuBackend().upload(
         SyntheticVectors.values(vectors), VectorSimilarityFunction.DOT_PRODUCT)) {
       rows = new ScanBench(vectors, queries, truth, K, CANDIDATES, 1 << 20, 0.01)
           .run(BatchSearch.oneByOne(index), new int[] {1, 4, 8},
