@@ -1,5 +1,7 @@
 package dev.whetstone.codec.gpu;
 
+import java.util.Locale;
+
 /**
  * The CUDA C of the top-k selection kernel, plain Java so that a test can compile it with nvcc
  * where there is no GPU. Each block takes {@link #CHUNK} consecutive vectors of one query (grid
@@ -19,7 +21,9 @@ final class TopKKernelSource {
   static final int KEY_COSINE = 1;
   static final int KEY_EUCLIDEAN = 2;
 
-  static final String SOURCE = """
+  // Locale.ROOT: in a JVM whose default locale writes other digits (fa, ar, …) the numbers in the
+  // source would not be CUDA C
+  static final String SOURCE = String.format(Locale.ROOT, """
       #define THREADS %d
       #define CHUNK %d
       extern "C" __global__ void __launch_bounds__(THREADS) whetstone_topk(
@@ -85,7 +89,7 @@ final class TopKKernelSource {
           outOrds[outBase + t] = ords[t];
         }
       }
-      """.formatted(THREADS, CHUNK);
+      """, THREADS, CHUNK);
 
   private TopKKernelSource() {}
 }

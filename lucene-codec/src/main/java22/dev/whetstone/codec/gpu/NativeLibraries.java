@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -122,7 +123,7 @@ final class NativeLibraries {
   private static String versionKey(String file, String fileName) {
     StringBuilder key = new StringBuilder();
     for (String part : file.substring(fileName.length() + 1).split("\\.")) {
-      key.append(String.format("%010d", Long.parseLong(part)));
+      key.append(String.format(Locale.ROOT, "%010d", Long.parseLong(part)));
     }
     return key.toString();
   }

@@ -17,6 +17,14 @@ import org.apache.lucene.tests.util.LuceneTestCase;
  * it, and that the kernel runs right on a device.
  */
 public class TestTopKKernelSource extends LuceneTestCase {
+  /** The numbers in it are ASCII whatever the JVM's locale (Persian digits broke it once). */
+  public void testSourceIsAsciiCudaC() {
+    for (int i = 0; i < TopKKernelSource.SOURCE.length(); i++) {
+      assertTrue("non-ASCII character at " + i, TopKKernelSource.SOURCE.charAt(i) < 128);
+    }
+    assertTrue(TopKKernelSource.SOURCE.contains("#define THREADS " + TopKKernelSource.THREADS + "\n"));
+  }
+
   public void testCompilesToACubinForSm90() throws Exception {
     compile(new KernelImage(true, 90), "-cubin", "kernel.cubin");
   }
