@@ -23,6 +23,8 @@ public interface GpuVectorIndex extends Closeable {
    * those whose document {@code acceptDocs} accepts (all when null), best first; fewer when fewer
    * are accepted. Ordinals are those of the segment's {@code FloatVectorValues} iteration order.
    *
+   * @return the ordinals, or null when this index cannot score {@code target} (a component beyond
+   *     fp16's range): that search then runs on the CPU
    * @throws IOException on a CUDA error
    */
   int[] search(float[] target, int count, Bits acceptDocs) throws IOException;

@@ -93,6 +93,9 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
       gpuFailed(field, gpu, e);
       return false;
     }
+    if (ords == null) {
+      return false; // a target the GPU cannot score (beyond fp16's range)
+    }
     // Lucene's own scores for the candidates: the same scores, and so the same order, as on CPU
     RandomAccessVectorValues.Floats vectors = gpu.vectors.copy();
     for (int ord : ords) {

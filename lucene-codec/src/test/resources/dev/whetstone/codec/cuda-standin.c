@@ -6,6 +6,8 @@
  * synchronized (so a result read too early is stale, a staging buffer reused too early corrupts
  * the copy, a buffer freed with work pending is an error); an operation that reads device memory
  * another stream has a pending write to is an error; an illegal access is sticky, as on a device.
+ * cuBLAS has only cublasGemmEx, and only with what the backend must pass: fp16 inputs, fp32
+ * output, CUBLAS_COMPUTE_32F (the fp16 values are widened and their products summed in fp32).
  * NVRTC is nvcc run on a temporary file (the nvcc named in a file "nvcc" next to this library).
  * Files next to it switch failures on: "refuse-cubin" (cuModuleLoadData refuses cubins, as a driver
  * older than the NVRTC would), "alloc-limit" (a number: larger cuMemAlloc calls fail with
@@ -91,7 +93,7 @@ typedef struct op {
   int kind;
   char *dst; const char *src; size_t n;                       /* copy */
   int ta, tb, m, nn, k, lda, ldb, ldc; float alpha, beta;     /* gemm */
-  const float *A, *B; float *C;
+  const uint16_t *A, *B; float *C;                            /* fp16 in, fp32 out */
   devptr dots, norms, ord_to_doc, filters, out_keys, out_ords; /* kernel */
   int count, key_kind, candidates, gx, gy;
   struct op *next;
@@ -200,20 +202,30 @@ static int run_kernel(const stream *s, const op *o) {
   return 0;
 }
 
+/* IEEE binary16 to float, exact. */
+static float half_to_float(uint16_t h) {
+  int exponent = (h >> 10) & 0x1f, significand = h & 0x3ff;
+  float magnitude = exponent == 0x1f ? (significand ? NAN : INFINITY)
+      : exponent == 0 ? ldexpf((float) significand, -24)
+      : ldexpf((float) (significand | 0x400), exponent - 25);
+  return h & 0x8000 ? -magnitude : magnitude;
+}
+
 static int run_gemm(const stream *s, const op *o) {
-  size_t a_n = (size_t) o->lda * (o->ta ? o->m : o->k) * 4, b_n = (size_t) o->ldb * (o->tb ? o->k : o->nn) * 4;
+  /* operands in elements (fp16: 2 bytes), C in fp32 */
+  size_t a_n = (size_t) o->lda * (o->ta ? o->m : o->k) * 2, b_n = (size_t) o->ldb * (o->tb ? o->k : o->nn) * 2;
   if (!find(o->A, a_n, 0) || !find(o->B, b_n, 0) || !find(o->C, (size_t) o->ldc * o->nn * 4, 0)) {
-    return fail(ERR_ILLEGAL_ADDRESS, "sgemm: operand out of bounds");
+    return fail(ERR_ILLEGAL_ADDRESS, "gemmEx: operand out of bounds");
   }
   if (pending_elsewhere(s, o->A, a_n) || pending_elsewhere(s, o->B, b_n)) {
-    return fail(ERR_ILLEGAL_ADDRESS, "sgemm: operand pending on another stream");
+    return fail(ERR_ILLEGAL_ADDRESS, "gemmEx: operand pending on another stream");
   }
   for (int j = 0; j < o->nn; j++) {
     for (int i = 0; i < o->m; i++) {
-      float sum = 0;
+      float sum = 0; /* CUBLAS_COMPUTE_32F: fp16 products (exact in fp32) summed in fp32 */
       for (int l = 0; l < o->k; l++) {
-        float a = o->ta ? o->A[l + (size_t) i * o->lda] : o->A[i + (size_t) l * o->lda];
-        float b = o->tb ? o->B[j + (size_t) l * o->ldb] : o->B[l + (size_t) j * o->ldb];
+        float a = half_to_float(o->ta ? o->A[l + (size_t) i * o->lda] : o->A[i + (size_t) l * o->lda]);
+        float b = half_to_float(o->tb ? o->B[j + (size_t) l * o->ldb] : o->B[l + (size_t) j * o->ldb]);
         sum += a * b;
       }
       o->C[i + (size_t) j * o->ldc] = o->alpha * sum + (o->beta == 0 ? 0 : o->beta * o->C[i + (size_t) j * o->ldc]);
@@ -408,16 +420,32 @@ int cuGetErrorName(int error, const char **name) {
 /* ---- cuBLAS ---- */
 int cublasCreate_v2(void **handle) { *handle = calloc(1, sizeof(blas_handle)); return 0; }
 int cublasSetStream_v2(void *handle, void *s) { ((blas_handle *) handle)->s = s; return 0; }
-int cublasSgemm_v2(void *handle, int ta, int tb, int m, int n, int k, const float *alpha,
-    devptr A, int lda, devptr B, int ldb, const float *beta, devptr C, int ldc) {
+/*
+ * Only the one combination the backend is meant to use: fp16 A and B (CUDA_R_16F), fp32 C
+ * (CUDA_R_32F), CUBLAS_COMPUTE_32F (alpha and beta then fp32), the default algorithm;
+ * anything else is refused as cuBLAS refuses an unsupported one.
+ */
+int cublasGemmEx(void *handle, int ta, int tb, int m, int n, int k, const void *alpha,
+    devptr A, int a_type, int lda, devptr B, int b_type, int ldb, const void *beta,
+    devptr C, int c_type, int ldc, int compute_type, int algo) {
+  if (a_type != 2 || b_type != 2 || c_type != 0 || compute_type != 68 || algo != -1) {
+    fprintf(stderr, "cuda-standin: cublasGemmEx: types A %d B %d C %d compute %d algo %d, "
+        "expected 2 2 0 68 -1\n", a_type, b_type, c_type, compute_type, algo);
+    return 15; /* CUBLAS_STATUS_NOT_SUPPORTED */
+  }
+  if (m < 0 || n < 0 || k < 0 || lda < (ta ? k : m) || ldb < (tb ? n : k) || ldc < m) {
+    fprintf(stderr, "cuda-standin: cublasGemmEx: bad sizes or leading dimensions\n");
+    return 7; /* CUBLAS_STATUS_INVALID_VALUE */
+  }
   pthread_mutex_lock(&lock);
   if (sticky || current != &primary_context) { pthread_mutex_unlock(&lock); return 14; } /* INTERNAL_ERROR */
   stream *s = find_stream(((blas_handle *) handle)->s);
-  if (!s) { pthread_mutex_unlock(&lock); return 7; } /* EXECUTION_FAILED */
+  if (!s) { pthread_mutex_unlock(&lock); return 13; } /* EXECUTION_FAILED */
   op *o = calloc(1, sizeof *o);
   o->kind = OP_GEMM; o->ta = ta; o->tb = tb; o->m = m; o->nn = n; o->k = k;
-  o->alpha = *alpha; o->beta = *beta; /* host pointer mode: read at the call */
-  o->A = (const float *) A; o->lda = lda; o->B = (const float *) B; o->ldb = ldb;
+  /* host pointer mode: read at the call */
+  o->alpha = *(const float *) alpha; o->beta = *(const float *) beta;
+  o->A = (const uint16_t *) A; o->lda = lda; o->B = (const uint16_t *) B; o->ldb = ldb;
   o->C = (float *) C; o->ldc = ldc;
   enqueue(s, o);
   pthread_mutex_unlock(&lock);

@@ -3,6 +3,7 @@ package dev.whetstone.codec.gpu;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.whetstone.codec.DocBitset;
 import dev.whetstone.codec.ReusedFilterSlots;
@@ -58,7 +59,8 @@ final class ExecutionContext {
     long filterBytes = (long) words * Long.BYTES;
     long outCount = (long) queryCount * blocks * candidates;
 
-    queries.ensure((long) queryCount * dim * Float.BYTES, true);
+    long queryBytes = (long) queryCount * dim * Short.BYTES;
+    queries.ensure(queryBytes, true);
     scores.ensure((long) queryCount * n * Float.BYTES, false);
     filterAddresses.ensure((long) queryCount * Long.BYTES, true);
     outKeys.ensure(outCount * Float.BYTES, true);
@@ -68,10 +70,14 @@ final class ExecutionContext {
     }
 
     boolean anyPerQueryFilter = false;
+    short[] halves = new short[dim];
     for (int q = 0; q < queryCount; q++) {
       DeviceVectorIndex.Query query = batch.get(q);
-      MemorySegment.copy(query.target, 0, queries.host, JAVA_FLOAT, (long) q * dim * Float.BYTES,
-          dim);
+      // fp16 like the vectors (GemmEx takes one input type); DeviceVectorIndex checked the range
+      for (int d = 0; d < dim; d++) {
+        halves[d] = Float.floatToFloat16(query.target[d]);
+      }
+      MemorySegment.copy(halves, 0, queries.host, JAVA_SHORT, (long) q * dim * Short.BYTES, dim);
       long filter = 0;
       if (query.acceptDocs != null) {
         long offset = q * filterBytes;
@@ -94,7 +100,7 @@ final class ExecutionContext {
       filterAddresses.host.setAtIndex(JAVA_LONG, q, filter);
     }
 
-    queries.toDevice((long) queryCount * dim * Float.BYTES);
+    queries.toDevice(queryBytes);
     if (anyPerQueryFilter) {
       filterWords.toDevice(queryCount * filterBytes);
     }
