@@ -19,7 +19,8 @@ import org.apache.lucene.util.VectorUtil;
  * and queries rounded to fp16 (a field or query beyond its range stays on the CPU), keys that
  * order like the similarity, per-chunk filtering and top candidates, the filter as 64-bit words
  * (per-query filters converted by the caller, reused ones such as live docs kept in {@link
- * ReusedFilterSlots}), the host-side merge, and batches through {@link QueryCoalescer}. So the
+ * ReusedFilterSlots}), the merge of the chunks' candidates (on the device there), and batches
+ * through {@link QueryCoalescer}. So the
  * reader's GPU path runs in CI without a GPU. Failures can be injected: into searches (by segment
  * size), uploads and closes.
  */

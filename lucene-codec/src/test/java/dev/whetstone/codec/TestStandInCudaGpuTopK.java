@@ -179,7 +179,8 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
           Files.copy(in, source);
         }
         Path library = dir.resolve("libcuda.so");
-        List<String> command = List.of(gcc, "-O2", "-shared", "-fPIC", "-o", library.toString(),
+        List<String> command = List.of(gcc, "-O2", "-Werror=implicit-function-declaration",
+            "-shared", "-fPIC", "-o", library.toString(),
             source.toString(), "-lpthread", "-lm", "-ldl");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -94,7 +94,7 @@ typedef struct op {
   char *dst; const char *src; size_t n;                       /* copy */
   int ta, tb, m, nn, k, lda, ldb, ldc; float alpha, beta;     /* gemm */
   const uint16_t *A, *B; float *C;                            /* fp16 in, fp32 out */
-  devptr dots, norms, ord_to_doc, filters, out_keys, out_ords; /* kernel */
+  devptr dots, norms, ord_to_doc, filters, block_keys, block_ords, finished, out_keys, out_ords; /* kernel */
   int count, key_kind, candidates, gx, gy;
   struct op *next;
 } op;
@@ -110,7 +110,7 @@ static int overlaps(const char *a, size_t an, const char *b, size_t bn) {
 static void written(const op *o, const char **p, size_t *n) {
   if (o->kind == OP_COPY) { *p = o->dst; *n = o->n; }
   else if (o->kind == OP_GEMM) { *p = (const char *) o->C; *n = (size_t) o->ldc * o->nn * 4; }
-  else { *p = (const char *) o->out_keys; *n = (size_t) o->gy * o->gx * o->candidates * 4; }
+  else { *p = (const char *) o->out_keys; *n = (size_t) o->gy * o->candidates * 4; }
 }
 
 /* Whether another stream has a pending write to [p, p + n). */
@@ -136,6 +136,7 @@ static int references(const alloc *a) {
   return 0;
 }
 
+/* (key, ord) pairs: best key first */
 static int cmp_desc(const void *x, const void *y) {
   const float *a = x, *b = y;
   return *a < *b ? 1 : *a > *b ? -1 : 0;
@@ -154,48 +155,58 @@ static int run_kernel(const stream *s, const op *o) {
     return fail(ERR_ILLEGAL_ADDRESS, "kernel: ordToDoc out of bounds or pending on another stream");
   }
   if (!find((void *) o->filters, (size_t) o->gy * 8, 0)) return fail(ERR_ILLEGAL_ADDRESS, "kernel: filters out of bounds");
-  size_t out_n = (size_t) o->gy * o->gx * o->candidates;
-  if (!find((void *) o->out_keys, out_n * 4, 0) || !find((void *) o->out_ords, out_n * 4, 0)) {
-    return fail(ERR_ILLEGAL_ADDRESS, "kernel: outputs out of bounds");
+  size_t block_n = (size_t) o->gy * o->gx * o->candidates, out_n = (size_t) o->gy * o->candidates;
+  if (!find((void *) o->block_keys, block_n * 4, 0) || !find((void *) o->block_ords, block_n * 4, 0)
+      || !find((void *) o->out_keys, out_n * 4, 0) || !find((void *) o->out_ords, out_n * 4, 0)) {
+    return fail(ERR_ILLEGAL_ADDRESS, "kernel: block scratch or outputs out of bounds");
   }
-  float *pairs = malloc(sizeof(float) * 2 * CHUNK);
+  const uint32_t *finished = (const uint32_t *) o->finished;
+  if (!find(finished, (size_t) o->gy * 4, 0) || pending_elsewhere(s, finished, (size_t) o->gy * 4)) {
+    return fail(ERR_ILLEGAL_ADDRESS, "kernel: finished counters out of bounds or pending on another stream");
+  }
+  for (int q = 0; q < o->gy; q++) {
+    /* the kernel's last block of a query would see the wrong count: no merge, or an early one */
+    if (finished[q] != 0) return fail(ERR_ILLEGAL_ADDRESS, "kernel: a finished counter is not zero at launch");
+  }
+  /* what the blocks' selections and the device merge add up to: each query's best candidates
+   * over all its accepted vectors, ties in any order; written worst first (the kernel promises
+   * no order) and padded with (-inf, -1) */
+  float *pairs = malloc(sizeof(float) * 2 * ((size_t) o->count + 1));
   for (int q = 0; q < o->gy; q++) {
     const float *dots = (const float *) o->dots + (size_t) q * o->count;
     const uint64_t *filter = (const uint64_t *) ((const uint64_t *) o->filters)[q];
-    for (int b = 0; b < o->gx; b++) {
-      for (int j = 0; j < CHUNK; j++) {
-        int ord = b * CHUNK + j;
-        float key = -INFINITY;
-        int out = -1;
-        if (ord < o->count) {
-          int doc = o->ord_to_doc ? ((const int *) o->ord_to_doc)[ord] : ord;
-          int accepted = 1;
-          if (filter) {
-            const uint64_t *word = filter + (doc >> 6);
-            if (!find(word, 8, 0) || pending_elsewhere(s, word, 8)) {
-              free(pairs);
-              return fail(ERR_ILLEGAL_ADDRESS, "kernel: filter word out of bounds or pending on another stream");
-            }
-            accepted = (*word >> (doc & 63)) & 1;
-          }
-          if (accepted) {
-            float dot = dots[ord];
-            const float *norms = (const float *) o->norms;
-            key = o->key_kind == 1 ? (norms[ord] > 0 ? dot / norms[ord] : 0)
-                : o->key_kind == 2 ? 2 * dot - norms[ord] : dot;
-            if (key != key) key = -INFINITY;
-            out = ord;
-          }
+    int valid = 0;
+    for (int ord = 0; ord < o->count; ord++) {
+      int doc = o->ord_to_doc ? ((const int *) o->ord_to_doc)[ord] : ord;
+      if (filter) {
+        const uint64_t *word = filter + (doc >> 6);
+        if (!find(word, 8, 0) || pending_elsewhere(s, word, 8)) {
+          free(pairs);
+          return fail(ERR_ILLEGAL_ADDRESS, "kernel: filter word out of bounds or pending on another stream");
         }
-        pairs[2 * j] = key;
-        memcpy(&pairs[2 * j + 1], &out, 4);
+        if (!((*word >> (doc & 63)) & 1)) continue;
       }
-      qsort(pairs, CHUNK, 2 * sizeof(float), cmp_desc);
-      size_t base = ((size_t) q * o->gx + b) * o->candidates;
-      for (int t = 0; t < o->candidates; t++) {
-        ((float *) o->out_keys)[base + t] = pairs[2 * t];
-        memcpy(&((int *) o->out_ords)[base + t], &pairs[2 * t + 1], 4);
+      float dot = dots[ord];
+      const float *norms = (const float *) o->norms;
+      float key = o->key_kind == 1 ? (norms[ord] > 0 ? dot / norms[ord] : 0)
+          : o->key_kind == 2 ? 2 * dot - norms[ord] : dot;
+      if (key != key) key = -INFINITY;
+      pairs[2 * valid] = key;
+      memcpy(&pairs[2 * valid + 1], &ord, 4);
+      valid++;
+    }
+    qsort(pairs, valid, 2 * sizeof(float), cmp_desc);
+    int taken = valid < o->candidates ? valid : o->candidates;
+    size_t base = (size_t) q * o->candidates;
+    for (int t = 0; t < o->candidates; t++) {
+      float key = -INFINITY;
+      int ord = -1;
+      if (t < taken) {
+        key = pairs[2 * (taken - 1 - t)];
+        memcpy(&ord, &pairs[2 * (taken - 1 - t) + 1], 4);
       }
+      ((float *) o->out_keys)[base + t] = key;
+      ((int *) o->out_ords)[base + t] = ord;
     }
   }
   free(pairs);
@@ -402,8 +413,10 @@ int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
   o->dots = *(devptr *) params[0]; o->count = *(int *) params[1]; o->key_kind = *(int *) params[2];
   o->norms = *(devptr *) params[3]; o->ord_to_doc = *(devptr *) params[4];
   o->filters = *(devptr *) params[5]; o->candidates = *(int *) params[6];
-  o->out_keys = *(devptr *) params[7]; o->out_ords = *(devptr *) params[8];
-  if ((size_t) gx * CHUNK < (size_t) o->count || o->candidates > CHUNK) {
+  o->block_keys = *(devptr *) params[7]; o->block_ords = *(devptr *) params[8];
+  o->finished = *(devptr *) params[9];
+  o->out_keys = *(devptr *) params[10]; o->out_ords = *(devptr *) params[11];
+  if ((size_t) gx * CHUNK < (size_t) o->count || o->candidates < 1 || o->candidates > CHUNK) {
     free(o);
     LEAVE(fail(ERR_INVALID_VALUE, "cuLaunchKernel: grid does not cover the vectors"));
   }
