@@ -26,13 +26,6 @@ import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
  * field's vectors go to the GPU when it is first searched and leave it when this reader closes.
  */
 public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements HnswGraphProvider {
-  /**
-   * Candidates beyond k fetched from the GPU and rescored on the CPU with Lucene's similarity, so
-   * a GPU summation order that differs in the last bits cannot swap a document in or out of the
-   * top k.
-   */
-  static final int RESCORE_MARGIN = 16;
-
   private static final System.Logger LOG =
       System.getLogger(WhetstoneKnnVectorsReader.class.getName());
   private static final Object ON_CPU = new Object();
@@ -84,7 +77,8 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
 
   private boolean searchOnGpu(String field, KnnFieldSettings settings, float[] target,
       KnnCollector collector, Bits acceptDocs) throws IOException {
-    int count = collector.k() + RESCORE_MARGIN;
+    // the GPU's fp16 scores only pick the candidates; Lucene's own scores rank them
+    int count = collector.k() + GpuVectorIndex.RESCORE_MARGIN;
     if (count > GpuVectorIndex.MAX_CANDIDATES || GpuKnn.backend() == null) {
       return false;
     }
@@ -98,6 +92,9 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     } catch (IOException | RuntimeException e) {
       gpuFailed(field, gpu, e);
       return false;
+    }
+    if (ords == null) {
+      return false; // a target the GPU cannot score (beyond fp16's range)
     }
     // Lucene's own scores for the candidates: the same scores, and so the same order, as on CPU
     RandomAccessVectorValues.Floats vectors = gpu.vectors.copy();

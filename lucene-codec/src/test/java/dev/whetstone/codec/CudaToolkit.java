@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Build tools some tests use when the machine has them: nvcc (CUDA toolkit) and gcc. */
+/** Build tools some tests use when the machine has them: nvcc (CUDA toolkit), gcc and g++. */
 public final class CudaToolkit {
   private CudaToolkit() {}
 
@@ -33,6 +33,11 @@ public final class CudaToolkit {
   /** gcc on the PATH, or null. */
   public static String gcc() {
     return onPath("gcc");
+  }
+
+  /** g++ on the PATH, or null. */
+  public static String gxx() {
+    return onPath("g++");
   }
 
   private static String onPath(String name) {

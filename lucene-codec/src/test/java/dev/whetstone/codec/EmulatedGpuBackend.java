@@ -15,10 +15,12 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.VectorUtil;
 
 /**
- * A {@link GpuKnnBackend} on the CPU that does what the CUDA backend does, step by step: keys that
+ * A {@link GpuKnnBackend} on the CPU that does what the CUDA backend does, step by step: vectors
+ * and queries rounded to fp16 (a field or query beyond its range stays on the CPU), keys that
  * order like the similarity, per-chunk filtering and top candidates, the filter as 64-bit words
  * (per-query filters converted by the caller, reused ones such as live docs kept in {@link
- * ReusedFilterSlots}), the host-side merge, and batches through {@link QueryCoalescer}. So the
+ * ReusedFilterSlots}), the merge of the chunks' candidates (on the device there), and batches
+ * through {@link QueryCoalescer}. So the
  * reader's GPU path runs in CI without a GPU. Failures can be injected: into searches (by segment
  * size), uploads and closes.
  */
@@ -54,12 +56,19 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
       throw failure;
     }
     List<float[]> vectors = new ArrayList<>();
+    List<Float> squaredNorms = new ArrayList<>();
     List<Integer> docs = new ArrayList<>();
     for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
-      vectors.add(values.vectorValue().clone());
+      float[] vector = values.vectorValue();
+      if (!Fp16.inRange(vector)) {
+        return null;
+      }
+      vectors.add(fp16(vector));
+      // as the CUDA backend: norms from the exact vector
+      squaredNorms.add(VectorUtil.dotProduct(vector, vector));
       docs.add(doc);
     }
-    Index index = new Index(vectors, docs, similarity);
+    Index index = new Index(vectors, squaredNorms, docs, similarity);
     synchronized (indexes) {
       indexes.add(index);
     }
@@ -94,8 +103,18 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
     }
   }
 
+  private static float[] fp16(float[] vector) {
+    float[] rounded = new float[vector.length];
+    for (int i = 0; i < vector.length; i++) {
+      rounded[i] = Fp16.round(vector[i]);
+    }
+    return rounded;
+  }
+
   final class Index implements GpuVectorIndex {
+    /** Rounded to fp16. */
     final List<float[]> vectors;
+    final List<Float> squaredNorms;
     final List<Integer> docs;
     final VectorSimilarityFunction similarity;
     final QueryCoalescer<Request> coalescer = new QueryCoalescer<>(this::runBatch, 8, 0);
@@ -104,8 +123,10 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
     final AtomicInteger searches = new AtomicInteger();
     volatile boolean closed;
 
-    Index(List<float[]> vectors, List<Integer> docs, VectorSimilarityFunction similarity) {
+    Index(List<float[]> vectors, List<Float> squaredNorms, List<Integer> docs,
+        VectorSimilarityFunction similarity) {
       this.vectors = vectors;
+      this.squaredNorms = squaredNorms;
       this.docs = docs;
       this.similarity = similarity;
     }
@@ -114,6 +135,9 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
     public int[] search(float[] target, int count, Bits acceptDocs) throws IOException {
       if (closed) {
         throw new AlreadyClosedException("GPU vectors already released");
+      }
+      if (!Fp16.inRange(target)) {
+        return null;
       }
       searches.incrementAndGet();
       // as the CUDA backend: a per-query filter is converted by its caller, a reused one in the batch
@@ -136,7 +160,7 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
           throw (RuntimeException) failure;
         }
         for (Request request : batch) {
-          request.result = select(request.target, request.count, filter(request));
+          request.result = select(fp16(request.target), request.count, filter(request));
         }
       } catch (IOException | RuntimeException e) {
         filterSlots.abandonBatch();
@@ -186,16 +210,15 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
       return TopCandidates.best(keys, ords, keys.length, count);
     }
 
-    /** As the kernel: dot, dot / |v| for cosine, 2 dot - |v|^2 for euclidean. */
+    /** As the kernel: dot, dot / |v| for cosine, 2 dot - |v|^2 for euclidean; fp16 dots. */
     private float key(float[] target, int ord) {
-      float[] v = vectors.get(ord);
-      float dot = VectorUtil.dotProduct(target, v);
+      float dot = VectorUtil.dotProduct(target, vectors.get(ord));
       switch (similarity) {
         case COSINE:
-          float norm = (float) Math.sqrt(VectorUtil.dotProduct(v, v));
+          float norm = (float) Math.sqrt(squaredNorms.get(ord));
           return norm > 0 ? dot / norm : 0;
         case EUCLIDEAN:
-          return 2 * dot - VectorUtil.dotProduct(v, v);
+          return 2 * dot - squaredNorms.get(ord);
         default:
           return dot;
       }

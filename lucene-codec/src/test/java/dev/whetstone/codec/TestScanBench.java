@@ -19,7 +19,7 @@ import org.apache.lucene.tests.util.LuceneTestCase;
  */
 public class TestScanBench extends LuceneTestCase {
   private static final int K = 10;
-  private static final int CANDIDATES = K + 16;
+  private static final int CANDIDATES = K + GpuVectorIndex.RESCORE_MARGIN;
 
   public void testRecallCountsTruthMembersAmongTheFirstK() {
     int[][] truth = {{1, 2, 3}, {4, 5, 6}};

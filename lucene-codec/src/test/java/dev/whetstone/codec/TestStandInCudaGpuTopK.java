@@ -9,15 +9,24 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
 import org.junit.After;
 
 /**
  * The CUDA backend's FFM code (driver, cuBLAS and NVRTC calls, pinned staging, streams, the
- * kernel's arguments, filters and live-docs slots, batching) against a CPU stand-in for the three
+ * kernel's arguments, filters and live-docs slots, batching, fp16 vectors and queries into
+ * cuBLAS GemmEx) against a CPU stand-in for the three
  * libraries, built here with gcc from {@code cuda-standin.c}; its NVRTC runs nvcc. The stand-in is
  * strict where a GPU is undefined or lenient: copies must be from page-locked memory and inside
  * allocations, queued work runs only when its stream is synchronized (a result read too early is
@@ -80,8 +89,9 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
         sizes.add(leaf.reader().getFloatVectorValues(RandomVectorIndex.FIELD).size());
       }
       sizes.sort(Collections.reverseOrder());
-      long largestBytes = (long) sizes.get(0) * 32 * Float.BYTES;
-      assertTrue(sizes.toString(), (long) sizes.get(1) * 32 * Float.BYTES < largestBytes - 1);
+      // the fp16 vectors, the largest allocation an upload makes
+      long largestBytes = (long) sizes.get(0) * 32 * Short.BYTES;
+      assertTrue(sizes.toString(), (long) sizes.get(1) * 32 * Short.BYTES < largestBytes - 1);
       Path limit = standIn.resolve("alloc-limit");
       Files.writeString(limit, Long.toString(largestBytes - 1));
       try {
@@ -109,6 +119,45 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     index.close();
   }
 
+  public void testVectorsBeyondFp16RangeStayOnTheCpu() throws Exception {
+    IndexWriterConfig config = newIndexWriterConfig()
+        .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(new WhetstoneKnnVectorsFormat()));
+    try (Directory directory = newDirectory()) {
+      try (IndexWriter writer = new IndexWriter(directory, config)) {
+        for (int i = 0; i < 50; i++) {
+          Document doc = new Document();
+          // maximum inner product takes vectors of any length; 70000 is beyond fp16's 65504
+          float[] vector = {i == 7 ? 70000f : i, 1};
+          doc.add(new KnnFloatVectorField(RandomVectorIndex.FIELD, vector,
+              VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
+          writer.addDocument(doc);
+        }
+        writer.forceMerge(1);
+      }
+      try (DirectoryReader reader = DirectoryReader.open(directory)) {
+        long before = GpuKnn.gpuSearches();
+        TopDocs top = new IndexSearcher(reader).search(
+            new KnnFloatVectorQuery(RandomVectorIndex.FIELD, new float[] {1, 0}, 3), 3);
+        assertEquals("the 70000 vector first", 70001f, top.scoreDocs[0].score, 0);
+        assertEquals("searched on the CPU", before, GpuKnn.gpuSearches());
+      }
+    }
+  }
+
+  public void testAQueryBeyondFp16RangeRunsOnTheCpu() throws Exception {
+    try (RandomVectorIndex index = threeSegments(600, 8)) {
+      float[] target = index.randomVector();
+      target[0] = 1e5f;
+      long before = GpuKnn.gpuSearches();
+      assertEquals(5, index.search(KnnSearchMode.AUTO, target, 5, null).scoreDocs.length);
+      assertEquals("no segment searched on the GPU", before, GpuKnn.gpuSearches());
+      target[0] = 0.5f;
+      assertEquals(5, index.search(KnnSearchMode.AUTO, target, 5, null).scoreDocs.length);
+      assertTrue("the same segments on the GPU for a query in range",
+          GpuKnn.gpuSearches() > before);
+    }
+  }
+
   private RandomVectorIndex threeSegments(int docs, int dimension) throws IOException {
     IndexWriterConfig config = newIndexWriterConfig().setRAMBufferSizeMB(64)
         .setMaxBufferedDocs(IndexWriterConfig.DISABLE_AUTO_FLUSH)
@@ -130,7 +179,8 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
           Files.copy(in, source);
         }
         Path library = dir.resolve("libcuda.so");
-        List<String> command = List.of(gcc, "-O2", "-shared", "-fPIC", "-o", library.toString(),
+        List<String> command = List.of(gcc, "-O2", "-Werror=implicit-function-declaration",
+            "-shared", "-fPIC", "-o", library.toString(),
             source.toString(), "-lpthread", "-lm", "-ldl");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -6,6 +6,8 @@
  * synchronized (so a result read too early is stale, a staging buffer reused too early corrupts
  * the copy, a buffer freed with work pending is an error); an operation that reads device memory
  * another stream has a pending write to is an error; an illegal access is sticky, as on a device.
+ * cuBLAS has only cublasGemmEx, and only with what the backend must pass: fp16 inputs, fp32
+ * output, CUBLAS_COMPUTE_32F (the fp16 values are widened and their products summed in fp32).
  * NVRTC is nvcc run on a temporary file (the nvcc named in a file "nvcc" next to this library).
  * Files next to it switch failures on: "refuse-cubin" (cuModuleLoadData refuses cubins, as a driver
  * older than the NVRTC would), "alloc-limit" (a number: larger cuMemAlloc calls fail with
@@ -91,8 +93,8 @@ typedef struct op {
   int kind;
   char *dst; const char *src; size_t n;                       /* copy */
   int ta, tb, m, nn, k, lda, ldb, ldc; float alpha, beta;     /* gemm */
-  const float *A, *B; float *C;
-  devptr dots, norms, ord_to_doc, filters, out_keys, out_ords; /* kernel */
+  const uint16_t *A, *B; float *C;                            /* fp16 in, fp32 out */
+  devptr dots, norms, ord_to_doc, filters, block_keys, block_ords, finished, out_keys, out_ords; /* kernel */
   int count, key_kind, candidates, gx, gy;
   struct op *next;
 } op;
@@ -108,7 +110,7 @@ static int overlaps(const char *a, size_t an, const char *b, size_t bn) {
 static void written(const op *o, const char **p, size_t *n) {
   if (o->kind == OP_COPY) { *p = o->dst; *n = o->n; }
   else if (o->kind == OP_GEMM) { *p = (const char *) o->C; *n = (size_t) o->ldc * o->nn * 4; }
-  else { *p = (const char *) o->out_keys; *n = (size_t) o->gy * o->gx * o->candidates * 4; }
+  else { *p = (const char *) o->out_keys; *n = (size_t) o->gy * o->candidates * 4; }
 }
 
 /* Whether another stream has a pending write to [p, p + n). */
@@ -134,6 +136,7 @@ static int references(const alloc *a) {
   return 0;
 }
 
+/* (key, ord) pairs: best key first */
 static int cmp_desc(const void *x, const void *y) {
   const float *a = x, *b = y;
   return *a < *b ? 1 : *a > *b ? -1 : 0;
@@ -152,68 +155,88 @@ static int run_kernel(const stream *s, const op *o) {
     return fail(ERR_ILLEGAL_ADDRESS, "kernel: ordToDoc out of bounds or pending on another stream");
   }
   if (!find((void *) o->filters, (size_t) o->gy * 8, 0)) return fail(ERR_ILLEGAL_ADDRESS, "kernel: filters out of bounds");
-  size_t out_n = (size_t) o->gy * o->gx * o->candidates;
-  if (!find((void *) o->out_keys, out_n * 4, 0) || !find((void *) o->out_ords, out_n * 4, 0)) {
-    return fail(ERR_ILLEGAL_ADDRESS, "kernel: outputs out of bounds");
+  size_t block_n = (size_t) o->gy * o->gx * o->candidates, out_n = (size_t) o->gy * o->candidates;
+  if (!find((void *) o->block_keys, block_n * 4, 0) || !find((void *) o->block_ords, block_n * 4, 0)
+      || !find((void *) o->out_keys, out_n * 4, 0) || !find((void *) o->out_ords, out_n * 4, 0)) {
+    return fail(ERR_ILLEGAL_ADDRESS, "kernel: block scratch or outputs out of bounds");
   }
-  float *pairs = malloc(sizeof(float) * 2 * CHUNK);
+  const uint32_t *finished = (const uint32_t *) o->finished;
+  if (!find(finished, (size_t) o->gy * 4, 0) || pending_elsewhere(s, finished, (size_t) o->gy * 4)) {
+    return fail(ERR_ILLEGAL_ADDRESS, "kernel: finished counters out of bounds or pending on another stream");
+  }
+  for (int q = 0; q < o->gy; q++) {
+    /* the kernel's last block of a query would see the wrong count: no merge, or an early one */
+    if (finished[q] != 0) return fail(ERR_ILLEGAL_ADDRESS, "kernel: a finished counter is not zero at launch");
+  }
+  /* what the blocks' selections and the device merge add up to: each query's best candidates
+   * over all its accepted vectors, ties in any order; written worst first (the kernel promises
+   * no order) and padded with (-inf, -1) */
+  float *pairs = malloc(sizeof(float) * 2 * ((size_t) o->count + 1));
   for (int q = 0; q < o->gy; q++) {
     const float *dots = (const float *) o->dots + (size_t) q * o->count;
     const uint64_t *filter = (const uint64_t *) ((const uint64_t *) o->filters)[q];
-    for (int b = 0; b < o->gx; b++) {
-      for (int j = 0; j < CHUNK; j++) {
-        int ord = b * CHUNK + j;
-        float key = -INFINITY;
-        int out = -1;
-        if (ord < o->count) {
-          int doc = o->ord_to_doc ? ((const int *) o->ord_to_doc)[ord] : ord;
-          int accepted = 1;
-          if (filter) {
-            const uint64_t *word = filter + (doc >> 6);
-            if (!find(word, 8, 0) || pending_elsewhere(s, word, 8)) {
-              free(pairs);
-              return fail(ERR_ILLEGAL_ADDRESS, "kernel: filter word out of bounds or pending on another stream");
-            }
-            accepted = (*word >> (doc & 63)) & 1;
-          }
-          if (accepted) {
-            float dot = dots[ord];
-            const float *norms = (const float *) o->norms;
-            key = o->key_kind == 1 ? (norms[ord] > 0 ? dot / norms[ord] : 0)
-                : o->key_kind == 2 ? 2 * dot - norms[ord] : dot;
-            if (key != key) key = -INFINITY;
-            out = ord;
-          }
+    int valid = 0;
+    for (int ord = 0; ord < o->count; ord++) {
+      int doc = o->ord_to_doc ? ((const int *) o->ord_to_doc)[ord] : ord;
+      if (filter) {
+        const uint64_t *word = filter + (doc >> 6);
+        if (!find(word, 8, 0) || pending_elsewhere(s, word, 8)) {
+          free(pairs);
+          return fail(ERR_ILLEGAL_ADDRESS, "kernel: filter word out of bounds or pending on another stream");
         }
-        pairs[2 * j] = key;
-        memcpy(&pairs[2 * j + 1], &out, 4);
+        if (!((*word >> (doc & 63)) & 1)) continue;
       }
-      qsort(pairs, CHUNK, 2 * sizeof(float), cmp_desc);
-      size_t base = ((size_t) q * o->gx + b) * o->candidates;
-      for (int t = 0; t < o->candidates; t++) {
-        ((float *) o->out_keys)[base + t] = pairs[2 * t];
-        memcpy(&((int *) o->out_ords)[base + t], &pairs[2 * t + 1], 4);
+      float dot = dots[ord];
+      const float *norms = (const float *) o->norms;
+      float key = o->key_kind == 1 ? (norms[ord] > 0 ? dot / norms[ord] : 0)
+          : o->key_kind == 2 ? 2 * dot - norms[ord] : dot;
+      if (key != key) key = -INFINITY;
+      pairs[2 * valid] = key;
+      memcpy(&pairs[2 * valid + 1], &ord, 4);
+      valid++;
+    }
+    qsort(pairs, valid, 2 * sizeof(float), cmp_desc);
+    int taken = valid < o->candidates ? valid : o->candidates;
+    size_t base = (size_t) q * o->candidates;
+    for (int t = 0; t < o->candidates; t++) {
+      float key = -INFINITY;
+      int ord = -1;
+      if (t < taken) {
+        key = pairs[2 * (taken - 1 - t)];
+        memcpy(&ord, &pairs[2 * (taken - 1 - t) + 1], 4);
       }
+      ((float *) o->out_keys)[base + t] = key;
+      ((int *) o->out_ords)[base + t] = ord;
     }
   }
   free(pairs);
   return 0;
 }
 
+/* IEEE binary16 to float, exact. */
+static float half_to_float(uint16_t h) {
+  int exponent = (h >> 10) & 0x1f, significand = h & 0x3ff;
+  float magnitude = exponent == 0x1f ? (significand ? NAN : INFINITY)
+      : exponent == 0 ? ldexpf((float) significand, -24)
+      : ldexpf((float) (significand | 0x400), exponent - 25);
+  return h & 0x8000 ? -magnitude : magnitude;
+}
+
 static int run_gemm(const stream *s, const op *o) {
-  size_t a_n = (size_t) o->lda * (o->ta ? o->m : o->k) * 4, b_n = (size_t) o->ldb * (o->tb ? o->k : o->nn) * 4;
+  /* operands in elements (fp16: 2 bytes), C in fp32 */
+  size_t a_n = (size_t) o->lda * (o->ta ? o->m : o->k) * 2, b_n = (size_t) o->ldb * (o->tb ? o->k : o->nn) * 2;
   if (!find(o->A, a_n, 0) || !find(o->B, b_n, 0) || !find(o->C, (size_t) o->ldc * o->nn * 4, 0)) {
-    return fail(ERR_ILLEGAL_ADDRESS, "sgemm: operand out of bounds");
+    return fail(ERR_ILLEGAL_ADDRESS, "gemmEx: operand out of bounds");
   }
   if (pending_elsewhere(s, o->A, a_n) || pending_elsewhere(s, o->B, b_n)) {
-    return fail(ERR_ILLEGAL_ADDRESS, "sgemm: operand pending on another stream");
+    return fail(ERR_ILLEGAL_ADDRESS, "gemmEx: operand pending on another stream");
   }
   for (int j = 0; j < o->nn; j++) {
     for (int i = 0; i < o->m; i++) {
-      float sum = 0;
+      float sum = 0; /* CUBLAS_COMPUTE_32F: fp16 products (exact in fp32) summed in fp32 */
       for (int l = 0; l < o->k; l++) {
-        float a = o->ta ? o->A[l + (size_t) i * o->lda] : o->A[i + (size_t) l * o->lda];
-        float b = o->tb ? o->B[j + (size_t) l * o->ldb] : o->B[l + (size_t) j * o->ldb];
+        float a = half_to_float(o->ta ? o->A[l + (size_t) i * o->lda] : o->A[i + (size_t) l * o->lda]);
+        float b = half_to_float(o->tb ? o->B[j + (size_t) l * o->ldb] : o->B[l + (size_t) j * o->ldb]);
         sum += a * b;
       }
       o->C[i + (size_t) j * o->ldc] = o->alpha * sum + (o->beta == 0 ? 0 : o->beta * o->C[i + (size_t) j * o->ldc]);
@@ -390,8 +413,10 @@ int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
   o->dots = *(devptr *) params[0]; o->count = *(int *) params[1]; o->key_kind = *(int *) params[2];
   o->norms = *(devptr *) params[3]; o->ord_to_doc = *(devptr *) params[4];
   o->filters = *(devptr *) params[5]; o->candidates = *(int *) params[6];
-  o->out_keys = *(devptr *) params[7]; o->out_ords = *(devptr *) params[8];
-  if ((size_t) gx * CHUNK < (size_t) o->count || o->candidates > CHUNK) {
+  o->block_keys = *(devptr *) params[7]; o->block_ords = *(devptr *) params[8];
+  o->finished = *(devptr *) params[9];
+  o->out_keys = *(devptr *) params[10]; o->out_ords = *(devptr *) params[11];
+  if ((size_t) gx * CHUNK < (size_t) o->count || o->candidates < 1 || o->candidates > CHUNK) {
     free(o);
     LEAVE(fail(ERR_INVALID_VALUE, "cuLaunchKernel: grid does not cover the vectors"));
   }
@@ -408,16 +433,32 @@ int cuGetErrorName(int error, const char **name) {
 /* ---- cuBLAS ---- */
 int cublasCreate_v2(void **handle) { *handle = calloc(1, sizeof(blas_handle)); return 0; }
 int cublasSetStream_v2(void *handle, void *s) { ((blas_handle *) handle)->s = s; return 0; }
-int cublasSgemm_v2(void *handle, int ta, int tb, int m, int n, int k, const float *alpha,
-    devptr A, int lda, devptr B, int ldb, const float *beta, devptr C, int ldc) {
+/*
+ * Only the one combination the backend is meant to use: fp16 A and B (CUDA_R_16F), fp32 C
+ * (CUDA_R_32F), CUBLAS_COMPUTE_32F (alpha and beta then fp32), the default algorithm;
+ * anything else is refused as cuBLAS refuses an unsupported one.
+ */
+int cublasGemmEx(void *handle, int ta, int tb, int m, int n, int k, const void *alpha,
+    devptr A, int a_type, int lda, devptr B, int b_type, int ldb, const void *beta,
+    devptr C, int c_type, int ldc, int compute_type, int algo) {
+  if (a_type != 2 || b_type != 2 || c_type != 0 || compute_type != 68 || algo != -1) {
+    fprintf(stderr, "cuda-standin: cublasGemmEx: types A %d B %d C %d compute %d algo %d, "
+        "expected 2 2 0 68 -1\n", a_type, b_type, c_type, compute_type, algo);
+    return 15; /* CUBLAS_STATUS_NOT_SUPPORTED */
+  }
+  if (m < 0 || n < 0 || k < 0 || lda < (ta ? k : m) || ldb < (tb ? n : k) || ldc < m) {
+    fprintf(stderr, "cuda-standin: cublasGemmEx: bad sizes or leading dimensions\n");
+    return 7; /* CUBLAS_STATUS_INVALID_VALUE */
+  }
   pthread_mutex_lock(&lock);
   if (sticky || current != &primary_context) { pthread_mutex_unlock(&lock); return 14; } /* INTERNAL_ERROR */
   stream *s = find_stream(((blas_handle *) handle)->s);
-  if (!s) { pthread_mutex_unlock(&lock); return 7; } /* EXECUTION_FAILED */
+  if (!s) { pthread_mutex_unlock(&lock); return 13; } /* EXECUTION_FAILED */
   op *o = calloc(1, sizeof *o);
   o->kind = OP_GEMM; o->ta = ta; o->tb = tb; o->m = m; o->nn = n; o->k = k;
-  o->alpha = *alpha; o->beta = *beta; /* host pointer mode: read at the call */
-  o->A = (const float *) A; o->lda = lda; o->B = (const float *) B; o->ldb = ldb;
+  /* host pointer mode: read at the call */
+  o->alpha = *(const float *) alpha; o->beta = *(const float *) beta;
+  o->A = (const uint16_t *) A; o->lda = lda; o->B = (const uint16_t *) B; o->ldb = ldb;
   o->C = (float *) C; o->ldc = ldc;
   enqueue(s, o);
   pthread_mutex_unlock(&lock);

@@ -92,7 +92,11 @@ public final class CudaKnnBackend implements GpuKnnBackend {
     }
     try {
       makeCurrent();
-      return DeviceVectorIndex.upload(this, values, similarity, bytes);
+      DeviceVectorIndex index = DeviceVectorIndex.upload(this, values, similarity, bytes);
+      if (index == null) {
+        release(bytes);
+      }
+      return index;
     } catch (CudaException e) {
       release(bytes);
       throw e.forReader();

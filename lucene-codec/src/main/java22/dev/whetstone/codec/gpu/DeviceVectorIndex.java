@@ -2,8 +2,10 @@ package dev.whetstone.codec.gpu;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.whetstone.codec.DocBitset;
+import dev.whetstone.codec.Fp16;
 import dev.whetstone.codec.GpuVectorIndex;
 import dev.whetstone.codec.QueryCoalescer;
 import dev.whetstone.codec.ReusedFilterSlots;
@@ -23,9 +25,11 @@ import org.apache.lucene.util.BitSet;
 import org.apache.lucene.util.VectorUtil;
 
 /**
- * One segment field's vectors in device memory (fp32, row-major), with per-vector norms where
- * the similarity needs them and the ordinal-to-document map where documents lack vectors.
- * Concurrent searches are coalesced into batches, one GEMM each.
+ * One segment field's vectors in device memory (fp16, row-major: half the bytes to scan), with
+ * per-vector norms (fp32, from the exact vectors) where the similarity needs them and the
+ * ordinal-to-document map where documents lack vectors. Concurrent searches are coalesced into
+ * batches, one GEMM each; the reader rescores the candidates exactly, so fp16 only decides which
+ * {@code k + margin} come back.
  */
 final class DeviceVectorIndex implements GpuVectorIndex {
   private static final System.Logger LOG = System.getLogger(DeviceVectorIndex.class.getName());
@@ -86,22 +90,24 @@ final class DeviceVectorIndex implements GpuVectorIndex {
 
   /** Bytes of device memory the vectors of {@code values} take here. */
   static long bytesFor(int size, int dimension) {
-    // vectors, norms, ordinal-to-document map
-    return (long) size * dimension * Float.BYTES + (long) size * (Float.BYTES + Integer.BYTES);
+    // fp16 vectors, norms, ordinal-to-document map
+    return (long) size * dimension * Short.BYTES + (long) size * (Float.BYTES + Integer.BYTES);
   }
 
   /**
-   * Copies {@code values} to the device. Every copy is queued on a stream of this upload's own,
-   * from page-locked staging, and the stream is synchronized before the index is returned: the
-   * vectors are complete on the device before any search stream (non-blocking, so ordered after
-   * neither this stream nor the legacy default one) can see the index.
+   * Copies {@code values} to the device as fp16, converted into page-locked staging. Every copy
+   * is queued on a stream of this upload's own, and the stream is synchronized before the index is
+   * returned: the vectors are complete on the device before any search stream (non-blocking, so
+   * ordered after neither this stream nor the legacy default one) can see the index.
+   *
+   * @return null when a component is beyond fp16's range: the field stays on the CPU (logged)
    */
   static DeviceVectorIndex upload(CudaKnnBackend backend, FloatVectorValues values,
       VectorSimilarityFunction similarity, long reservedBytes) throws IOException {
     CudaDriver driver = backend.driver();
     int size = values.size();
     int dim = values.dimension();
-    long rowBytes = (long) dim * Float.BYTES;
+    long rowBytes = (long) dim * Short.BYTES;
     int keyKind = TopKKernel.keyKind(similarity);
     int perChunk = (int) Math.max(1, Math.min(size, UPLOAD_CHUNK_BYTES / rowBytes));
     MemorySegment stream = driver.createStream();
@@ -119,6 +125,7 @@ final class DeviceVectorIndex implements GpuVectorIndex {
       normsAndDocs = driver.mallocHost((long) size * (Float.BYTES + Integer.BYTES));
       long docsOffset = (long) size * Float.BYTES;
       boolean ordIsDoc = true;
+      short[] halves = new short[dim];
       int ord = 0;
       int chunks = 0;
       for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
@@ -128,7 +135,16 @@ final class DeviceVectorIndex implements GpuVectorIndex {
         // fills one stage while the other one's copy runs
         MemorySegment stage = stages[chunks & 1];
         float[] vector = values.vectorValue();
-        MemorySegment.copy(vector, 0, stage, JAVA_FLOAT, (ord % perChunk) * rowBytes, dim);
+        if (!Fp16.inRange(vector)) {
+          LOG.log(Level.WARNING, "Whetstone kNN: vector " + ord + " (document " + doc + ") has a "
+              + "component beyond fp16's range (±" + (int) Fp16.MAX_VALUE + "): this segment "
+              + "field stays on the CPU");
+          return null;
+        }
+        for (int d = 0; d < dim; d++) {
+          halves[d] = Float.floatToFloat16(vector[d]);
+        }
+        MemorySegment.copy(halves, 0, stage, JAVA_SHORT, (ord % perChunk) * rowBytes, dim);
         if (keyKind == TopKKernelSource.KEY_COSINE) {
           normsAndDocs.setAtIndex(JAVA_FLOAT, ord,
               (float) Math.sqrt(VectorUtil.dotProduct(vector, vector)));
@@ -195,6 +211,9 @@ final class DeviceVectorIndex implements GpuVectorIndex {
 
   @Override
   public int[] search(float[] target, int count, Bits acceptDocs) throws IOException {
+    if (!Fp16.inRange(target)) {
+      return null; // scored as fp16 it would be infinite
+    }
     long[] words = null;
     if (acceptDocs instanceof BitSet) {
       words = DocBitset.words(acceptDocs);

@@ -3,6 +3,7 @@ package dev.whetstone.codec.gpu;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.whetstone.codec.DocBitset;
 import dev.whetstone.codec.ReusedFilterSlots;
@@ -26,6 +27,11 @@ final class ExecutionContext {
   private final Buffer scores = new Buffer();
   private final Buffer filterAddresses = new Buffer();
   private final Buffer filterWords = new Buffer();
+  /** Each block's candidates, merged on the device: never copied back. */
+  private final Buffer blockKeys = new Buffer();
+  private final Buffer blockOrds = new Buffer();
+  /** Per query, the kernel's count of finished blocks: zero between launches. */
+  private final Buffer finished = new Buffer();
   private final Buffer outKeys = new Buffer();
   private final Buffer outOrds = new Buffer();
 
@@ -56,11 +62,20 @@ final class ExecutionContext {
     }
     int words = index.filterWordCount();
     long filterBytes = (long) words * Long.BYTES;
-    long outCount = (long) queryCount * blocks * candidates;
+    long blockCount = (long) queryCount * blocks * candidates;
+    long outCount = (long) queryCount * candidates;
 
-    queries.ensure((long) queryCount * dim * Float.BYTES, true);
+    long queryBytes = (long) queryCount * dim * Short.BYTES;
+    queries.ensure(queryBytes, true);
     scores.ensure((long) queryCount * n * Float.BYTES, false);
     filterAddresses.ensure((long) queryCount * Long.BYTES, true);
+    blockKeys.ensure(blockCount * Float.BYTES, false);
+    blockOrds.ensure(blockCount * Integer.BYTES, false);
+    if (finished.ensure((long) queryCount * Integer.BYTES, true)) {
+      // the kernel leaves the counters as it found them: zero them once per allocation
+      finished.host.fill((byte) 0);
+      finished.toDevice(finished.capacity);
+    }
     outKeys.ensure(outCount * Float.BYTES, true);
     outOrds.ensure(outCount * Integer.BYTES, true);
     if (anyFilter) {
@@ -68,10 +83,14 @@ final class ExecutionContext {
     }
 
     boolean anyPerQueryFilter = false;
+    short[] halves = new short[dim];
     for (int q = 0; q < queryCount; q++) {
       DeviceVectorIndex.Query query = batch.get(q);
-      MemorySegment.copy(query.target, 0, queries.host, JAVA_FLOAT, (long) q * dim * Float.BYTES,
-          dim);
+      // fp16 like the vectors (GemmEx takes one input type); DeviceVectorIndex checked the range
+      for (int d = 0; d < dim; d++) {
+        halves[d] = Float.floatToFloat16(query.target[d]);
+      }
+      MemorySegment.copy(halves, 0, queries.host, JAVA_SHORT, (long) q * dim * Short.BYTES, dim);
       long filter = 0;
       if (query.acceptDocs != null) {
         long offset = q * filterBytes;
@@ -94,7 +113,7 @@ final class ExecutionContext {
       filterAddresses.host.setAtIndex(JAVA_LONG, q, filter);
     }
 
-    queries.toDevice((long) queryCount * dim * Float.BYTES);
+    queries.toDevice(queryBytes);
     if (anyPerQueryFilter) {
       filterWords.toDevice(queryCount * filterBytes);
     }
@@ -102,20 +121,21 @@ final class ExecutionContext {
     cublas.dotProducts(cublasHandle, index.vectors(), n, queries.device, queryCount, dim,
         scores.device);
     kernel.launch(scores.device, n, index.keyKind(), index.norms(), index.ordToDoc(),
-        filterAddresses.device, candidates, outKeys.device, outOrds.device, queryCount, stream);
+        filterAddresses.device, candidates, blockKeys.device, blockOrds.device, finished.device,
+        outKeys.device, outOrds.device, queryCount, stream);
     driver.copyToHostAsync(outKeys.host, outKeys.device, outCount * Float.BYTES, stream);
     driver.copyToHostAsync(outOrds.host, outOrds.device, outCount * Integer.BYTES, stream);
     driver.synchronize(stream);
 
-    int perQuery = blocks * candidates;
-    float[] keys = new float[perQuery];
-    int[] ords = new int[perQuery];
+    // each query's candidates come unordered: only they are sorted here
+    float[] keys = new float[candidates];
+    int[] ords = new int[candidates];
     for (int q = 0; q < queryCount; q++) {
-      long offset = (long) q * perQuery;
-      MemorySegment.copy(outKeys.host, JAVA_FLOAT, offset * Float.BYTES, keys, 0, perQuery);
-      MemorySegment.copy(outOrds.host, JAVA_INT, offset * Integer.BYTES, ords, 0, perQuery);
+      long offset = (long) q * candidates;
+      MemorySegment.copy(outKeys.host, JAVA_FLOAT, offset * Float.BYTES, keys, 0, candidates);
+      MemorySegment.copy(outOrds.host, JAVA_INT, offset * Integer.BYTES, ords, 0, candidates);
       DeviceVectorIndex.Query query = batch.get(q);
-      query.result = TopCandidates.best(keys, ords, perQuery, query.count);
+      query.result = TopCandidates.best(keys, ords, candidates, query.count);
     }
   }
 
@@ -129,9 +149,10 @@ final class ExecutionContext {
     MemorySegment host;
     long capacity;
 
-    void ensure(long bytes, boolean withHost) throws CudaException {
+    /** True when it had to grow: the new memory holds anything. */
+    boolean ensure(long bytes, boolean withHost) throws CudaException {
       if (bytes <= capacity) {
-        return;
+        return false;
       }
       long grown = Math.max(bytes, capacity + capacity / 2);
       driver.free(device);
@@ -144,6 +165,7 @@ final class ExecutionContext {
         host = driver.mallocHost(grown);
       }
       capacity = grown;
+      return true;
     }
 
     void toDevice(long bytes) throws CudaException {

@@ -26,9 +26,6 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * </pre>
  */
 public final class GpuScanBench {
-  /** Candidates per query beyond k, as {@code WhetstoneKnnVectorsReader.RESCORE_MARGIN}. */
-  private static final int RESCORE_MARGIN = 16;
-
   private GpuScanBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -72,8 +69,8 @@ public final class GpuScanBench {
         cuda.execute((DeviceVectorIndex) index, batch);
         return batch.stream().map(q -> q.result).toArray(int[][]::new);
       };
-      new ScanBench(vectors, queries, truth, options.k, options.k + RESCORE_MARGIN, deviceBytes,
-          options.seconds).run(direct, options.batches, System.out);
+      new ScanBench(vectors, queries, truth, options.k, options.k + GpuVectorIndex.RESCORE_MARGIN,
+          deviceBytes, options.seconds).run(direct, options.batches, System.out);
     }
   }
 

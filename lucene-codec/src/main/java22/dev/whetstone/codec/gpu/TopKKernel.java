@@ -36,11 +36,17 @@ final class TopKKernel {
     return (n + TopKKernelSource.CHUNK - 1) / TopKKernelSource.CHUNK;
   }
 
+  /**
+   * Selects each query's best {@code candidates} into {@code outKeys}/{@code outOrds} (queries x
+   * candidates, in no particular order). {@code blockKeys}/{@code blockOrds} are scratch for
+   * queries x {@link #blocks} x candidates; {@code finished} holds one zero per query and is zero
+   * again when the kernel is done.
+   */
   void launch(long dots, int n, int keyKind, long norms, long ordToDoc, long filters,
-      int candidates, long outKeys, long outOrds, int queries, MemorySegment stream)
-      throws CudaException {
+      int candidates, long blockKeys, long blockOrds, long finished, long outKeys, long outOrds,
+      int queries, MemorySegment stream) throws CudaException {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment params = arena.allocate(ADDRESS, 9);
+      MemorySegment params = arena.allocate(ADDRESS, 12);
       params.setAtIndex(ADDRESS, 0, arena.allocateFrom(JAVA_LONG, dots));
       params.setAtIndex(ADDRESS, 1, arena.allocateFrom(JAVA_INT, n));
       params.setAtIndex(ADDRESS, 2, arena.allocateFrom(JAVA_INT, keyKind));
@@ -48,8 +54,11 @@ final class TopKKernel {
       params.setAtIndex(ADDRESS, 4, arena.allocateFrom(JAVA_LONG, ordToDoc));
       params.setAtIndex(ADDRESS, 5, arena.allocateFrom(JAVA_LONG, filters));
       params.setAtIndex(ADDRESS, 6, arena.allocateFrom(JAVA_INT, candidates));
-      params.setAtIndex(ADDRESS, 7, arena.allocateFrom(JAVA_LONG, outKeys));
-      params.setAtIndex(ADDRESS, 8, arena.allocateFrom(JAVA_LONG, outOrds));
+      params.setAtIndex(ADDRESS, 7, arena.allocateFrom(JAVA_LONG, blockKeys));
+      params.setAtIndex(ADDRESS, 8, arena.allocateFrom(JAVA_LONG, blockOrds));
+      params.setAtIndex(ADDRESS, 9, arena.allocateFrom(JAVA_LONG, finished));
+      params.setAtIndex(ADDRESS, 10, arena.allocateFrom(JAVA_LONG, outKeys));
+      params.setAtIndex(ADDRESS, 11, arena.allocateFrom(JAVA_LONG, outOrds));
       driver.launch(function, blocks(n), queries, TopKKernelSource.THREADS, params, stream);
     }
   }

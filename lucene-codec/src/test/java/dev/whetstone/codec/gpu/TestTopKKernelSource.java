@@ -1,6 +1,7 @@
 package dev.whetstone.codec.gpu;
 
 import dev.whetstone.codec.CudaToolkit;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,11 @@ import org.apache.lucene.tests.util.LuceneTestCase;
  * The kernel source compiles with nvcc, with the architecture options the backend gives NVRTC:
  * to a cubin for an H100 (sm_90) and to PTX for the oldest fallback (compute_75). nvcc needs no
  * GPU, so this runs where the CUDA toolkit is installed and is skipped, with the reason, where it
- * is not ({@link CudaToolkit#nvcc}). Unverified here: that NVRTC of the device's machine accepts
- * it, and that the kernel runs right on a device.
+ * is not ({@link CudaToolkit#nvcc}). And the same source, built with g++ against {@code
+ * kernel-on-cpu.cc} (a CPU thread per CUDA thread, barriers for {@code __syncthreads} and the warp
+ * vote), selects what a brute force selects: its logic, block selection and device merge, ties,
+ * filters and padding. Unverified here: that NVRTC of the device's machine accepts it, the
+ * device's memory model (the last block reading the others' candidates) and its speed.
  */
 public class TestTopKKernelSource extends LuceneTestCase {
   /** The numbers in it are ASCII whatever the JVM's locale (Persian digits broke it once). */
@@ -31,6 +35,31 @@ public class TestTopKKernelSource extends LuceneTestCase {
 
   public void testCompilesToPtxForCompute75() throws Exception {
     compile(new KernelImage(false, 75), "-ptx", "kernel.ptx");
+  }
+
+  public void testSelectsWhatABruteForceSelectsOnCpuThreads() throws Exception {
+    String gxx = CudaToolkit.gxx();
+    assumeTrue("g++ not found: the kernel's CPU run skipped", gxx != null);
+    Path dir = createTempDir("topk-cpu");
+    Path source = dir.resolve(TopKKernelSource.NAME + ".cu");
+    Files.writeString(source, TopKKernelSource.SOURCE, StandardCharsets.UTF_8);
+    Path harness = dir.resolve("kernel-on-cpu.cc");
+    try (InputStream in = TestTopKKernelSource.class.getResourceAsStream("kernel-on-cpu.cc")) {
+      Files.copy(in, harness);
+    }
+    Path binary = dir.resolve("kernel-on-cpu");
+    run(List.of(gxx, "-std=c++20", "-O1", "-pthread", "-DKERNEL_SOURCE=\"" + source + "\"",
+        "-o", binary.toString(), harness.toString()), 300);
+    String output = run(List.of(binary.toString()), 600);
+    assertTrue(output, output.startsWith("ok "));
+  }
+
+  private static String run(List<String> command, int seconds) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(command.get(0) + " timed out", process.waitFor(seconds, TimeUnit.SECONDS));
+    assertEquals(String.join(" ", command) + ":\n" + log, 0, process.exitValue());
+    return log;
   }
 
   private void compile(KernelImage image, String mode, String output) throws Exception {
