@@ -1,5 +1,7 @@
 package dev.whetstone.codec.gpu;
 
+import java.util.Locale;
+
 /**
  * The CUDA C of the top-k selection kernel, plain Java so that a test can compile it with nvcc
  * where there is no GPU. Each block takes {@link #CHUNK} consecutive vectors of one query (grid
@@ -23,7 +25,8 @@ final class TopKKernelSource {
   static final int KEY_COSINE = 1;
   static final int KEY_EUCLIDEAN = 2;
 
-  static final String SOURCE = """
+  /** Formatted in the root locale: a default locale with other digits would break the C. */
+  static final String SOURCE = String.format(Locale.ROOT, """
       #define THREADS %d
       #define CHUNK %d
       #define BINS 256
@@ -190,7 +193,7 @@ final class TopKKernelSource {
             outKeys + (size_t) q * candidates, outOrds + (size_t) q * candidates);
         if (threadIdx.x == 0) finished[q] = 0;  // ready for the next launch on this stream
       }
-      """.formatted(THREADS, CHUNK);
+      """, THREADS, CHUNK);
 
   private TopKKernelSource() {}
 }
