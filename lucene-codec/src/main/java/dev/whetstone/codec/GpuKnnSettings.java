@@ -12,6 +12,9 @@ package dev.whetstone.codec;
  *     #MAX_BATCH}
  * @param batchWindowNanos how long the first query of a batch waits for others to join; 0 batches
  *     only the queries that arrived while the GPU was busy with the previous batch
+ * @param scoresBytes device memory for the dot products of one batch in flight; a batch whose dot
+ *     products over all of a segment's vectors take more scans the vectors in tiles, each at least
+ *     one kernel block (4096 vectors) wide
  * @param libraryPath directories searched first for the CUDA libraries ({@code
  *     File.pathSeparator}-separated), empty for the standard places only
  */
@@ -21,6 +24,7 @@ public record GpuKnnSettings(
     int minVectors,
     int maxBatch,
     long batchWindowNanos,
+    long scoresBytes,
     String libraryPath) {
 
   public static final String PREFIX = "whetstone.gpu.";
@@ -40,27 +44,31 @@ public record GpuKnnSettings(
     if (batchWindowNanos < 0) {
       throw outOfRange("batchWindowMicros", batchWindowNanos / 1000, ">= 0");
     }
+    if (scoresBytes < 1) {
+      throw outOfRange("scoresMB", scoresBytes >> 20, ">= 1");
+    }
   }
 
   /**
    * From the system properties {@code whetstone.gpu.enabled} (true), {@code
    * whetstone.gpu.memoryBudgetMB} (0 = 60% of free), {@code whetstone.gpu.minVectors} (10000),
-   * {@code whetstone.gpu.maxBatch} (32), {@code whetstone.gpu.batchWindowMicros} (0) and {@code
-   * whetstone.gpu.libraryPath} (empty).
+   * {@code whetstone.gpu.maxBatch} (1024), {@code whetstone.gpu.batchWindowMicros} (0), {@code
+   * whetstone.gpu.scoresMB} (256) and {@code whetstone.gpu.libraryPath} (empty).
    */
   public static GpuKnnSettings fromSystemProperties() {
     return new GpuKnnSettings(
         Boolean.parseBoolean(System.getProperty(PREFIX + "enabled", "true")),
         longProperty("memoryBudgetMB", 0) << 20,
         intProperty("minVectors", 10_000),
-        intProperty("maxBatch", 32),
+        intProperty("maxBatch", 1024),
         longProperty("batchWindowMicros", 0) * 1000,
+        longProperty("scoresMB", 256) << 20,
         System.getProperty(PREFIX + "libraryPath", ""));
   }
 
   public GpuKnnSettings withMinVectors(int min) {
     return new GpuKnnSettings(
-        enabled, memoryBudgetBytes, min, maxBatch, batchWindowNanos, libraryPath);
+        enabled, memoryBudgetBytes, min, maxBatch, batchWindowNanos, scoresBytes, libraryPath);
   }
 
   private static IllegalArgumentException outOfRange(String name, long value, String range) {

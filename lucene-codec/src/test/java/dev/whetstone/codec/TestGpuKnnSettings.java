@@ -7,12 +7,12 @@ public class TestGpuKnnSettings extends LuceneTestCase {
   public void testMaxBatchMustFitTheKernelsGrid() {
     for (int maxBatch : new int[] {0, -1, GpuKnnSettings.MAX_BATCH + 1}) {
       IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-          () -> new GpuKnnSettings(true, 0, 1, maxBatch, 0, ""));
+          () -> new GpuKnnSettings(true, 0, 1, maxBatch, 0, 1, ""));
       assertTrue(e.getMessage(), e.getMessage().contains("whetstone.gpu.maxBatch=" + maxBatch));
       assertTrue(e.getMessage(), e.getMessage().contains("65535"));
     }
     assertEquals(GpuKnnSettings.MAX_BATCH,
-        new GpuKnnSettings(true, 0, 1, GpuKnnSettings.MAX_BATCH, 0, "").maxBatch());
+        new GpuKnnSettings(true, 0, 1, GpuKnnSettings.MAX_BATCH, 0, 1, "").maxBatch());
   }
 
   public void testSystemPropertyOutOfRangeIsNamed() {
@@ -37,7 +37,16 @@ public class TestGpuKnnSettings extends LuceneTestCase {
 
   public void testOtherSettingsAreNamedToo() {
     IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> new GpuKnnSettings(true, 0, -5, 32, 0, ""));
+        () -> new GpuKnnSettings(true, 0, -5, 32, 0, 1, ""));
     assertTrue(e.getMessage(), e.getMessage().contains("whetstone.gpu.minVectors=-5"));
+    e = expectThrows(IllegalArgumentException.class,
+        () -> new GpuKnnSettings(true, 0, 1, 32, 0, 0, ""));
+    assertTrue(e.getMessage(), e.getMessage().contains("whetstone.gpu.scoresMB=0"));
+  }
+
+  public void testDefaultsBatchUpTo1024WithBoundedScores() {
+    GpuKnnSettings defaults = GpuKnnSettings.fromSystemProperties();
+    assertEquals(1024, defaults.maxBatch());
+    assertEquals(256L << 20, defaults.scoresBytes());
   }
 }

@@ -51,7 +51,9 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     String nvcc = CudaToolkit.nvcc();
     assumeTrue("gcc not found: the CUDA stand-in cannot be built", gcc != null);
     assumeTrue("nvcc not found: the stand-in's NVRTC runs it", nvcc != null);
-    GpuKnn.configure(new GpuKnnSettings(true, 0, 1, 32, 0, standIn(gcc, nvcc).toString()));
+    // dot products of one kernel block per query: a segment over 4096 vectors is scanned in tiles
+    GpuKnn.configure(new GpuKnnSettings(true, 0, 1, 32, 0, 4096 * Float.BYTES,
+        standIn(gcc, nvcc).toString()));
     GpuKnn.setBackend(null);
     assertNotNull("stand-in backend: " + GpuKnn.unavailableReason(), GpuKnn.backend());
     assertTrue(GpuKnn.backend().device(), GpuKnn.backend().device().contains("CPU stand-in"));

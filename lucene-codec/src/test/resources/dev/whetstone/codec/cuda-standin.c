@@ -95,7 +95,7 @@ typedef struct op {
   int ta, tb, m, nn, k, lda, ldb, ldc; float alpha, beta;     /* gemm */
   const uint16_t *A, *B; float *C;                            /* fp16 in, fp32 out */
   devptr dots, norms, ord_to_doc, filters, block_keys, block_ords, finished, out_keys, out_ords; /* kernel */
-  int count, key_kind, candidates, gx, gy;
+  int count, key_kind, candidates, gx, gy, dots_stride, first_block, total_blocks;
   struct op *next;
 } op;
 typedef struct stream { op *head, *tail; struct stream *next; } stream;
@@ -142,8 +142,34 @@ static int cmp_desc(const void *x, const void *y) {
   return *a < *b ? 1 : *a > *b ? -1 : 0;
 }
 
+/* The best `candidates` of pairs[0, valid) written to keys/ords worst first (the kernel promises
+ * no order), padded with (-inf, -1); pairs are sorted here. */
+static void write_best(float *pairs, int valid, int candidates, float *keys, int *ords) {
+  qsort(pairs, valid, 2 * sizeof(float), cmp_desc);
+  int taken = valid < candidates ? valid : candidates;
+  for (int t = 0; t < candidates; t++) {
+    float key = -INFINITY;
+    int ord = -1;
+    if (t < taken) {
+      key = pairs[2 * (taken - 1 - t)];
+      memcpy(&ord, &pairs[2 * (taken - 1 - t) + 1], 4);
+    }
+    keys[t] = key;
+    ords[t] = ord;
+  }
+}
+
+/*
+ * One launch covers the blocks [first_block, first_block + gx) of each query's row (a tile; its
+ * dots at dots + q * dots_stride). What its blocks' selections add up to goes into the block
+ * scratch (as the tile's first block, the others padding), finished[q] counts the blocks, and the
+ * launch that completes total_blocks merges the scratch into the outputs and zeroes the counter,
+ * as the kernel's last block does.
+ */
 static int run_kernel(const stream *s, const op *o) {
-  size_t dots_n = (size_t) o->gy * o->count * 4;
+  int first_ord = o->first_block * CHUNK;
+  int end_ord = (o->first_block + o->gx) * CHUNK < o->count ? (o->first_block + o->gx) * CHUNK : o->count;
+  size_t dots_n = ((size_t) (o->gy - 1) * o->dots_stride + (end_ord - first_ord)) * 4;
   if (!find((void *) o->dots, dots_n, 0)) return fail(ERR_ILLEGAL_ADDRESS, "kernel: dots out of bounds");
   if (pending_elsewhere(s, (void *) o->dots, dots_n)) return fail(ERR_ILLEGAL_ADDRESS, "kernel: dots pending on another stream");
   if (o->key_kind != 0 && (!find((void *) o->norms, (size_t) o->count * 4, 0)
@@ -155,28 +181,29 @@ static int run_kernel(const stream *s, const op *o) {
     return fail(ERR_ILLEGAL_ADDRESS, "kernel: ordToDoc out of bounds or pending on another stream");
   }
   if (!find((void *) o->filters, (size_t) o->gy * 8, 0)) return fail(ERR_ILLEGAL_ADDRESS, "kernel: filters out of bounds");
-  size_t block_n = (size_t) o->gy * o->gx * o->candidates, out_n = (size_t) o->gy * o->candidates;
+  size_t block_n = (size_t) o->gy * o->total_blocks * o->candidates, out_n = (size_t) o->gy * o->candidates;
   if (!find((void *) o->block_keys, block_n * 4, 0) || !find((void *) o->block_ords, block_n * 4, 0)
       || !find((void *) o->out_keys, out_n * 4, 0) || !find((void *) o->out_ords, out_n * 4, 0)) {
     return fail(ERR_ILLEGAL_ADDRESS, "kernel: block scratch or outputs out of bounds");
   }
-  const uint32_t *finished = (const uint32_t *) o->finished;
+  uint32_t *finished = (uint32_t *) o->finished;
   if (!find(finished, (size_t) o->gy * 4, 0) || pending_elsewhere(s, finished, (size_t) o->gy * 4)) {
     return fail(ERR_ILLEGAL_ADDRESS, "kernel: finished counters out of bounds or pending on another stream");
   }
   for (int q = 0; q < o->gy; q++) {
     /* the kernel's last block of a query would see the wrong count: no merge, or an early one */
-    if (finished[q] != 0) return fail(ERR_ILLEGAL_ADDRESS, "kernel: a finished counter is not zero at launch");
+    if (finished[q] != (uint32_t) o->first_block) {
+      return fail(ERR_ILLEGAL_ADDRESS, "kernel: a finished counter is not the blocks of the earlier tiles");
+    }
   }
-  /* what the blocks' selections and the device merge add up to: each query's best candidates
-   * over all its accepted vectors, ties in any order; written worst first (the kernel promises
-   * no order) and padded with (-inf, -1) */
-  float *pairs = malloc(sizeof(float) * 2 * ((size_t) o->count + 1));
+  size_t most = (size_t) (end_ord - first_ord) > (size_t) o->total_blocks * o->candidates
+      ? (size_t) (end_ord - first_ord) : (size_t) o->total_blocks * o->candidates;
+  float *pairs = malloc(sizeof(float) * 2 * (most + 1));
   for (int q = 0; q < o->gy; q++) {
-    const float *dots = (const float *) o->dots + (size_t) q * o->count;
+    const float *dots = (const float *) o->dots + (size_t) q * o->dots_stride;
     const uint64_t *filter = (const uint64_t *) ((const uint64_t *) o->filters)[q];
     int valid = 0;
-    for (int ord = 0; ord < o->count; ord++) {
+    for (int ord = first_ord; ord < end_ord; ord++) {
       int doc = o->ord_to_doc ? ((const int *) o->ord_to_doc)[ord] : ord;
       if (filter) {
         const uint64_t *word = filter + (doc >> 6);
@@ -186,7 +213,7 @@ static int run_kernel(const stream *s, const op *o) {
         }
         if (!((*word >> (doc & 63)) & 1)) continue;
       }
-      float dot = dots[ord];
+      float dot = dots[ord - first_ord];
       const float *norms = (const float *) o->norms;
       float key = o->key_kind == 1 ? (norms[ord] > 0 ? dot / norms[ord] : 0)
           : o->key_kind == 2 ? 2 * dot - norms[ord] : dot;
@@ -195,18 +222,24 @@ static int run_kernel(const stream *s, const op *o) {
       memcpy(&pairs[2 * valid + 1], &ord, 4);
       valid++;
     }
-    qsort(pairs, valid, 2 * sizeof(float), cmp_desc);
-    int taken = valid < o->candidates ? valid : o->candidates;
-    size_t base = (size_t) q * o->candidates;
-    for (int t = 0; t < o->candidates; t++) {
-      float key = -INFINITY;
-      int ord = -1;
-      if (t < taken) {
-        key = pairs[2 * (taken - 1 - t)];
-        memcpy(&ord, &pairs[2 * (taken - 1 - t) + 1], 4);
+    float *block_keys = (float *) o->block_keys + (size_t) q * o->total_blocks * o->candidates;
+    int *block_ords = (int *) o->block_ords + (size_t) q * o->total_blocks * o->candidates;
+    for (int b = o->first_block; b < o->first_block + o->gx; b++) {
+      write_best(pairs, b == o->first_block ? valid : 0, o->candidates,
+          block_keys + (size_t) b * o->candidates, block_ords + (size_t) b * o->candidates);
+    }
+    finished[q] += o->gx;
+    if (finished[q] == (uint32_t) o->total_blocks) {
+      int merged = 0;
+      for (size_t i = 0; i < (size_t) o->total_blocks * o->candidates; i++) {
+        if (block_ords[i] < 0) continue;
+        pairs[2 * merged] = block_keys[i];
+        memcpy(&pairs[2 * merged + 1], &block_ords[i], 4);
+        merged++;
       }
-      ((float *) o->out_keys)[base + t] = key;
-      ((int *) o->out_ords)[base + t] = ord;
+      write_best(pairs, merged, o->candidates, (float *) o->out_keys + (size_t) q * o->candidates,
+          (int *) o->out_ords + (size_t) q * o->candidates);
+      finished[q] = 0;
     }
   }
   free(pairs);
@@ -410,15 +443,19 @@ int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
   }
   op *o = calloc(1, sizeof *o);
   o->kind = OP_KERNEL; o->gx = gx; o->gy = gy;
-  o->dots = *(devptr *) params[0]; o->count = *(int *) params[1]; o->key_kind = *(int *) params[2];
-  o->norms = *(devptr *) params[3]; o->ord_to_doc = *(devptr *) params[4];
-  o->filters = *(devptr *) params[5]; o->candidates = *(int *) params[6];
-  o->block_keys = *(devptr *) params[7]; o->block_ords = *(devptr *) params[8];
-  o->finished = *(devptr *) params[9];
-  o->out_keys = *(devptr *) params[10]; o->out_ords = *(devptr *) params[11];
-  if ((size_t) gx * CHUNK < (size_t) o->count || o->candidates < 1 || o->candidates > CHUNK) {
+  o->dots = *(devptr *) params[0]; o->dots_stride = *(int *) params[1];
+  o->first_block = *(int *) params[2]; o->total_blocks = *(int *) params[3];
+  o->count = *(int *) params[4]; o->key_kind = *(int *) params[5];
+  o->norms = *(devptr *) params[6]; o->ord_to_doc = *(devptr *) params[7];
+  o->filters = *(devptr *) params[8]; o->candidates = *(int *) params[9];
+  o->block_keys = *(devptr *) params[10]; o->block_ords = *(devptr *) params[11];
+  o->finished = *(devptr *) params[12];
+  o->out_keys = *(devptr *) params[13]; o->out_ords = *(devptr *) params[14];
+  if ((size_t) o->total_blocks * CHUNK < (size_t) o->count || (size_t) (o->total_blocks - 1) * CHUNK >= (size_t) o->count
+      || o->first_block < 0 || o->first_block + (int) gx > o->total_blocks
+      || o->dots_stride < (int) gx * CHUNK || o->candidates < 1 || o->candidates > CHUNK) {
     free(o);
-    LEAVE(fail(ERR_INVALID_VALUE, "cuLaunchKernel: grid does not cover the vectors"));
+    LEAVE(fail(ERR_INVALID_VALUE, "cuLaunchKernel: tile, blocks or candidates do not fit the vectors"));
   }
   LEAVE(enqueue(s, o));
 }

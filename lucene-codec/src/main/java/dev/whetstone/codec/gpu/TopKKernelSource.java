@@ -11,7 +11,8 @@ import java.util.Locale;
  * candidates-th best key, one more pass keeps what is above it and as many equal to it as are
  * needed. The last block of a query to finish (a per-query counter) selects again over all the
  * query's block candidates, so only queries × candidates pairs, in no particular order, go back
- * to the host.
+ * to the host. A large batch scans the vectors in tiles, one GEMM and one launch each, so that
+ * its dot products need not all be in memory at once: the blocks of all tiles count as one row.
  */
 final class TopKKernelSource {
   static final int THREADS = 1024;
@@ -24,8 +25,7 @@ final class TopKKernelSource {
   static final int KEY_COSINE = 1;
   static final int KEY_EUCLIDEAN = 2;
 
-  // Locale.ROOT: in a JVM whose default locale writes other digits (fa, ar, …) the numbers in the
-  // source would not be CUDA C
+  /** Formatted in the root locale: a default locale with other digits would break the C. */
   static final String SOURCE = String.format(Locale.ROOT, """
       #define THREADS %d
       #define CHUNK %d
@@ -127,16 +127,19 @@ final class TopKKernelSource {
       }
 
       extern "C" __global__ void __launch_bounds__(THREADS) whetstone_topk(
-          const float* __restrict__ dots,      // queries x n, query q's dot products at dots + q*n
+          const float* __restrict__ dots,      // this tile's: query q's at dots + q*dotsStride
+          int dotsStride,
+          int firstBlock,                      // this tile's first block of the whole row
+          int totalBlocks,                     // blocks over all n vectors, all tiles together
           int n,
           int keyKind,                         // 0 dot, 1 cosine, 2 euclidean
           const float* __restrict__ norms,     // |v| (cosine) or |v|^2 (euclidean) per vector
           const int* __restrict__ ordToDoc,    // null when ordinal == document
           const unsigned long long* __restrict__ filters, // per query: a doc bitset address or 0
           int candidates,                      // per query, <= CHUNK
-          float* blockKeys,                    // scratch: queries x gridDim.x x candidates
+          float* blockKeys,                    // scratch: queries x totalBlocks x candidates
           int* blockOrds,
-          unsigned int* finished,              // per query: blocks done; 0 between launches
+          unsigned int* finished,              // per query: blocks done; 0 after the last tile
           float* __restrict__ outKeys,         // queries x candidates, in no particular order
           int* __restrict__ outOrds) {
         __shared__ float keys[CHUNK];
@@ -144,9 +147,10 @@ final class TopKKernelSource {
         __shared__ bool last;
         const float minusInf = __int_as_float(0xff800000);
         const int q = blockIdx.y;
-        const float* qDots = dots + (size_t) q * n;
+        const int block = firstBlock + blockIdx.x;
+        const float* qDots = dots + (size_t) q * dotsStride;
         const unsigned long long* filter = (const unsigned long long*) filters[q];
-        const int base = blockIdx.x * CHUNK;
+        const int base = block * CHUNK;
         for (int j = threadIdx.x; j < CHUNK; j += THREADS) {
           const int ord = base + j;
           float key = minusInf;
@@ -154,7 +158,7 @@ final class TopKKernelSource {
           if (ord < n) {
             const int doc = ordToDoc ? ordToDoc[ord] : ord;
             if (!filter || ((filter[doc >> 6] >> (doc & 63)) & 1ULL)) {
-              const float dot = qDots[ord];
+              const float dot = qDots[ord - firstBlock * CHUNK];
               if (keyKind == 1) {
                 const float norm = norms[ord];
                 key = norm > 0.0f ? dot / norm : 0.0f;
@@ -171,21 +175,21 @@ final class TopKKernelSource {
           ords[j] = out;
         }
         __syncthreads();
-        const size_t queryBase = (size_t) q * gridDim.x * candidates;
+        const size_t queryBase = (size_t) q * totalBlocks * candidates;
         selectBest<SharedLoad>(keys, ords, CHUNK, candidates,
-            blockKeys + queryBase + (size_t) blockIdx.x * candidates,
-            blockOrds + queryBase + (size_t) blockIdx.x * candidates);
+            blockKeys + queryBase + (size_t) block * candidates,
+            blockOrds + queryBase + (size_t) block * candidates);
         // every thread's writes above visible device-wide before the block counts as finished
         __threadfence();
         __syncthreads();
         if (threadIdx.x == 0) {
-          last = atomicAdd(&finished[q], 1u) == gridDim.x - 1;
+          last = atomicAdd(&finished[q], 1u) == totalBlocks - 1;
           __threadfence();
         }
         __syncthreads();
         if (!last) return;
         selectBest<CoherentLoad>(blockKeys + queryBase, blockOrds + queryBase,
-            gridDim.x * candidates, candidates,
+            totalBlocks * candidates, candidates,
             outKeys + (size_t) q * candidates, outOrds + (size_t) q * candidates);
         if (threadIdx.x == 0) finished[q] = 0;  // ready for the next launch on this stream
       }

@@ -60,15 +60,15 @@ final class Cublas {
 
   /**
    * Dot products of {@code queryCount} queries with {@code vectorCount} vectors, both fp16 and
-   * row-major with {@code dim} halves per row, summed in fp32: {@code scores[q * vectorCount + v]}
-   * (fp32). In cuBLAS's column-major terms the vectors are a dim x vectorCount matrix V and the
+   * row-major with {@code dim} halves per row, summed in fp32: {@code scores[q * scoresStride +
+   * v]} (fp32). In cuBLAS's column-major terms the vectors are a dim x vectorCount matrix V and the
    * queries a dim x queryCount matrix Q, and scores = V^T Q, vectorCount x queryCount.
    */
   void dotProducts(MemorySegment handle, long vectors, int vectorCount, long queries,
-      int queryCount, int dim, long scores) throws CudaException {
+      int queryCount, int dim, long scores, int scoresStride) throws CudaException {
     check("cublasGemmEx", CudaDriver.call(() -> (int) gemmEx.invokeExact(handle, OP_T, OP_N,
         vectorCount, queryCount, dim, one, vectors, CUDA_R_16F, dim, queries, CUDA_R_16F, dim,
-        zero, scores, CUDA_R_32F, vectorCount, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT)));
+        zero, scores, CUDA_R_32F, scoresStride, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT)));
   }
 
   private static void check(String what, int status) throws CudaException {

@@ -66,7 +66,7 @@ public final class CudaKnnBackend implements GpuKnnBackend {
     Cublas cublas = new Cublas(NativeLibraries.load("cublas", new int[] {13, 12, 11}, path));
     List<ExecutionContext> contexts = new ArrayList<>();
     for (int i = 0; i < CONTEXTS; i++) {
-      contexts.add(new ExecutionContext(driver, cublas, kernel));
+      contexts.add(new ExecutionContext(driver, settings.scoresBytes(), cublas, kernel));
     }
     long budget = settings.memoryBudgetBytes() > 0
         ? settings.memoryBudgetBytes()

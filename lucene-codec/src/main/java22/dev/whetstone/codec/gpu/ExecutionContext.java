@@ -18,6 +18,7 @@ import java.util.List;
  */
 final class ExecutionContext {
   private final CudaDriver driver;
+  private final long scoresBytes;
   private final Cublas cublas;
   private final TopKKernel kernel;
   private final MemorySegment stream;
@@ -35,8 +36,10 @@ final class ExecutionContext {
   private final Buffer outKeys = new Buffer();
   private final Buffer outOrds = new Buffer();
 
-  ExecutionContext(CudaDriver driver, Cublas cublas, TopKKernel kernel) throws CudaException {
+  ExecutionContext(CudaDriver driver, long scoresBytes, Cublas cublas, TopKKernel kernel)
+      throws CudaException {
     this.driver = driver;
+    this.scoresBytes = scoresBytes;
     this.cublas = cublas;
     this.kernel = kernel;
     this.stream = driver.createStream();
@@ -67,7 +70,8 @@ final class ExecutionContext {
 
     long queryBytes = (long) queryCount * dim * Short.BYTES;
     queries.ensure(queryBytes, true);
-    scores.ensure((long) queryCount * n * Float.BYTES, false);
+    int tile = tileVectors(queryCount, n);
+    scores.ensure((long) queryCount * tile * Float.BYTES, false);
     filterAddresses.ensure((long) queryCount * Long.BYTES, true);
     blockKeys.ensure(blockCount * Float.BYTES, false);
     blockOrds.ensure(blockCount * Integer.BYTES, false);
@@ -118,11 +122,17 @@ final class ExecutionContext {
       filterWords.toDevice(queryCount * filterBytes);
     }
     filterAddresses.toDevice((long) queryCount * Long.BYTES);
-    cublas.dotProducts(cublasHandle, index.vectors(), n, queries.device, queryCount, dim,
-        scores.device);
-    kernel.launch(scores.device, n, index.keyKind(), index.norms(), index.ordToDoc(),
-        filterAddresses.device, candidates, blockKeys.device, blockOrds.device, finished.device,
-        outKeys.device, outOrds.device, queryCount, stream);
+    // one GEMM and one launch per tile, in stream order: the next GEMM overwrites the scores only
+    // after the kernel has read them
+    for (int start = 0; start < n; start += tile) {
+      int length = Math.min(tile, n - start);
+      cublas.dotProducts(cublasHandle, index.vectors() + (long) start * dim * Short.BYTES, length,
+          queries.device, queryCount, dim, scores.device, tile);
+      kernel.launch(scores.device, tile, start / TopKKernelSource.CHUNK, TopKKernel.blocks(length),
+          n, index.keyKind(), index.norms(), index.ordToDoc(), filterAddresses.device, candidates,
+          blockKeys.device, blockOrds.device, finished.device, outKeys.device, outOrds.device,
+          queryCount, stream);
+    }
     driver.copyToHostAsync(outKeys.host, outKeys.device, outCount * Float.BYTES, stream);
     driver.copyToHostAsync(outOrds.host, outOrds.device, outCount * Integer.BYTES, stream);
     driver.synchronize(stream);
@@ -137,6 +147,13 @@ final class ExecutionContext {
       DeviceVectorIndex.Query query = batch.get(q);
       query.result = TopCandidates.best(keys, ords, candidates, query.count);
     }
+  }
+
+  /** Vectors per tile: whole kernel blocks whose dot products fit {@code scoresBytes}, at least one. */
+  private int tileVectors(int queryCount, int n) {
+    long fit = scoresBytes / ((long) queryCount * Float.BYTES) / TopKKernelSource.CHUNK;
+    long blocks = Math.max(1, Math.min(fit, TopKKernel.blocks(n)));
+    return (int) (blocks * TopKKernelSource.CHUNK);
   }
 
   private void stage(long[] bits, long offset, int words) {

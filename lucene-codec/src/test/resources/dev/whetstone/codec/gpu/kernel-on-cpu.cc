@@ -74,7 +74,8 @@ static void launch(unsigned gx, unsigned gy, unsigned threads, void (*body)()) {
   }
 }
 
-struct Case { int n, queries, candidates, keyKind; bool filtered, mapped, ties; };
+/* tileBlocks: blocks per launch (the backend's tiles), 0 for all in one */
+struct Case { int n, queries, candidates, keyKind; bool filtered, mapped, ties; int tileBlocks; };
 
 static int check(const Case& c, std::mt19937& random) {
   std::uniform_real_distribution<float> uniform(-1, 1);
@@ -95,14 +96,27 @@ static int check(const Case& c, std::mt19937& random) {
   std::vector<float> blockKeys((size_t) Q * blocks * C), outKeys((size_t) Q * C);
   std::vector<int> blockOrds(blockKeys.size()), outOrds(outKeys.size());
   std::vector<unsigned> finished(Q, 0);
-  static const float* a_dots; static int a_n, a_kind, a_c; static const float* a_norms; static const int* a_map;
+  static const float* a_dots; static int a_stride, a_first, a_total, a_n, a_kind, a_c;
+  static const float* a_norms; static const int* a_map;
   static const unsigned long long* a_filters; static float *a_bk, *a_ok; static int *a_bo, *a_oo; static unsigned* a_fin;
-  a_dots = dots.data(); a_n = n; a_kind = c.keyKind; a_norms = norms.data(); a_map = c.mapped ? ordToDoc.data() : nullptr;
+  a_n = n; a_kind = c.keyKind; a_norms = norms.data(); a_map = c.mapped ? ordToDoc.data() : nullptr;
   a_filters = filters.data(); a_c = C; a_bk = blockKeys.data(); a_bo = blockOrds.data(); a_fin = finished.data();
   a_ok = outKeys.data(); a_oo = outOrds.data();
-  launch(blocks, Q, THREADS, [] {
-    whetstone_topk(a_dots, a_n, a_kind, a_norms, a_map, a_filters, a_c, a_bk, a_bo, a_fin, a_ok, a_oo);
-  });
+  const int tileBlocks = c.tileBlocks > 0 ? c.tileBlocks : blocks;
+  std::vector<float> tile((size_t) Q * tileBlocks * CHUNK);
+  for (int first = 0; first < blocks; first += tileBlocks) {
+    const int launched = std::min(tileBlocks, blocks - first);
+    for (int q = 0; q < Q; q++) {
+      for (int j = 0; j < launched * CHUNK && first * CHUNK + j < n; j++) {
+        tile[(size_t) q * tileBlocks * CHUNK + j] = dots[(size_t) q * n + first * CHUNK + j];
+      }
+    }
+    a_dots = tile.data(); a_stride = tileBlocks * CHUNK; a_first = first; a_total = blocks;
+    launch(launched, Q, THREADS, [] {
+      whetstone_topk(a_dots, a_stride, a_first, a_total, a_n, a_kind, a_norms, a_map, a_filters, a_c,
+          a_bk, a_bo, a_fin, a_ok, a_oo);
+    });
+  }
   for (int q = 0; q < Q; q++) {
     if (finished[q] != 0) { std::printf("finished[%d] = %u after the launch\n", q, finished[q]); return 1; }
     std::vector<std::pair<float, int>> expected;
@@ -144,14 +158,15 @@ static int check(const Case& c, std::mt19937& random) {
 int main() {
   std::mt19937 random(42);
   const Case cases[] = {
-      {1, 1, 1, 0, false, false, false},
-      {100, 2, 17, 0, false, false, false},
-      {CHUNK, 1, 10, 1, false, false, false},
-      {CHUNK + 1, 2, 26, 2, true, false, false},
-      {3 * CHUNK + 5, 2, 116, 0, true, true, false},
-      {2 * CHUNK + 7, 2, 40, 0, false, false, true},
-      {CHUNK + 300, 1, 1024, 1, false, false, true},
-      {500, 1, 1024, 0, false, false, false},
+      {1, 1, 1, 0, false, false, false, 0},
+      {100, 2, 17, 0, false, false, false, 0},
+      {CHUNK, 1, 10, 1, false, false, false, 0},
+      {CHUNK + 1, 2, 26, 2, true, false, false, 0},
+      {3 * CHUNK + 5, 2, 116, 0, true, true, false, 0},
+      {3 * CHUNK + 5, 2, 116, 0, true, true, false, 1},
+      {2 * CHUNK + 7, 2, 40, 0, false, false, true, 2},
+      {CHUNK + 300, 1, 1024, 1, false, false, true, 0},
+      {500, 1, 1024, 0, false, false, false, 0},
   };
   int count = 0;
   for (const Case& c : cases) {
