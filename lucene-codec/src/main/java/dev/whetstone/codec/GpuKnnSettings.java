@@ -14,7 +14,9 @@ package dev.whetstone.codec;
  *     only the queries that arrived while the GPU was busy with the previous batch
  * @param scoresBytes device memory for the dot products of one batch in flight; a batch whose dot
  *     products over all of a segment's vectors take more scans the vectors in tiles, each at least
- *     one kernel block (4096 vectors) wide
+ *     one kernel block (4096 vectors) wide. The batch's per-query scratch (block candidates,
+ *     per-query filters) is bounded by the same figure: a batch needing more runs in passes of
+ *     fewer queries, at least one
  * @param libraryPath directories searched first for the CUDA libraries ({@code
  *     File.pathSeparator}-separated), empty for the standard places only
  */

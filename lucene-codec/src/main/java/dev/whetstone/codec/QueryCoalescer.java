@@ -8,10 +8,13 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs concurrent requests in batches without a thread of its own: the first caller leads a batch
- * and runs it for everybody in it; callers that arrive meanwhile queue, and when the batch is done
- * the oldest of them leads the next one, with all the requests that queued up to then. So under
- * load each batch carries the queries that arrived while the previous one ran, and throughput
- * grows with load; a lone query waits for no one unless a batch window is set.
+ * and runs it for everybody in it; callers that arrive meanwhile queue. Up to {@code maxInFlight}
+ * batches run at once: as soon as a leader has taken its batch, the oldest queued caller (if any)
+ * leads the next one, and when all are running, the oldest waiting caller leads as soon as one
+ * ends, with all the requests that queued up to then. So under load each batch carries the
+ * queries that arrived while the others ran, one batch is being prepared or read back while
+ * another computes, and throughput grows with load; a lone query waits for no one unless a batch
+ * window is set.
  *
  * @param <R> a request; its result is stored in it by the {@link Executor}
  */
@@ -23,13 +26,24 @@ public final class QueryCoalescer<R> {
 
   private final Executor<R> executor;
   private final int maxBatch;
+  private final int maxInFlight;
   private final long windowNanos;
   private final ArrayDeque<Slot<R>> queue = new ArrayDeque<>();
-  private boolean leading;
+  /**
+   * Callers leading a batch: running one, or chosen to lead and about to take theirs. Only the
+   * queue's head can be a leader that has not taken its batch yet, so a batch taken from the head
+   * never holds another leader's request.
+   */
+  private int leaders;
 
-  public QueryCoalescer(Executor<R> executor, int maxBatch, long windowNanos) {
+  public QueryCoalescer(Executor<R> executor, int maxBatch, int maxInFlight, long windowNanos) {
+    if (maxBatch < 1 || maxInFlight < 1) {
+      throw new IllegalArgumentException(
+          "maxBatch and maxInFlight must be >= 1: " + maxBatch + ", " + maxInFlight);
+    }
     this.executor = executor;
     this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
     this.windowNanos = windowNanos;
   }
 
@@ -39,8 +53,12 @@ public final class QueryCoalescer<R> {
     boolean lead;
     synchronized (this) {
       queue.add(slot);
-      lead = !leading;
-      leading = true;
+      // alone in the queue: no leader is about to take it
+      lead = queue.size() == 1 && leaders < maxInFlight;
+      if (lead) {
+        slot.promoted = true;
+        leaders++;
+      }
     }
     if (!lead && !slot.awaitTurnOrResult()) {
       slot.rethrow();
@@ -54,18 +72,22 @@ public final class QueryCoalescer<R> {
     return queue.size();
   }
 
-  /** Runs batches while this slot's own request is unanswered, then hands over the lead. */
+  /** Runs one batch that holds this slot's own request, then hands over the lead. */
   private void lead(Slot<R> own) throws IOException {
     if (windowNanos > 0) {
       LockSupport.parkNanos(windowNanos);
     }
     List<Slot<R>> batch = new ArrayList<>();
+    Slot<R> next;
     synchronized (this) {
-      // our own slot is the queue's head: a caller leads only when the queue was empty or it was
-      // the oldest waiting
+      // our own slot is the queue's head
       while (!queue.isEmpty() && batch.size() < maxBatch) {
         batch.add(queue.poll());
       }
+      next = promoteHead();
+    }
+    if (next != null) {
+      next.promote(); // the next batch is prepared while this one runs
     }
     Throwable error = null;
     try {
@@ -77,10 +99,9 @@ public final class QueryCoalescer<R> {
     } catch (IOException | RuntimeException | Error e) {
       error = e;
     }
-    Slot<R> next;
     synchronized (this) {
-      next = queue.peek();
-      leading = next != null;
+      leaders--;
+      next = promoteHead();
     }
     if (next != null) {
       next.promote();
@@ -94,11 +115,24 @@ public final class QueryCoalescer<R> {
     own.rethrow();
   }
 
+  /** The queue's head, made a leader if it waits and a batch may start; called holding the lock. */
+  private Slot<R> promoteHead() {
+    Slot<R> head = queue.peek();
+    if (head == null || head.promoted || leaders >= maxInFlight) {
+      return null;
+    }
+    head.promoted = true;
+    leaders++;
+    return head;
+  }
+
   private static final class Slot<R> {
     final R request;
     private Throwable error;
     private boolean done;
+    /** Chosen to lead; written under the coalescer's lock, read by the slot's own caller. */
     private boolean promoted;
+    private boolean woken;
 
     Slot(R request) {
       this.request = request;
@@ -111,7 +145,7 @@ public final class QueryCoalescer<R> {
     }
 
     synchronized void promote() {
-      promoted = true;
+      woken = true;
       notifyAll();
     }
 
@@ -119,7 +153,7 @@ public final class QueryCoalescer<R> {
     synchronized boolean awaitTurnOrResult() throws IOException {
       boolean interrupted = false;
       try {
-        while (!done && !promoted) {
+        while (!done && !woken) {
           try {
             wait();
           } catch (InterruptedException e) {

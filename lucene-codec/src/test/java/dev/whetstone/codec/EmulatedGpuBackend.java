@@ -117,7 +117,7 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
     final List<Float> squaredNorms;
     final List<Integer> docs;
     final VectorSimilarityFunction similarity;
-    final QueryCoalescer<Request> coalescer = new QueryCoalescer<>(this::runBatch, 8, 0);
+    final QueryCoalescer<Request> coalescer = new QueryCoalescer<>(this::runBatch, 8, 2, 0);
     final ReusedFilterSlots filterSlots = new ReusedFilterSlots(ReusedFilterSlots.DEFAULT_SLOTS);
     final long[][] slotWords = new long[ReusedFilterSlots.DEFAULT_SLOTS][];
     final AtomicInteger searches = new AtomicInteger();
@@ -151,7 +151,8 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
       synchronized (batchSizes) {
         batchSizes.add(batch.size());
       }
-      filterSlots.startBatch();
+      ReusedFilterSlots.Batch slots = filterSlots.startBatch();
+      boolean succeeded = false;
       try {
         Exception failure = searchFailure.apply(vectors.size());
         if (failure instanceof IOException) {
@@ -160,19 +161,19 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
           throw (RuntimeException) failure;
         }
         for (Request request : batch) {
-          request.result = select(fp16(request.target), request.count, filter(request));
+          request.result = select(fp16(request.target), request.count, filter(request, slots));
         }
-      } catch (IOException | RuntimeException e) {
-        filterSlots.abandonBatch();
-        throw e;
+        succeeded = true;
+      } finally {
+        filterSlots.endBatch(slots, succeeded);
       }
     }
 
-    private long[] filter(Request request) {
+    private long[] filter(Request request, ReusedFilterSlots.Batch slots) {
       if (request.acceptDocs == null || request.filterWords != null) {
         return request.filterWords;
       }
-      ReusedFilterSlots.Slot slot = filterSlots.slotFor(request.acceptDocs);
+      ReusedFilterSlots.Slot slot = filterSlots.slotFor(slots, request.acceptDocs);
       if (slot == null) {
         return DocBitset.words(request.acceptDocs);
       }

@@ -71,16 +71,23 @@ public abstract class GpuTopKTestCase extends LuceneTestCase {
     }
   }
 
+  /**
+   * Queries from 8 threads, batched together (and, where the backend pipelines, two batches on one
+   * segment at once), with k = 10 and 100 mixed in a batch and the filters of {@link
+   * RandomVectorIndex#filters}: none (the live docs only, a reused filter) and two per-query ones.
+   */
   public void testConcurrentQueriesGetTheirOwnResults() throws Exception {
     try (RandomVectorIndex index = newIndex(VectorSimilarityFunction.COSINE)) {
       int queries = 64;
       List<float[]> targets = new ArrayList<>();
       List<Query> filters = new ArrayList<>();
+      List<Integer> ks = new ArrayList<>();
       List<TopDocs> expected = new ArrayList<>();
       for (int i = 0; i < queries; i++) {
         targets.add(index.randomVector());
         filters.add(RandomVectorIndex.filters().get(i % 3));
-        expected.add(index.search(KnnSearchMode.EXACT, targets.get(i), 10, filters.get(i)));
+        ks.add(i % 2 == 0 ? 10 : 100);
+        expected.add(index.search(KnnSearchMode.EXACT, targets.get(i), ks.get(i), filters.get(i)));
       }
       AtomicReference<Throwable> failure = new AtomicReference<>();
       List<Thread> threads = new ArrayList<>();
@@ -91,7 +98,7 @@ public abstract class GpuTopKTestCase extends LuceneTestCase {
           try {
             for (int i = first; i < queries; i += threadCount) {
               TopDocs actual = index.searcher.search(new org.apache.lucene.search.KnnFloatVectorQuery(
-                  RandomVectorIndex.FIELD, targets.get(i), 10, filters.get(i)), 10);
+                  RandomVectorIndex.FIELD, targets.get(i), ks.get(i), filters.get(i)), ks.get(i));
               assertSameTopK("query " + i, expected.get(i), actual);
             }
           } catch (Throwable e) {

@@ -79,19 +79,15 @@ public class TestReusedFilters extends LuceneTestCase {
     Bits a = new FixedBitSet(10).asReadOnlyBits();
     Bits b = new FixedBitSet(10).asReadOnlyBits();
     Bits c = new FixedBitSet(10).asReadOnlyBits();
-    slots.startBatch();
-    ReusedFilterSlots.Slot slotA = slots.slotFor(a);
+    ReusedFilterSlots.Slot slotA = alone(slots, a);
     assertTrue(slotA.fill());
-    slots.startBatch();
-    ReusedFilterSlots.Slot slotB = slots.slotFor(b);
+    ReusedFilterSlots.Slot slotB = alone(slots, b);
     assertTrue(slotB.fill());
     assertNotEquals(slotA.index(), slotB.index());
-    slots.startBatch();
-    assertEquals(new ReusedFilterSlots.Slot(slotA.index(), false), slots.slotFor(a));
-    slots.startBatch();
+    assertEquals(new ReusedFilterSlots.Slot(slotA.index(), false), alone(slots, a));
     assertEquals("b was used least recently", new ReusedFilterSlots.Slot(slotB.index(), true),
-        slots.slotFor(c));
-    assertEquals(new ReusedFilterSlots.Slot(slotA.index(), false), slots.slotFor(a));
+        alone(slots, c));
+    assertEquals(new ReusedFilterSlots.Slot(slotA.index(), false), alone(slots, a));
   }
 
   public void testAFilterOfTheSameBatchIsNeverOverwritten() {
@@ -100,27 +96,61 @@ public class TestReusedFilters extends LuceneTestCase {
     for (int i = 0; i < 3; i++) {
       filters.add(new FixedBitSet(10).asReadOnlyBits());
     }
-    slots.startBatch();
-    assertTrue(slots.slotFor(filters.get(0)).fill());
-    assertTrue(slots.slotFor(filters.get(1)).fill());
-    assertNull("every slot serves this batch: copy per query", slots.slotFor(filters.get(2)));
-    slots.startBatch();
-    assertNotNull("a new batch may replace one", slots.slotFor(filters.get(2)));
+    ReusedFilterSlots.Batch batch = slots.startBatch();
+    assertTrue(slots.slotFor(batch, filters.get(0)).fill());
+    assertTrue(slots.slotFor(batch, filters.get(1)).fill());
+    assertNull("every slot serves this batch: copy per query", slots.slotFor(batch, filters.get(2)));
+    assertFalse("its own fill is visible to the batch itself (same stream)",
+        slots.slotFor(batch, filters.get(0)).fill());
+    slots.endBatch(batch, true);
+    assertNotNull("a new batch may replace one", alone(slots, filters.get(2)));
   }
 
   public void testAFailedBatchGivesUpTheSlotsItFilled() {
     ReusedFilterSlots slots = new ReusedFilterSlots(2);
     Bits kept = new FixedBitSet(10).asReadOnlyBits();
     Bits failed = new FixedBitSet(10).asReadOnlyBits();
-    slots.startBatch();
-    slots.slotFor(kept);
-    slots.startBatch();
-    assertFalse(slots.slotFor(kept).fill());
-    assertTrue(slots.slotFor(failed).fill());
-    slots.abandonBatch();
-    slots.startBatch();
-    assertFalse("filled by an earlier batch: still valid", slots.slotFor(kept).fill());
-    assertTrue("its copy may never have run: filled again", slots.slotFor(failed).fill());
+    alone(slots, kept);
+    ReusedFilterSlots.Batch batch = slots.startBatch();
+    assertFalse(slots.slotFor(batch, kept).fill());
+    assertTrue(slots.slotFor(batch, failed).fill());
+    slots.endBatch(batch, false);
+    assertFalse("filled by an earlier batch: still valid", alone(slots, kept).fill());
+    assertTrue("its copy may never have run: filled again", alone(slots, failed).fill());
+  }
+
+  public void testConcurrentBatchesNeitherReadAnUnfinishedFillNorRefillAPinnedSlot() {
+    ReusedFilterSlots slots = new ReusedFilterSlots(2);
+    Bits a = new FixedBitSet(10).asReadOnlyBits();
+    Bits b = new FixedBitSet(10).asReadOnlyBits();
+    Bits c = new FixedBitSet(10).asReadOnlyBits();
+    ReusedFilterSlots.Batch first = slots.startBatch();
+    ReusedFilterSlots.Batch second = slots.startBatch();
+    ReusedFilterSlots.Slot filling = slots.slotFor(first, a);
+    assertTrue(filling.fill());
+    assertNull("a's copy runs on the first batch's stream, unfinished: copy per query",
+        slots.slotFor(second, a));
+    ReusedFilterSlots.Slot other = slots.slotFor(second, b);
+    assertTrue(other.fill());
+    assertNotEquals("the slot the first batch fills is not given away", filling.index(),
+        other.index());
+    assertNull("both slots are pinned by running batches", slots.slotFor(second, c));
+    slots.endBatch(first, true);
+    ReusedFilterSlots.Batch third = slots.startBatch();
+    assertEquals("a's fill is done: trusted", new ReusedFilterSlots.Slot(filling.index(), false),
+        slots.slotFor(third, a));
+    slots.endBatch(third, true);
+    assertEquals("b is still pinned by the second batch: c replaces a",
+        new ReusedFilterSlots.Slot(filling.index(), true), alone(slots, c));
+    slots.endBatch(second, true);
+  }
+
+  /** The slot for {@code filter} in a batch of its own, which ends well. */
+  private static ReusedFilterSlots.Slot alone(ReusedFilterSlots slots, Bits filter) {
+    ReusedFilterSlots.Batch batch = slots.startBatch();
+    ReusedFilterSlots.Slot slot = slots.slotFor(batch, filter);
+    slots.endBatch(batch, true);
+    return slot;
   }
 
   private float[] randomVector() {

@@ -51,8 +51,10 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     String nvcc = CudaToolkit.nvcc();
     assumeTrue("gcc not found: the CUDA stand-in cannot be built", gcc != null);
     assumeTrue("nvcc not found: the stand-in's NVRTC runs it", nvcc != null);
-    // dot products of one kernel block per query: a segment over 4096 vectors is scanned in tiles
-    GpuKnn.configure(new GpuKnnSettings(true, 0, 1, 32, 0, 4096 * Float.BYTES,
+    // less than one kernel block's dot products (16 KB per query): a segment over 4096 vectors is
+    // scanned in tiles of one block, and a batch of more than one query runs in passes (a query's
+    // block candidates and filter take more than 1 KB)
+    GpuKnn.configure(new GpuKnnSettings(true, 0, 1, 32, 0, 1024,
         standIn(gcc, nvcc).toString()));
     GpuKnn.setBackend(null);
     assertNotNull("stand-in backend: " + GpuKnn.unavailableReason(), GpuKnn.backend());

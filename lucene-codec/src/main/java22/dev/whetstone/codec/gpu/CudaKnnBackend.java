@@ -3,6 +3,7 @@ package dev.whetstone.codec.gpu;
 import dev.whetstone.codec.GpuKnnBackend;
 import dev.whetstone.codec.GpuKnnSettings;
 import dev.whetstone.codec.GpuVectorIndex;
+import dev.whetstone.codec.ReusedFilterSlots;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -20,8 +21,11 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * reflectively through {@link #open}.
  */
 public final class CudaKnnBackend implements GpuKnnBackend {
-  /** Batches in flight at once, each on its own stream (different segments overlap). */
-  private static final int CONTEXTS = 2;
+  /**
+   * Batches in flight at once, each on its own stream: different segments' and one segment's
+   * (while one computes, the next is staged and the last read back).
+   */
+  static final int CONTEXTS = 2;
   /** Share of the free device memory the vectors may take when no budget is configured. */
   private static final double DEFAULT_BUDGET_SHARE = 0.6;
 
@@ -107,7 +111,8 @@ public final class CudaKnnBackend implements GpuKnnBackend {
   }
 
   /** Runs one batch of searches against {@code index} on a free execution context. */
-  void execute(DeviceVectorIndex index, List<DeviceVectorIndex.Query> batch) throws IOException {
+  void execute(DeviceVectorIndex index, List<DeviceVectorIndex.Query> batch,
+      ReusedFilterSlots.Batch slots) throws IOException {
     ExecutionContext execution;
     try {
       execution = contexts.take();
@@ -117,7 +122,7 @@ public final class CudaKnnBackend implements GpuKnnBackend {
     }
     try {
       makeCurrent();
-      execution.search(index, batch);
+      execution.search(index, batch, slots);
     } finally {
       contexts.add(execution);
     }

@@ -85,6 +85,7 @@ final class DeviceVectorIndex implements GpuVectorIndex {
     this.reservedBytes = reservedBytes;
     this.coalescer = new QueryCoalescer<>(this::execute,
         backend.settings().maxBatch(),
+        CudaKnnBackend.CONTEXTS,
         backend.settings().batchWindowNanos());
   }
 
@@ -232,34 +233,35 @@ final class DeviceVectorIndex implements GpuVectorIndex {
   }
 
   /**
-   * Runs one batch. The reused filters it copies into {@link #filterSlots} are only trusted once
-   * the batch has run: a failed batch gives their slots up.
+   * Runs one batch; another may run on this index at the same time, on another stream. The reused
+   * filters it copies into {@link #filterSlots} are trusted by other batches only once it has run
+   * (its stream synchronized): a failed batch gives their slots up.
    */
-  private void execute(List<Query> batch) throws IOException {
-    filterSlots.startBatch();
+  void execute(List<Query> batch) throws IOException {
+    ReusedFilterSlots.Batch slots = filterSlots.startBatch();
+    boolean succeeded = false;
     try {
-      backend.execute(this, batch);
+      backend.execute(this, batch, slots);
+      succeeded = true;
     } catch (CudaException e) {
-      filterSlots.abandonBatch();
       throw e.forReader();
-    } catch (IOException | RuntimeException e) {
-      filterSlots.abandonBatch();
-      throw e;
+    } finally {
+      filterSlots.endBatch(slots, succeeded);
     }
   }
 
   /**
    * Device buffers for reused filters (segments' live docs), by {@link ReusedFilterSlots}. A slot
    * is filled on the stream of the batch that claims it and read by later batches on other
-   * streams: safe because this index runs one batch at a time ({@link QueryCoalescer}) and each
-   * batch synchronizes its stream before it ends.
+   * streams: safe because {@link ReusedFilterSlots} lets no other batch read a slot until its
+   * filling batch has synchronized its stream, nor refill one a running batch reads.
    */
   ReusedFilterSlots filterSlots() {
     return filterSlots;
   }
 
   /** The device buffer of slot {@code slot}; allocates all slots' on first use. */
-  long filterSlotAddress(int slot) throws CudaException {
+  synchronized long filterSlotAddress(int slot) throws CudaException {
     long bytesPerSlot = (long) filterWordCount() * Long.BYTES;
     if (filterSlotWords == 0) {
       filterSlotWords = backend.driver().malloc(bytesPerSlot * filterSlots.size());

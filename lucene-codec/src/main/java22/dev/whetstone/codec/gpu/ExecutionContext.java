@@ -47,22 +47,56 @@ final class ExecutionContext {
   }
 
   /**
-   * Searches {@code batch}, all against {@code index}, and stores each query's candidates. Every
-   * copy to the device is queued on this context's stream, from page-locked memory, ahead of the
-   * GEMM and the kernel on the same stream; the stream is synchronized before the results are read
-   * and before any host buffer is written again.
+   * Searches {@code batch}, all against {@code index}, and stores each query's candidates; in
+   * passes of as many queries as {@link #queriesPerPass} allows, so a large batch with a large k
+   * does not take gigabytes of block candidates or page-locked filter staging.
    */
-  void search(DeviceVectorIndex index, List<DeviceVectorIndex.Query> batch) throws CudaException {
+  void search(DeviceVectorIndex index, List<DeviceVectorIndex.Query> batch,
+      ReusedFilterSlots.Batch slots) throws CudaException {
+    int perPass = queriesPerPass(index, batch, scoresBytes);
+    for (int from = 0; from < batch.size(); from += perPass) {
+      searchPass(index, batch.subList(from, Math.min(batch.size(), from + perPass)), slots);
+    }
+  }
+
+  /**
+   * Queries whose per-query memory (block candidates, filter words, results, the query itself)
+   * fits {@code budgetBytes}, at least one. Separate from the dot products' tiles, which are
+   * bounded by the same figure.
+   */
+  static int queriesPerPass(DeviceVectorIndex index, List<DeviceVectorIndex.Query> batch,
+      long budgetBytes) {
+    int candidates = candidates(batch);
+    boolean anyFilter = batch.stream().anyMatch(query -> query.acceptDocs != null);
+    long perQuery = (long) TopKKernel.blocks(index.size()) * candidates * (Float.BYTES + Integer.BYTES)
+        + (anyFilter ? (long) index.filterWordCount() * Long.BYTES : 0)
+        + (long) candidates * (Float.BYTES + Integer.BYTES)
+        + (long) index.dimension() * Short.BYTES + Long.BYTES + Integer.BYTES;
+    return (int) Math.max(1, Math.min(batch.size(), budgetBytes / perQuery));
+  }
+
+  /** Candidates each query of the batch gets back: the largest count asked, up to a block's. */
+  private static int candidates(List<DeviceVectorIndex.Query> batch) {
+    int candidates = 0;
+    for (DeviceVectorIndex.Query query : batch) {
+      candidates = Math.max(candidates, Math.min(query.count, TopKKernelSource.CHUNK));
+    }
+    return candidates;
+  }
+
+  /**
+   * One pass. Every copy to the device is queued on this context's stream, from page-locked
+   * memory, ahead of the GEMM and the kernel on the same stream; the stream is synchronized before
+   * the results are read and before any host buffer is written again.
+   */
+  private void searchPass(DeviceVectorIndex index, List<DeviceVectorIndex.Query> batch,
+      ReusedFilterSlots.Batch slots) throws CudaException {
     int queryCount = batch.size();
     int n = index.size();
     int dim = index.dimension();
     int blocks = TopKKernel.blocks(n);
-    int candidates = 0;
-    boolean anyFilter = false;
-    for (DeviceVectorIndex.Query query : batch) {
-      candidates = Math.max(candidates, Math.min(query.count, TopKKernelSource.CHUNK));
-      anyFilter |= query.acceptDocs != null;
-    }
+    int candidates = candidates(batch);
+    boolean anyFilter = batch.stream().anyMatch(query -> query.acceptDocs != null);
     int words = index.filterWordCount();
     long filterBytes = (long) words * Long.BYTES;
     long blockCount = (long) queryCount * blocks * candidates;
@@ -99,7 +133,7 @@ final class ExecutionContext {
       if (query.acceptDocs != null) {
         long offset = q * filterBytes;
         ReusedFilterSlots.Slot slot = query.filterWords == null
-            ? index.filterSlots().slotFor(query.acceptDocs) : null;
+            ? index.filterSlots().slotFor(slots, query.acceptDocs) : null;
         if (slot != null) {
           filter = index.filterSlotAddress(slot.index());
           if (slot.fill()) {

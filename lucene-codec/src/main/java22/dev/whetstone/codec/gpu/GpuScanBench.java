@@ -16,8 +16,8 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 /**
  * The GPU scan alone (issue 11's micro-bench): synthetic unit vectors uploaded straight to the CUDA
  * backend (no Lucene index, no HNSW), then {@link ScanBench} with batches of exactly N queries,
- * each one {@code CudaKnnBackend.execute} as the coalescer would run it, bypassing the coalescer so
- * the batch size is the one asked for. Without a usable GPU it prints why and exits 0.
+ * each one {@code DeviceVectorIndex.execute} as the coalescer would run it, bypassing the coalescer
+ * so the batch size is the one asked for (and one batch runs at a time). Without a usable GPU it prints why and exits 0.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp lucene-core.jar:whetstone-lucene-codec.jar \
@@ -66,7 +66,7 @@ public final class GpuScanBench {
         for (float[] query : batchQueries) {
           batch.add(new DeviceVectorIndex.Query(query, count, null, null));
         }
-        cuda.execute((DeviceVectorIndex) index, batch);
+        ((DeviceVectorIndex) index).execute(batch);
         return batch.stream().map(q -> q.result).toArray(int[][]::new);
       };
       new ScanBench(vectors, queries, truth, options.k, options.k + GpuVectorIndex.RESCORE_MARGIN,
