@@ -1,14 +1,15 @@
 package dev.whetstone.calibration;
 
+import static dev.whetstone.model.JsonFields.required;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import dev.whetstone.model.JsonFields;
 import dev.whetstone.model.ModelManifest;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,18 +147,7 @@ public record CosineAdapter(String queryFingerprint, String documentFingerprint,
 
   /** Reads and validates a calibration file; errors name the file and the field. */
   public static CosineAdapter read(Path file) throws IOException {
-    JsonObject json;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      JsonElement parsed = JsonParser.parseReader(reader);
-      if (!parsed.isJsonObject()) {
-        throw new IOException(file + ": expected a JSON object");
-      }
-      json = parsed.getAsJsonObject();
-    } catch (NoSuchFileException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new IOException(file + ": not valid JSON: " + e.getMessage(), e);
-    }
+    JsonObject json = JsonFields.readObject(file);
     try {
       String format = required(json, "format").getAsString();
       if (!FORMAT.equals(format)) {
@@ -203,14 +193,6 @@ public record CosineAdapter(String queryFingerprint, String documentFingerprint,
   public CosineAdapter withThreshold(double newThreshold) {
     return new CosineAdapter(queryFingerprint, documentFingerprint, map, newThreshold, w1, b1, w2,
         b2, center);
-  }
-
-  private static JsonElement required(JsonObject json, String field) {
-    JsonElement value = json.get(field);
-    if (value == null || value.isJsonNull()) {
-      throw new IllegalArgumentException("missing required field '" + field + "'");
-    }
-    return value;
   }
 
   private static float[][] matrix(JsonObject json, String field) {

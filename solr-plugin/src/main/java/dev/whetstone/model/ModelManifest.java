@@ -1,12 +1,12 @@
 package dev.whetstone.model;
 
+import static dev.whetstone.model.JsonFields.optionalString;
+import static dev.whetstone.model.JsonFields.required;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,29 +76,20 @@ public record ModelManifest(
 
   /** Reads and validates a manifest; errors name the file and the field. */
   public static ModelManifest read(Path file) throws IOException {
-    JsonObject json;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      JsonElement parsed = JsonParser.parseReader(reader);
-      if (!parsed.isJsonObject()) {
-        throw new IOException(file + ": expected a JSON object");
-      }
-      json = parsed.getAsJsonObject();
-    } catch (RuntimeException e) {
-      throw new IOException(file + ": not valid JSON: " + e.getMessage(), e);
-    }
+    JsonObject json = JsonFields.readObject(file);
     try {
       return new ModelManifest(
           required(json, "name").getAsString(),
-          optional(json, "version"),
+          optionalString(json, "version"),
           required(json, "dimension").getAsInt(),
           Pooling.parse(required(json, "pooling").getAsString()),
           required(json, "normalize").getAsBoolean(),
           required(json, "maxLength").getAsInt(),
-          optional(json, "queryPrefix"),
-          optional(json, "documentPrefix"),
-          optional(json, "similarity"),
+          optionalString(json, "queryPrefix"),
+          optionalString(json, "documentPrefix"),
+          optionalString(json, "similarity"),
           required(json, "fingerprint").getAsString(),
-          optional(json, "documentTowerFingerprint"));
+          optionalString(json, "documentTowerFingerprint"));
     } catch (RuntimeException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
@@ -123,18 +114,5 @@ public record ModelManifest(
       GSON.toJson(json, writer);
       writer.write('\n');
     }
-  }
-
-  private static JsonElement required(JsonObject json, String field) {
-    JsonElement value = json.get(field);
-    if (value == null || value.isJsonNull()) {
-      throw new IllegalArgumentException("missing required field '" + field + "'");
-    }
-    return value;
-  }
-
-  private static String optional(JsonObject json, String field) {
-    JsonElement value = json.get(field);
-    return value == null || value.isJsonNull() ? null : value.getAsString();
   }
 }
