@@ -72,12 +72,14 @@ public final class CalibrationJob {
           cache.documents(encoder, corpus));
       HitCollector collector = new HitCollector(index, DEPTH);
       Map<String, String> texts = dataset.queries();
-      List<LabeledHits> train = collector.collect(splits.train(),
-          vectors(encoder, splits.train(), texts), texts, rules(encoder, index, splits.train(), texts));
-      List<LabeledHits> dev = collector.collect(splits.dev(), vectors(encoder, splits.dev(), texts),
-          texts, null);
+      EmbeddedQueries trainQueries = embed(encoder, splits.train(), texts);
+      List<LabeledHits> train = collector.collect(splits.train(), trainQueries.byId(), texts,
+          rules(encoder, index, trainQueries));
+      List<LabeledHits> dev = collector.collect(splits.dev(),
+          embed(encoder, splits.dev(), texts).byId(), texts, null);
       List<LabeledHits> test = splits.test() == null ? List.of()
-          : collector.collect(splits.test(), vectors(encoder, splits.test(), texts), texts, null);
+          : collector.collect(splits.test(), embed(encoder, splits.test(), texts).byId(), texts,
+              null);
       out.printf("Calibration pairs: %d train, %d dev, %d test queries%n", train.size(), dev.size(),
           test.size());
       Calibrator calibrator = new Calibrator(seed, out);
@@ -103,34 +105,37 @@ public final class CalibrationJob {
   public List<LabeledHits> offTopic(Outcome outcome, BeirDataset foreign) throws IOException {
     List<String> ids = new ArrayList<>(foreign.queries().keySet());
     List<String> texts = ids.stream().map(foreign.queries()::get).toList();
-    float[][] embedded = cache.queries(outcome.encoder(), texts);
-    Map<String, float[]> vectors = new LinkedHashMap<>();
-    for (int i = 0; i < ids.size(); i++) {
-      vectors.put(ids.get(i), embedded[i]);
-    }
-    return outcome.hits().offTopic(vectors);
+    return outcome.hits().offTopic(
+        new EmbeddedQueries(ids, texts, cache.queries(outcome.encoder(), texts)).byId());
   }
 
-  private Map<String, float[]> vectors(Encoder encoder, Qrels qrels, Map<String, String> texts)
+  /** Queries' ids and texts, in one order, with their vectors. */
+  private record EmbeddedQueries(List<String> ids, List<String> texts, float[][] vectors) {
+    Map<String, float[]> byId() {
+      Map<String, float[]> byId = new LinkedHashMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        byId.put(ids.get(i), vectors[i]);
+      }
+      return byId;
+    }
+  }
+
+  /** The judged queries of {@code qrels}, embedded (through the cache). */
+  private EmbeddedQueries embed(Encoder encoder, Qrels qrels, Map<String, String> texts)
       throws IOException {
     List<LabeledQuery> queries = LabeledQuery.judged(qrels, texts);
-    float[][] embedded = cache.queries(encoder, queries.stream().map(LabeledQuery::queryText).toList());
-    Map<String, float[]> vectors = new LinkedHashMap<>();
-    for (int i = 0; i < queries.size(); i++) {
-      vectors.put(queries.get(i).queryId(), embedded[i]);
-    }
-    return vectors;
+    List<String> queryTexts = queries.stream().map(LabeledQuery::queryText).toList();
+    return new EmbeddedQueries(queries.stream().map(LabeledQuery::queryId).toList(), queryTexts,
+        cache.queries(encoder, queryTexts));
   }
 
-  private FilterChain rules(Encoder encoder, DenseIndex index, Qrels train,
-      Map<String, String> texts) throws IOException {
+  /** The false-negative rule, scoring with the train queries' vectors already embedded. */
+  private FilterChain rules(Encoder encoder, DenseIndex index, EmbeddedQueries train) {
     if (relativeMargin == null) {
       return null;
     }
-    List<String> queryTexts = LabeledQuery.judged(train, texts).stream()
-        .map(LabeledQuery::queryText).toList();
     QueryVectors vectors = new QueryVectors(encoder::encodeQueries);
-    vectors.put(queryTexts, cache.queries(encoder, queryTexts));
+    vectors.put(train.texts(), train.vectors());
     EmbeddingScorer scorer = new EmbeddingScorer(encoder.manifest().name(), index, vectors);
     return new FilterChain(List.of(new PositiveAwareMarginFilter(scorer, relativeMargin)), null,
         null);
