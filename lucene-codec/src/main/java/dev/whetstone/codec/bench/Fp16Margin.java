@@ -165,32 +165,14 @@ public final class Fp16Margin {
 
   private record Options(Path docs, Path queryFile, int random, int dim, int queries, long seed) {
     static Options parse(String[] args) {
-      Path docs = null;
-      Path queryFile = null;
-      int random = 100_000;
-      int dim = 384;
-      int queries = 200;
-      long seed = 1;
-      for (int i = 0; i < args.length; i += 2) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(args[i] + " needs a value");
-        }
-        String value = args[i + 1];
-        try {
-          switch (args[i]) {
-            case "--docs" -> docs = Path.of(value);
-            case "--query-file" -> queryFile = Path.of(value);
-            case "--random" -> random = Integer.parseInt(value);
-            case "--dim" -> dim = Integer.parseInt(value);
-            case "--queries" -> queries = Integer.parseInt(value);
-            case "--seed" -> seed = Long.parseLong(value);
-            default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                + " (expected --docs and --query-file, or --random, --dim, --queries, --seed)");
-          }
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(args[i] + " " + value + ": not a number", e);
-        }
-      }
+      BenchArgs options =
+          BenchArgs.parse(args, "docs", "query-file", "random", "dim", "queries", "seed");
+      Path docs = options.path("docs", null);
+      Path queryFile = options.path("query-file", null);
+      int random = options.intValue("random", 100_000);
+      int dim = options.intValue("dim", 384);
+      int queries = options.intValue("queries", 200);
+      long seed = options.longValue("seed", 1);
       if ((docs == null) != (queryFile == null)) {
         throw new IllegalArgumentException("--docs and --query-file go together");
       }

@@ -69,39 +69,13 @@ public final class KnnBench {
   }
 
   public static void main(String[] args) throws Exception {
-    int[] sizes = {100_000, 1_000_000};
-    int dim = 384;
-    int queries = 1000;
-    int threads = 16;
-    int k = 10;
-    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "knn-bench");
-    for (int i = 0; i < args.length; i++) {
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      switch (args[i]) {
-        case "--sizes":
-          sizes = Arrays.stream(value.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-          break;
-        case "--dim":
-          dim = Integer.parseInt(value);
-          break;
-        case "--queries":
-          queries = Integer.parseInt(value);
-          break;
-        case "--threads":
-          threads = Integer.parseInt(value);
-          break;
-        case "--k":
-          k = Integer.parseInt(value);
-          break;
-        case "--dir":
-          dir = Path.of(value);
-          break;
-        default:
-          throw new IllegalArgumentException("unknown argument " + args[i]
-              + " (expected --sizes, --dim, --queries, --threads, --k, --dir)");
-      }
-      i++;
-    }
+    BenchArgs options = BenchArgs.parse(args, "sizes", "dim", "queries", "threads", "k", "dir");
+    int[] sizes = options.intList("sizes", new int[] {100_000, 1_000_000});
+    int dim = options.intValue("dim", 384);
+    int queries = options.intValue("queries", 1000);
+    int threads = options.intValue("threads", 16);
+    int k = options.intValue("k", 10);
+    Path dir = options.path("dir", Path.of(System.getProperty("java.io.tmpdir"), "knn-bench"));
     System.out.println("JDK " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors()
         + " CPUs; GPU: " + (GpuKnn.backend() != null ? "on" : "none (" + GpuKnn.unavailableReason() + ")"));
     KnnBench bench = new KnnBench(dim, queries, threads, k, dir);

@@ -4,6 +4,7 @@ import dev.whetstone.codec.GpuKnn;
 import dev.whetstone.codec.GpuKnnBackend;
 import dev.whetstone.codec.GpuVectorIndex;
 import dev.whetstone.codec.bench.BatchSearch;
+import dev.whetstone.codec.bench.BenchArgs;
 import dev.whetstone.codec.bench.BruteForce;
 import dev.whetstone.codec.bench.ScanBench;
 import dev.whetstone.codec.bench.SyntheticVectors;
@@ -81,33 +82,14 @@ public final class GpuScanBench {
   private record Options(int size, int dim, int[] batches, int recallQueries, int k,
       double seconds) {
     static Options parse(String[] args) {
-      int size = 1_000_000;
-      int dim = 384;
-      int[] batches = {1, 16, 64, 256, 1024};
-      int recallQueries = 50;
-      int k = 10;
-      double seconds = 1;
-      for (int i = 0; i < args.length; i += 2) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(args[i] + " needs a value");
-        }
-        String value = args[i + 1];
-        try {
-          switch (args[i]) {
-            case "--size" -> size = Integer.parseInt(value);
-            case "--dim" -> dim = Integer.parseInt(value);
-            case "--batches" -> batches = Arrays.stream(value.split(","))
-                .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-            case "--recall-queries" -> recallQueries = Integer.parseInt(value);
-            case "--k" -> k = Integer.parseInt(value);
-            case "--seconds" -> seconds = Double.parseDouble(value);
-            default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                + " (expected --size, --dim, --batches, --recall-queries, --k, --seconds)");
-          }
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(args[i] + " " + value + ": not a number", e);
-        }
-      }
+      BenchArgs options =
+          BenchArgs.parse(args, "size", "dim", "batches", "recall-queries", "k", "seconds");
+      int size = options.intValue("size", 1_000_000);
+      int dim = options.intValue("dim", 384);
+      int[] batches = options.intList("batches", new int[] {1, 16, 64, 256, 1024});
+      int recallQueries = options.intValue("recall-queries", 50);
+      int k = options.intValue("k", 10);
+      double seconds = options.doubleValue("seconds", 1);
       if (size < 1 || dim < 1 || Arrays.stream(batches).anyMatch(b -> b < 1)) {
         throw new IllegalArgumentException("--size " + size + ", --dim " + dim + " and --batches "
             + Arrays.toString(batches) + " must be positive");
