@@ -13,13 +13,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.solr.SolrTestCaseJ4;
-import org.apache.solr.client.solrj.request.CollectionAdminRequest;
-import org.apache.solr.cloud.SolrCloudTestCase;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -32,7 +30,7 @@ import org.junit.Test;
  */
 @SolrTestCaseJ4.SuppressSSL(bugUrl = "the raw java.net.http client (it sends bytes SolrJ would "
     + "not) has no trust store for the test framework's random certificates")
-public class BadInputOverHttpCloudTest extends SolrCloudTestCase {
+public class BadInputOverHttpCloudTest extends BeirCloudTestCase {
   private static final String COLLECTION = "inputs";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String EMBED = "{!embed f=vector model=minilm topK=5}";
@@ -43,19 +41,14 @@ public class BadInputOverHttpCloudTest extends SolrCloudTestCase {
   @BeforeClass
   public static void startCluster() throws Exception {
     TestModels.get("all-minilm-l6-v2");
-    System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, TestModels.root().toString());
-    configureCluster(1)
-        .addConfig("beir", Paths.get("../conf-examples/beir/conf").toAbsolutePath())
-        .configure();
-    CollectionAdminRequest.createCollection(COLLECTION, "beir", 1, 1).process(cluster.getSolrClient());
-    cluster.waitForActiveCollection(COLLECTION, 1, 1);
+    startBeirCluster(1, TestModels.root(), Map.of());
+    createCollection(COLLECTION, 1, 1);
     base = cluster.getJettySolrRunner(0).getBaseUrl() + "/" + COLLECTION;
     assertEquals(200, update("[{\"id\":\"ok\",\"title\":\"Aspirin\",\"text\":\"Aspirin lowers fever.\"}]").status);
   }
 
   @AfterClass
   public static void printTable() {
-    System.clearProperty(WhetstoneParams.MODELS_DIR_PROPERTY);
     System.out.println("| input | HTTP status | message |\n|---|---|---|");
     table.forEach(System.out::println);
   }

@@ -12,15 +12,12 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.apache.solr.client.solrj.SolrQuery;
-import org.apache.solr.client.solrj.request.CollectionAdminRequest;
-import org.apache.solr.client.solrj.response.QueryResponse;
-import org.apache.solr.cloud.SolrCloudTestCase;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrInputDocument;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -30,7 +27,7 @@ import org.junit.Test;
  * 2-shard collection returns the same {@code minRelevance}-filtered documents as a 1-shard one
  * holding the same vectors (a few dozen SciFact abstracts).
  */
-public class CalibratedCloudTest extends SolrCloudTestCase {
+public class CalibratedCloudTest extends BeirCloudTestCase {
   private static final String SHARDED = "calibrated_two_shards";
   private static final String SINGLE = "calibrated_one_shard";
   private static final String MODEL_DIR = "minilm-int8-calibrated";
@@ -41,36 +38,13 @@ public class CalibratedCloudTest extends SolrCloudTestCase {
     Path modelsDir = createTempDir("models").toRealPath();
     Path model = CalibratedModels.copyOfQuantizedMiniLm(modelsDir, MODEL_DIR);
     CalibratedModels.write(model, CalibratedModels.randomFor(model, ScoreMap.SQRT, 5, 0.5));
-    System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, modelsDir.toString());
-    System.setProperty("whetstone.model.path", MODEL_DIR);
-    configureCluster(2)
-        .addConfig("beir", Paths.get("../conf-examples/beir/conf").toAbsolutePath())
-        .configure();
-    CollectionAdminRequest.createCollection(SHARDED, "beir", 2, 1).process(cluster.getSolrClient());
-    CollectionAdminRequest.createCollection(SINGLE, "beir", 1, 1).process(cluster.getSolrClient());
-    cluster.waitForActiveCollection(SHARDED, 2, 2);
-    cluster.waitForActiveCollection(SINGLE, 1, 1);
+    startBeirCluster(2, modelsDir, Map.of("whetstone.model.path", MODEL_DIR));
+    createCollection(SHARDED, 2, 1);
+    createCollection(SINGLE, 1, 1);
 
     cluster.getSolrClient().add(SHARDED, scifactSlice());
     cluster.getSolrClient().commit(SHARDED);
-    // the single-shard copy gets the vectors the sharded collection computed (skipExisting)
-    QueryResponse stored = cluster.getSolrClient().query(SHARDED,
-        new SolrQuery("*:*").setRows(DOCS).setFields("id", "title", "text", "vector"));
-    List<SolrInputDocument> copies = new ArrayList<>();
-    for (SolrDocument doc : stored.getResults()) {
-      SolrInputDocument copy = new SolrInputDocument();
-      doc.forEach(copy::addField);
-      copies.add(copy);
-    }
-    assertEquals(DOCS, copies.size());
-    cluster.getSolrClient().add(SINGLE, copies);
-    cluster.getSolrClient().commit(SINGLE);
-  }
-
-  @AfterClass
-  public static void clearProperties() {
-    System.clearProperty(WhetstoneParams.MODELS_DIR_PROPERTY);
-    System.clearProperty("whetstone.model.path");
+    assertEquals(DOCS, copyWithVectors(SHARDED, SINGLE, DOCS));
   }
 
   @Test

@@ -1,20 +1,15 @@
 package dev.whetstone.solr;
 
 import dev.whetstone.model.TestModels;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.solr.client.solrj.SolrQuery;
-import org.apache.solr.client.solrj.request.CollectionAdminRequest;
-import org.apache.solr.client.solrj.response.QueryResponse;
-import org.apache.solr.cloud.SolrCloudTestCase;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.core.SolrCore;
 import org.apache.solr.embedded.JettySolrRunner;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -23,22 +18,16 @@ import org.junit.Test;
  * {!hybrid}} and {@code {!embed}} queries exactly like a 1-shard collection holding the same
  * vectors, and each request embeds its text once, however many shards it reaches.
  */
-public class HybridCloudTest extends SolrCloudTestCase {
+public class HybridCloudTest extends BeirCloudTestCase {
   private static final String SHARDED = "two_shards";
   private static final String SINGLE = "one_shard";
 
   @BeforeClass
   public static void startCluster() throws Exception {
     TestModels.get("all-minilm-l6-v2");
-    System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, TestModels.root().toString());
-    System.setProperty("metricsEnabled", "true");
-    configureCluster(2)
-        .addConfig("beir", Paths.get("../conf-examples/beir/conf").toAbsolutePath())
-        .configure();
-    CollectionAdminRequest.createCollection(SHARDED, "beir", 2, 1).process(cluster.getSolrClient());
-    CollectionAdminRequest.createCollection(SINGLE, "beir", 1, 1).process(cluster.getSolrClient());
-    cluster.waitForActiveCollection(SHARDED, 2, 2);
-    cluster.waitForActiveCollection(SINGLE, 1, 1);
+    startBeirCluster(2, TestModels.root(), Map.of("metricsEnabled", "true"));
+    createCollection(SHARDED, 2, 1);
+    createCollection(SINGLE, 1, 1);
 
     List<SolrInputDocument> docs = new ArrayList<>();
     for (String[] doc : ParsersTestCase.DOCS) {
@@ -46,23 +35,7 @@ public class HybridCloudTest extends SolrCloudTestCase {
     }
     cluster.getSolrClient().add(SHARDED, docs);
     cluster.getSolrClient().commit(SHARDED);
-    // the single-shard copy gets the vectors the sharded collection computed (skipExisting)
-    QueryResponse stored = cluster.getSolrClient().query(SHARDED,
-        new SolrQuery("*:*").setRows(100).setFields("id", "title", "text", "vector"));
-    List<SolrInputDocument> copies = new ArrayList<>();
-    for (SolrDocument doc : stored.getResults()) {
-      SolrInputDocument copy = new SolrInputDocument();
-      doc.forEach(copy::addField);
-      copies.add(copy);
-    }
-    cluster.getSolrClient().add(SINGLE, copies);
-    cluster.getSolrClient().commit(SINGLE);
-  }
-
-  @AfterClass
-  public static void clearModelsDir() {
-    System.clearProperty(WhetstoneParams.MODELS_DIR_PROPERTY);
-    System.clearProperty("metricsEnabled");
+    copyWithVectors(SHARDED, SINGLE, 100);
   }
 
   @Test

@@ -26,14 +26,11 @@ import java.util.zip.GZIPInputStream;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
-import org.apache.solr.client.solrj.request.CollectionAdminRequest;
-import org.apache.solr.cloud.SolrCloudTestCase;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.cloud.Replica;
 import org.apache.solr.embedded.JettySolrRunner;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -43,7 +40,7 @@ import org.junit.Test;
  * SolrJ users do. After recovery every replica holds every document, each with the vector a fresh
  * embedding of its text gives: nothing lost, nothing half-embedded.
  */
-public class IngestUnderNodeFailureCloudTest extends SolrCloudTestCase {
+public class IngestUnderNodeFailureCloudTest extends BeirCloudTestCase {
   private static final String COLLECTION = "ingest";
   private static final int DOCS = 160;
   private static final int BATCH = 10;
@@ -51,17 +48,8 @@ public class IngestUnderNodeFailureCloudTest extends SolrCloudTestCase {
   @BeforeClass
   public static void startCluster() throws Exception {
     TestModels.get("all-minilm-l6-v2");
-    System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, TestModels.root().toString());
-    configureCluster(2)
-        .addConfig("beir", Paths.get("../conf-examples/beir/conf").toAbsolutePath())
-        .configure();
-    CollectionAdminRequest.createCollection(COLLECTION, "beir", 2, 2).process(cluster.getSolrClient());
-    cluster.waitForActiveCollection(COLLECTION, 2, 4);
-  }
-
-  @AfterClass
-  public static void clearModelsDir() {
-    System.clearProperty(WhetstoneParams.MODELS_DIR_PROPERTY);
+    startBeirCluster(2, TestModels.root(), Map.of());
+    createCollection(COLLECTION, 2, 2);
   }
 
   @Test

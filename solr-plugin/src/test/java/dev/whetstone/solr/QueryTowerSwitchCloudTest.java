@@ -7,12 +7,11 @@ import dev.whetstone.model.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,14 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrRequest;
-import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.client.solrj.request.GenericSolrRequest;
-import org.apache.solr.cloud.SolrCloudTestCase;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.util.ExecutorUtil;
 import org.apache.solr.common.util.SolrNamedThreadFactory;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -37,7 +33,7 @@ import org.junit.Test;
  * 8 client threads query it: every core reloads with the new tower, no request fails, and the
  * scores afterwards are those of the new tower's query vectors.
  */
-public class QueryTowerSwitchCloudTest extends SolrCloudTestCase {
+public class QueryTowerSwitchCloudTest extends BeirCloudTestCase {
   private static final String COLLECTION = "switching";
   private static final String TOWER = "minilm-int8-query-tower";
   private static final String TEXT = "which medicine brings a fever down";
@@ -46,23 +42,14 @@ public class QueryTowerSwitchCloudTest extends SolrCloudTestCase {
   public static void startCluster() throws Exception {
     ModelDirectory documents = TestModels.get("all-minilm-l6-v2");
     queryTowerFor(documents);
-    System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, TestModels.root().toString());
-    configureCluster(2)
-        .addConfig("beir", Paths.get("../conf-examples/beir/conf").toAbsolutePath())
-        .configure();
-    CollectionAdminRequest.createCollection(COLLECTION, "beir", 2, 1).process(cluster.getSolrClient());
-    cluster.waitForActiveCollection(COLLECTION, 2, 2);
+    startBeirCluster(2, TestModels.root(), Map.of());
+    createCollection(COLLECTION, 2, 1);
     List<SolrInputDocument> docs = new ArrayList<>();
     for (String[] doc : ParsersTestCase.DOCS) {
       docs.add(new SolrInputDocument("id", doc[0], "title", doc[2], "text", doc[3]));
     }
     cluster.getSolrClient().add(COLLECTION, docs);
     cluster.getSolrClient().commit(COLLECTION);
-  }
-
-  @AfterClass
-  public static void clearModelsDir() {
-    System.clearProperty(WhetstoneParams.MODELS_DIR_PROPERTY);
   }
 
   /**

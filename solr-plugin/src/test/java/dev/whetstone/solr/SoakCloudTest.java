@@ -3,10 +3,10 @@ package dev.whetstone.solr;
 import dev.whetstone.model.TestModels;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -14,12 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.solr.client.solrj.SolrQuery;
-import org.apache.solr.client.solrj.request.CollectionAdminRequest;
-import org.apache.solr.cloud.SolrCloudTestCase;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.util.ExecutorUtil;
 import org.apache.solr.common.util.SolrNamedThreadFactory;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -29,25 +26,14 @@ import org.junit.Test;
  * -Dwhetstone.soak.seconds} (default 90). No request fails, the JVM's thread count stops growing
  * once warm, and the node-wide encoder count never changes.
  */
-public class SoakCloudTest extends SolrCloudTestCase {
+public class SoakCloudTest extends BeirCloudTestCase {
   private static final String COLLECTION = "soak";
 
   @BeforeClass
   public static void startCluster() throws Exception {
     TestModels.quantizedMiniLm();
-    System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, TestModels.root().toString());
-    System.setProperty("whetstone.model.path", "all-minilm-l6-v2-q");
-    configureCluster(2)
-        .addConfig("beir", Paths.get("../conf-examples/beir/conf").toAbsolutePath())
-        .configure();
-    CollectionAdminRequest.createCollection(COLLECTION, "beir", 2, 1).process(cluster.getSolrClient());
-    cluster.waitForActiveCollection(COLLECTION, 2, 2);
-  }
-
-  @AfterClass
-  public static void clearProperties() {
-    System.clearProperty(WhetstoneParams.MODELS_DIR_PROPERTY);
-    System.clearProperty("whetstone.model.path");
+    startBeirCluster(2, TestModels.root(), Map.of("whetstone.model.path", "all-minilm-l6-v2-q"));
+    createCollection(COLLECTION, 2, 1);
   }
 
   @Test
