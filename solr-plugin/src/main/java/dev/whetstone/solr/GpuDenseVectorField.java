@@ -5,6 +5,7 @@ import dev.whetstone.codec.KnnSearchMode;
 import java.util.Map;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
+import org.apache.solr.response.DocsStreamer;
 import org.apache.solr.schema.DenseVectorField;
 import org.apache.solr.schema.IndexSchema;
 
@@ -33,6 +34,14 @@ import org.apache.solr.schema.IndexSchema;
 public class GpuDenseVectorField extends DenseVectorField {
   public static final String SEARCH_MODE = "knnSearchMode";
   public static final String MIN_VECTORS = "gpuMinVectors";
+
+  static {
+    // Solr returns a stored field's values as typed objects only for the exact classes in this
+    // set (DenseVectorField is one); for any other type, a subclass included, it writes
+    // toExternal's strings, so a stored vector came back as 384 strings. Added once, as this
+    // class loads: a single put that does not resize the set (it holds ~30 classes).
+    DocsStreamer.KNOWN_TYPES.add(GpuDenseVectorField.class);
+  }
 
   private KnnFieldSettings knnFieldSettings = KnnFieldSettings.NODE_DEFAULTS;
 

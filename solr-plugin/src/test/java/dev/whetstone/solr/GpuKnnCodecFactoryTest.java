@@ -5,6 +5,7 @@ import dev.whetstone.codec.KnnFieldSettings;
 import dev.whetstone.codec.KnnSearchMode;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
 import java.io.StringReader;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,9 @@ import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.util.Version;
 import org.apache.solr.SolrTestCaseJ4;
+import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
+import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.core.ConfigSetService;
 import org.apache.solr.schema.IndexSchema;
@@ -137,6 +141,21 @@ public class GpuKnnCodecFactoryTest extends SolrTestCaseJ4 {
       }
     } finally {
       searcher.decref();
+    }
+  }
+
+  @Test
+  public void storedVectorsComeBackAsNumbersLikeDenseVectorFields() throws Exception {
+    // javabin, as SolrJ clients read it: a DenseVectorField subclass used to get 384 strings
+    // (Solr's DocsStreamer.KNOWN_TYPES); the text writers (XML, JSON) were never affected
+    try (EmbeddedSolrServer server = new EmbeddedSolrServer(h.getCore())) {
+      SolrDocument doc = server.query(new SolrQuery("id:1").setFields("vector"))
+          .getResults().get(0);
+      Collection<Object> values = doc.getFieldValues("vector");
+      assertEquals(384, values.size());
+      for (Object value : values) {
+        assertTrue(value.getClass().getName(), value instanceof Float);
+      }
     }
   }
 
