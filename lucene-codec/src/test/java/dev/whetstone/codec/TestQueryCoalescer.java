@@ -38,20 +38,8 @@ public class TestQueryCoalescer extends LuceneTestCase {
     }, 4, 1, 0);
 
     int requests = 9;
-    List<Square> squares = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    for (int i = 0; i < requests; i++) {
-      Square square = new Square(i);
-      squares.add(square);
-      threads.add(new Thread(() -> {
-        try {
-          coalescer.run(square);
-        } catch (Throwable e) {
-          failure.set(e);
-        }
-      }));
-    }
+    Callers callers = new Callers(coalescer, requests);
+    List<Thread> threads = callers.threads;
     threads.get(0).start();
     await(firstBatchStarted);
     for (Thread t : threads.subList(1, requests)) {
@@ -61,13 +49,7 @@ public class TestQueryCoalescer extends LuceneTestCase {
       Thread.sleep(5); // the 8 others queue behind the running batch
     }
     releaseFirstBatch.countDown();
-    for (Thread t : threads) {
-      t.join();
-    }
-    assertNull(failure.get());
-    for (Square s : squares) {
-      assertEquals(s.input * s.input, s.output);
-    }
+    callers.joinAndCheckSquares();
     assertEquals("one alone, then the 8 that queued, at most 4 per batch", List.of(1, 4, 4), batchSizes);
   }
 
@@ -105,20 +87,8 @@ public class TestQueryCoalescer extends LuceneTestCase {
     }, 4, 2, 0);
 
     int requests = 8;
-    List<Square> squares = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    for (int i = 0; i < requests; i++) {
-      Square square = new Square(i);
-      squares.add(square);
-      threads.add(new Thread(() -> {
-        try {
-          coalescer.run(square);
-        } catch (Throwable e) {
-          failure.set(e);
-        }
-      }));
-    }
+    Callers callers = new Callers(coalescer, requests);
+    List<Thread> threads = callers.threads;
     threads.get(0).start();
     while (coalescer.queued() > 0 || running.get() < 1) {
       Thread.sleep(1); // the first has taken its batch
@@ -132,13 +102,7 @@ public class TestQueryCoalescer extends LuceneTestCase {
       Thread.sleep(5); // the 6 others queue: two batches run already
     }
     release.countDown();
-    for (Thread t : threads) {
-      t.join();
-    }
-    assertNull(failure.get());
-    for (Square s : squares) {
-      assertEquals(s.input * s.input, s.output);
-    }
+    callers.joinAndCheckSquares();
     assertEquals("never more than two batches at once", 2, mostRunning.get());
     assertEquals(List.of(1, 1), batchSizes.subList(0, 2));
     List<Integer> later = new ArrayList<>(batchSizes.subList(2, batchSizes.size()));
@@ -150,6 +114,38 @@ public class TestQueryCoalescer extends LuceneTestCase {
   public void testBadSizesAreRefused() {
     expectThrows(IllegalArgumentException.class, () -> new QueryCoalescer<Square>(b -> {}, 0, 1, 0));
     expectThrows(IllegalArgumentException.class, () -> new QueryCoalescer<Square>(b -> {}, 1, 0, 0));
+  }
+
+  /** One thread per request {@code i}, each running {@code Square(i)} through the coalescer. */
+  private static final class Callers {
+    final List<Square> squares = new ArrayList<>();
+    final List<Thread> threads = new ArrayList<>();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    Callers(QueryCoalescer<Square> coalescer, int requests) {
+      for (int i = 0; i < requests; i++) {
+        Square square = new Square(i);
+        squares.add(square);
+        threads.add(new Thread(() -> {
+          try {
+            coalescer.run(square);
+          } catch (Throwable e) {
+            failure.set(e);
+          }
+        }));
+      }
+    }
+
+    /** Waits for every caller; none failed and each got its own square. */
+    void joinAndCheckSquares() throws InterruptedException {
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertNull(failure.get());
+      for (Square s : squares) {
+        assertEquals(s.input * s.input, s.output);
+      }
+    }
   }
 
   private static void await(CountDownLatch latch) {
