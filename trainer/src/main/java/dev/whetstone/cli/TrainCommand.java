@@ -152,6 +152,6 @@ final class TrainCommand implements Callable<Integer> {
         promotionConfidence,
         trainQueries, topicClusters, mining.config(), seed, force, resume);
     TrainingReport report = new TrainingJob(config, System.out).run();
-    return report.promoted() ? 0 : 3;
+    return report.promoted() ? ExitStatus.OK : ExitStatus.NOT_PROMOTED;
   }
 }

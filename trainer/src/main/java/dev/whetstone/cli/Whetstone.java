@@ -11,9 +11,6 @@ import picocli.CommandLine.Command;
     subcommands = {ModelCommand.class, DemoCommand.class, BenchCommand.class, MineCommand.class,
         TrainCommand.class, CalibrateCommand.class})
 public final class Whetstone implements Runnable {
-  /** Exit status of a run refused for bad input (picocli uses 2 for bad options). */
-  static final int BAD_INPUT = 2;
-
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
@@ -31,7 +28,7 @@ public final class Whetstone implements Runnable {
                 + (missing.getReason() == null ? "" : " (" + missing.getReason() + ")")
             : e.getMessage();
         cmd.getErr().println("whetstone " + cmd.getCommandName() + ": " + message);
-        return BAD_INPUT;
+        return ExitStatus.BAD_INPUT;
       }
       throw e;
     });
