@@ -49,6 +49,8 @@ public final class LocalSolrCloud implements AutoCloseable {
     System.setProperty("solr.log.dir", baseDir.resolve("logs").toString());
     // the test framework's solr.xml turns metrics off unless asked; /admin/metrics should work
     System.setProperty("metricsEnabled", "true");
+    // whetstone deploy publishes models to the file store, which refuses uploads without it
+    System.setProperty("enable.packages", "true");
     int firstPort = port > 0 && isFree(port) ? port : 0;
     MiniSolrCloudCluster cluster = new MiniSolrCloudCluster.Builder(1, baseDir)
         .withJettyConfig(jetty -> jetty.setPort(firstPort).setContext(HOST_CONTEXT))

@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,6 +70,17 @@ public final class DeploymentLog {
 
   public String property() {
     return property;
+  }
+
+  /** The log of model {@code model} on a collection. */
+  public static DeploymentLog read(SolrAdmin admin, String collection, String model)
+      throws IOException {
+    return parse(property(model), admin.collectionProperty(collection, property(model)));
+  }
+
+  /** Writes this log into its collection property. */
+  public void save(SolrAdmin admin, String collection) throws IOException {
+    admin.setCollectionProperty(collection, property, toJson());
   }
 
   /** The entries, oldest first. */
