@@ -31,6 +31,15 @@ public final class ModelDirectory {
 
   /** Opens and verifies a model directory. */
   public static ModelDirectory open(Path dir) throws IOException {
+    return open(dir, null);
+  }
+
+  /**
+   * Opens and verifies a model directory that must be the model {@code expectedFingerprint} (null:
+   * any): the manifest names it, the ONNX file hashes to it, and every other file the manifest
+   * pins ({@link ModelFiles}) has its recorded sha256.
+   */
+  public static ModelDirectory open(Path dir, String expectedFingerprint) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IOException("model directory does not exist: " + dir);
     }
@@ -40,12 +49,17 @@ public final class ModelDirectory {
       }
     }
     ModelManifest manifest = ModelManifest.read(dir.resolve(ModelManifest.FILE_NAME));
+    if (expectedFingerprint != null && !expectedFingerprint.equals(manifest.fingerprint())) {
+      throw new IOException(dir.resolve(ModelManifest.FILE_NAME) + " is model "
+          + manifest.fingerprint() + ", expected model " + expectedFingerprint);
+    }
     String actual = sha256(dir.resolve(ONNX_FILE));
     if (!actual.equals(manifest.fingerprint())) {
       throw new IOException(dir.resolve(ONNX_FILE) + " has sha256 " + actual + " but "
           + ModelManifest.FILE_NAME + " records fingerprint " + manifest.fingerprint()
           + ": the model file was changed or the manifest belongs to another model");
     }
+    ModelFiles.verifyOthers(dir, manifest);
     return new ModelDirectory(dir, manifest);
   }
 

@@ -5,14 +5,18 @@ import static dev.whetstone.model.JsonFields.required;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The contents of {@code whetstone-model.json}: everything needed to turn text into the same vector
@@ -31,6 +35,9 @@ import java.util.Objects;
  * @param fingerprint sha256 (hex) of {@code model.onnx}
  * @param documentTowerFingerprint for a query-only model, the fingerprint of the document model it
  *     pairs with; {@code null} for a model that embeds both sides
+ * @param files sha256 (hex) of the directory's other files by name ({@code tokenizer.json}, {@code
+ *     calibration.json}), filled when the model is published to Solr's file store, so a node can
+ *     verify every file it loads; empty for a directory that was never published
  */
 public record ModelManifest(
     String name,
@@ -43,7 +50,8 @@ public record ModelManifest(
     String documentPrefix,
     String similarity,
     String fingerprint,
-    String documentTowerFingerprint) {
+    String documentTowerFingerprint,
+    Map<String, String> files) {
 
   public static final String FILE_NAME = "whetstone-model.json";
 
@@ -56,6 +64,7 @@ public record ModelManifest(
     documentPrefix = documentPrefix == null ? "" : documentPrefix;
     version = version == null ? "1" : version;
     similarity = similarity == null ? "cosine" : similarity.toLowerCase(Locale.ROOT);
+    files = files == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(files));
     if (dimension <= 0) {
       throw new IllegalArgumentException("dimension must be > 0, got " + dimension);
     }
@@ -69,9 +78,18 @@ public record ModelManifest(
     return documentTowerFingerprint == null ? fingerprint : documentTowerFingerprint;
   }
 
-  public ModelManifest withFingerprint(String newFingerprint) {
+  /** A manifest of a directory that was never published: no digests of its other files. */
+  public ModelManifest(String name, String version, int dimension, Pooling pooling,
+      boolean normalize, int maxLength, String queryPrefix, String documentPrefix,
+      String similarity, String fingerprint, String documentTowerFingerprint) {
+    this(name, version, dimension, pooling, normalize, maxLength, queryPrefix, documentPrefix,
+        similarity, fingerprint, documentTowerFingerprint, Map.of());
+  }
+
+  /** This manifest with the digests of the directory's other files ({@link ModelFiles#digests}). */
+  public ModelManifest withFiles(Map<String, String> digests) {
     return new ModelManifest(name, version, dimension, pooling, normalize, maxLength, queryPrefix,
-        documentPrefix, similarity, newFingerprint, documentTowerFingerprint);
+        documentPrefix, similarity, fingerprint, documentTowerFingerprint, digests);
   }
 
   /** Reads and validates a manifest; errors name the file and the field. */
@@ -89,10 +107,24 @@ public record ModelManifest(
           optionalString(json, "documentPrefix"),
           optionalString(json, "similarity"),
           required(json, "fingerprint").getAsString(),
-          optionalString(json, "documentTowerFingerprint"));
+          optionalString(json, "documentTowerFingerprint"),
+          files(json));
     } catch (RuntimeException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Map<String, String> files(JsonObject json) {
+    JsonElement files = json.get("files");
+    if (files == null || files.isJsonNull()) {
+      return Map.of();
+    }
+    if (!files.isJsonObject()) {
+      throw new IllegalArgumentException("'files' must be an object of file name to sha256");
+    }
+    Map<String, String> digests = new TreeMap<>();
+    files.getAsJsonObject().entrySet().forEach(e -> digests.put(e.getKey(), e.getValue().getAsString()));
+    return digests;
   }
 
   public void write(Path file) throws IOException {
@@ -109,6 +141,11 @@ public record ModelManifest(
     json.addProperty("fingerprint", fingerprint);
     if (documentTowerFingerprint != null) {
       json.addProperty("documentTowerFingerprint", documentTowerFingerprint);
+    }
+    if (!files.isEmpty()) {
+      JsonObject digests = new JsonObject();
+      files.forEach(digests::addProperty);
+      json.add("files", digests);
     }
     try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       GSON.toJson(json, writer);

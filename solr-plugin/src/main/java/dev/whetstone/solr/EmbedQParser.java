@@ -42,7 +42,7 @@ public class EmbedQParser extends KnnQParser {
     int topK = checked.positiveInt(WhetstoneParams.TOP_K, DEFAULT_TOP_K);
     boolean relevanceScores =
         checked.choice(WhetstoneParams.SCORE, Score.class, Score.SIMILARITY) == Score.RELEVANCE;
-    RelevanceParams relevance = RelevanceParams.read(checked, model, relevanceScores,
+    RelevanceParams relevance = RelevanceParams.read(req, checked, model, relevanceScores,
         WhetstoneParams.SCORE + "=relevance");
     Query filter = getFilterQuery();
     // embed last: a request rejected above costs no model call

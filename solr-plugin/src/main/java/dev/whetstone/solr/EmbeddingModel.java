@@ -22,9 +22,11 @@ import org.apache.solr.request.SolrQueryRequest;
 
 /**
  * A model as one core sees it: the node-wide encoders plus this core's metrics. Documents are
- * embedded by the document tower; queries by the query tower, which is the same encoder unless a
- * query-only model was paired with it. Query embedding goes through {@link #embedQuery}, which
- * embeds a text once per distributed request.
+ * embedded by the document tower, fixed for the core's life (a collection's vectors come from one
+ * document model); queries by the query tower, which is the document model unless a query-only
+ * model was paired with it, and which a collection-property switch replaces while the core serves
+ * ({@link #switchQueryTower}). A request keeps the tower it started with. Query embedding goes
+ * through {@link #embedQuery}, which embeds a text once per distributed request.
  */
 public final class EmbeddingModel {
   /** Request-context key of the query vectors this request embedded (to forward to shards). */
@@ -32,24 +34,31 @@ public final class EmbeddingModel {
 
   private final String name;
   private final SharedEncoders.Entry shared;
-  private final SharedEncoders.Entry queryTower;
-  private final Cache<String, float[]> queryCache;
   private final Metrics metrics;
-  private final CosineAdapter calibration;
+  private volatile QueryTower queryTower;
+  private volatile String refusal = "";
 
   /** Metrics of one core's use of its models. */
   record Metrics(Counter documentsEmbedded, Counter queriesEmbedded, Counter queryCacheHits,
       Counter queryVectorsReceived, Histogram documentBatchSize, Timer documentEmbedTime,
-      Timer queryEmbedTime) {}
+      Timer queryEmbedTime, Counter queryModelSwitches, Counter queryModelRefusals) {}
 
-  EmbeddingModel(String name, SharedEncoders.Entry shared, SharedEncoders.Entry queryTower,
-      Cache<String, float[]> queryCache, Metrics metrics, CosineAdapter calibration) {
+  /**
+   * The encoder that embeds queries, with the node's query cache for it and the Cosine Adapter
+   * fitted for it ({@code calibration.json} in its directory), if any.
+   */
+  record QueryTower(SharedEncoders.Entry shared, Cache<String, float[]> cache,
+      CosineAdapter calibration) {
+    ModelManifest manifest() {
+      return shared.encoder.manifest();
+    }
+  }
+
+  EmbeddingModel(String name, SharedEncoders.Entry shared, QueryTower queryTower, Metrics metrics) {
     this.name = name;
     this.shared = shared;
     this.queryTower = queryTower;
-    this.queryCache = queryCache;
     this.metrics = metrics;
-    this.calibration = calibration;
   }
 
   public String name() {
@@ -61,21 +70,52 @@ public final class EmbeddingModel {
     return shared.encoder.manifest();
   }
 
-  /** The query tower's manifest: the document tower's unless a query-only model is paired. */
+  /** The query tower's manifest now: the document tower's unless a query-only model is paired. */
   public ModelManifest queryManifest() {
-    return queryTower.encoder.manifest();
+    return queryTower.manifest();
   }
 
   /**
-   * The Cosine Adapter fitted for the query tower ({@code calibration.json} in its directory),
-   * if any: it maps this model's vector scores to calibrated relevance.
+   * Serves queries with {@code next} from now on and returns the tower it replaces (the caller
+   * releases it); requests already running keep theirs.
    */
-  public Optional<CosineAdapter> calibration() {
-    return Optional.ofNullable(calibration);
+  QueryTower switchQueryTower(QueryTower next) {
+    QueryTower previous = queryTower;
+    queryTower = next;
+    refusal = "";
+    metrics.queryModelSwitches.inc();
+    return previous;
+  }
+
+  /** Records a switch that was refused: the old tower keeps serving. */
+  void refuseSwitch(String fingerprint, String reason) {
+    refusal = fingerprint + ": " + reason;
+    metrics.queryModelRefusals.inc();
+  }
+
+  /** "" or {@code FINGERPRINT: REASON} of the last refused switch (a metrics gauge). */
+  String refusal() {
+    return refusal;
+  }
+
+  QueryTower queryTower() {
+    return queryTower;
+  }
+
+  /**
+   * The Cosine Adapter of the query tower this request uses, if it has one: it maps this model's
+   * vector scores to calibrated relevance.
+   */
+  public Optional<CosineAdapter> calibration(SolrQueryRequest req) {
+    return Optional.ofNullable(tower(req).calibration());
   }
 
   public Encoder encoder() {
     return shared.encoder;
+  }
+
+  SharedEncoders.Entry documents() {
+    return shared;
   }
 
   /** Embeds documents (one model call per batch of {@code batchSize}). */
@@ -95,7 +135,8 @@ public final class EmbeddingModel {
    * coordinator forwards it to the shards instead of each shard embedding the text again.
    */
   public float[] embedQuery(SolrQueryRequest req, String text) {
-    String key = queryManifest().fingerprint() + ":" + textHash(text);
+    QueryTower tower = tower(req);
+    String key = tower.manifest().fingerprint() + ":" + textHash(text);
     float[] received = findForwarded(InternalParams.trusted(req, WhetstoneParams.QUERY_VECTOR), key);
     if (received != null) {
       metrics.queryVectorsReceived.inc();
@@ -106,18 +147,24 @@ public final class EmbeddingModel {
     if (vector != null) { // parsed again in the same request (e.g. by the fusion component)
       return vector;
     }
-    vector = queryCache.getIfPresent(key);
+    vector = tower.cache().getIfPresent(key);
     if (vector != null) {
       metrics.queryCacheHits.inc();
     } else {
       try (Timer.Context ignored = metrics.queryEmbedTime.time()) {
-        vector = queryTower.encoder.encodeQuery(text);
+        vector = tower.shared().encoder.encodeQuery(text);
       }
       metrics.queriesEmbedded.inc();
-      queryCache.put(key, vector);
+      tower.cache().put(key, vector);
     }
     embeddedHere.put(key, vector);
     return vector;
+  }
+
+  /** The query tower this request uses: the one serving when it first asked, kept to its end. */
+  private QueryTower tower(SolrQueryRequest req) {
+    return (QueryTower) req.getContext()
+        .computeIfAbsent(CONTEXT_KEY + "." + name + ".tower", k -> queryTower);
   }
 
   /** The vectors embedded on this request, keyed {@code FINGERPRINT:TEXTHASH}. */

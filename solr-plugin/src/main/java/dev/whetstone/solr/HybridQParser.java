@@ -77,7 +77,7 @@ public class HybridQParser extends AbstractVectorQParserBase {
     double denseWeight = checked.nonNegativeNumber(WhetstoneParams.DENSE_WEIGHT, 1);
     boolean relevanceScores = fusion instanceof LinearFusion linear
         && linear.normalization() == LinearFusion.Normalization.RELEVANCE;
-    RelevanceParams relevance = RelevanceParams.read(checked, model, relevanceScores,
+    RelevanceParams relevance = RelevanceParams.read(req, checked, model, relevanceScores,
         WhetstoneParams.NORMALIZATION + "=relevance");
     String defType = checked.get(WhetstoneParams.LEXICAL_DEFTYPE, "edismax");
     QParserPlugin plugin = req.getCore().getQueryPlugin(defType);

@@ -6,6 +6,7 @@ import dev.whetstone.calibration.RelevanceScoring;
 import org.apache.lucene.search.Query;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
+import org.apache.solr.request.SolrQueryRequest;
 
 /**
  * What a dense query asks of its model's calibration ({@code minRelevance}, and relevance as the
@@ -29,7 +30,7 @@ final class RelevanceParams {
    * @param relevanceScores whether the caller scores the dense hits by relevance
    * @param scoresAskedBy the parameter that asked for relevance scores, for the error
    */
-  static RelevanceParams read(CheckedParams checked, EmbeddingModel model,
+  static RelevanceParams read(SolrQueryRequest req, CheckedParams checked, EmbeddingModel model,
       boolean relevanceScores, String scoresAskedBy) {
     String value = checked.get(WhetstoneParams.MIN_RELEVANCE);
     boolean useDefault = value != null
@@ -39,7 +40,7 @@ final class RelevanceParams {
     if (value == null && !relevanceScores) {
       return new RelevanceParams(null, 0, false);
     }
-    CosineAdapter adapter = model.calibration().orElseThrow(() -> new SolrException(
+    CosineAdapter adapter = model.calibration(req).orElseThrow(() -> new SolrException(
         ErrorCode.BAD_REQUEST, "model '" + model.name() + "' has no calibration ("
             + CosineAdapter.FILE_NAME + " in the directory of the model that embeds its queries), so "
             + (value != null ? WhetstoneParams.MIN_RELEVANCE : scoresAskedBy)

@@ -19,13 +19,15 @@ final class SharedEncoders {
   /** One loaded model, counted by the cores using it. */
   static final class Entry {
     final String key;
+    final Path dir;
     final Encoder encoder;
     /** Query-embedding caches by size: cores declaring the same size share one. */
     private final Map<Integer, Cache<String, float[]>> queryCaches = new HashMap<>();
     private int users;
 
-    private Entry(String key, Encoder encoder) {
+    private Entry(String key, Path dir, Encoder encoder) {
       this.key = key;
+      this.dir = dir;
       this.encoder = encoder;
     }
 
@@ -41,15 +43,31 @@ final class SharedEncoders {
 
   private static final Map<String, Entry> ENTRIES = new HashMap<>();
 
-  static synchronized Entry acquire(Path dir, Encoder.Placement placement, int threads)
-      throws IOException {
+  /**
+   * The encoder of {@code dir}, loaded unless a core of this node loaded it already; the files are
+   * verified when it loads, against {@code expectedFingerprint} when not null.
+   */
+  static synchronized Entry acquire(Path dir, String expectedFingerprint,
+      Encoder.Placement placement, int threads) throws IOException {
     String key = dir.toRealPath() + "|" + placement + "|" + threads;
     Entry entry = ENTRIES.get(key);
+    if (entry != null && expectedFingerprint != null
+        && !expectedFingerprint.equals(entry.encoder.manifest().fingerprint())) {
+      throw new IOException(dir + " holds model " + entry.encoder.manifest().fingerprint()
+          + ", expected model " + expectedFingerprint);
+    }
     if (entry == null) {
-      Encoder encoder = Encoder.load(ModelDirectory.open(dir), placement, threads);
-      entry = new Entry(key, encoder);
+      Encoder encoder =
+          Encoder.load(ModelDirectory.open(dir, expectedFingerprint), placement, threads);
+      entry = new Entry(key, dir, encoder);
       ENTRIES.put(key, entry);
     }
+    entry.users++;
+    return entry;
+  }
+
+  /** One more user of an entry already acquired. */
+  static synchronized Entry retain(Entry entry) {
     entry.users++;
     return entry;
   }

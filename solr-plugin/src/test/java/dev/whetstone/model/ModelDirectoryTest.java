@@ -47,6 +47,39 @@ public class ModelDirectoryTest {
   }
 
   @Test
+  public void aPublishedDirectoryPinsEveryFileByItsDigest() throws Exception {
+    Path dir = copyOf(TestModels.quantizedMiniLm());
+    Files.writeString(dir.resolve("calibration.json"), "{}");
+    Path manifestFile = dir.resolve(ModelManifest.FILE_NAME);
+    ModelManifest published = ModelManifest.read(manifestFile).withFiles(ModelFiles.digests(dir));
+    assertEquals(java.util.Set.of(ModelDirectory.TOKENIZER_FILE, "calibration.json"),
+        published.files().keySet());
+    published.write(manifestFile);
+    assertEquals(published, ModelManifest.read(manifestFile));
+    assertEquals(java.util.List.of(ModelDirectory.ONNX_FILE, "calibration.json",
+        ModelDirectory.TOKENIZER_FILE, ModelManifest.FILE_NAME), ModelFiles.publishable(dir));
+    String fingerprint = published.fingerprint();
+    ModelDirectory.open(dir, fingerprint);
+
+    IOException other = assertThrows(IOException.class, () -> ModelDirectory.open(dir, "ab".repeat(32)));
+    assertTrue(other.getMessage(), other.getMessage().contains(fingerprint)
+        && other.getMessage().contains("ab".repeat(32)));
+
+    Files.writeString(dir.resolve("calibration.json"), "{\"threshold\": 0}");
+    IOException changed = assertThrows(IOException.class, () -> ModelDirectory.open(dir, fingerprint));
+    assertTrue(changed.getMessage(), changed.getMessage().contains(dir.resolve("calibration.json").toString())
+        && changed.getMessage().contains(published.files().get("calibration.json")));
+
+    Files.writeString(dir.resolve("calibration.json"), "{}");
+    Files.writeString(dir.resolve("extra.json"), "{}");
+    IOException unlisted = assertThrows(IOException.class, () -> ModelDirectory.open(dir, fingerprint));
+    assertTrue(unlisted.getMessage(), unlisted.getMessage().contains("extra.json"));
+    Files.delete(dir.resolve("extra.json"));
+    Files.writeString(dir.resolve(".metadata.json"), "{}"); // the file store's own, hidden
+    ModelDirectory.open(dir, fingerprint);
+  }
+
+  @Test
   public void unknownPretrainedModelListsTheKnownOnes() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> PretrainedModel.byName("gpt-9"));

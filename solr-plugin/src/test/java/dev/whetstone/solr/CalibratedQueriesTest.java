@@ -274,10 +274,10 @@ public class CalibratedQueriesTest extends SolrTestCaseJ4 {
   public void theRegistryReadsTheQueryTowersCalibrationAndRefusesAStaleOne() throws Exception {
     CalibratedModels.copyOfQuantizedMiniLm(modelsDir, "plain");
     // the same int8 MiniLM as the query tower of itself: its directory's calibration is the one
-    assertTrue(registry("towers", "plain", "all-minilm-l6-v2-q").calibration().isPresent());
+    assertNotNull(registry("towers", "plain", "all-minilm-l6-v2-q").queryTower().calibration());
     // a calibration beside the document model is not for queries a query tower embeds
-    assertFalse(registry("documentsOnly", "all-minilm-l6-v2-q", "plain").calibration().isPresent());
-    assertFalse(registry("none", "plain", null).calibration().isPresent());
+    assertNull(registry("documentsOnly", "all-minilm-l6-v2-q", "plain").queryTower().calibration());
+    assertNull(registry("none", "plain", null).queryTower().calibration());
 
     Path stale = CalibratedModels.copyOfQuantizedMiniLm(modelsDir, "stale");
     CosineAdapter fitted = CalibratedModels.randomFor(stale, ScoreMap.LINEAR, 3, 0.5);

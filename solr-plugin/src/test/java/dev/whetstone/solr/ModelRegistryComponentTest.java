@@ -8,7 +8,7 @@ import dev.whetstone.model.ModelManifest;
 import dev.whetstone.model.Pooling;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.solr.common.SolrException;
+import java.io.IOException;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -32,13 +32,11 @@ public class ModelRegistryComponentTest {
   }
 
   @Test
-  public void resolvesInsideTheModelsDirAndTheConfigDir() {
-    assertEquals(models.resolve("minilm"),
-        ModelRegistryComponent.resolveModelDir("m", "minilm", models, conf));
-    assertEquals(conf.resolve("local-model"),
-        ModelRegistryComponent.resolveModelDir("m", "local-model", models, conf));
-    assertEquals(models.resolve("minilm"), ModelRegistryComponent.resolveModelDir("m",
-        models.resolve("minilm").toString(), models, conf));
+  public void resolvesInsideTheModelsDirAndTheConfigDir() throws Exception {
+    ModelLocator locator = new ModelLocator(models, conf, null);
+    assertEquals(models.resolve("minilm"), locator.configured("minilm"));
+    assertEquals(conf.resolve("local-model"), locator.configured("local-model"));
+    assertEquals(models.resolve("minilm"), locator.configured(models.resolve("minilm").toString()));
   }
 
   @Test
@@ -55,10 +53,23 @@ public class ModelRegistryComponentTest {
     assertRefused("link");
   }
 
+  @Test
+  public void findsAModelByFingerprintOnlyWhereItsManifestNamesIt() throws Exception {
+    ModelLocator locator = new ModelLocator(models, conf, null);
+    String fingerprint = "ab".repeat(32);
+    manifest(fingerprint, null, 384).write(models.resolve("minilm").resolve(ModelManifest.FILE_NAME));
+    assertEquals(models.resolve("minilm"), locator.byFingerprint(fingerprint));
+    IOException unknown = assertThrows(IOException.class, () -> locator.byFingerprint("cd".repeat(32)));
+    assertTrue(unknown.getMessage(), unknown.getMessage().contains("cd".repeat(32))
+        && unknown.getMessage().contains(models.toString()));
+    // a collection property is data, not a path: nothing but a fingerprint is looked up
+    IOException notAFingerprint = assertThrows(IOException.class, () -> locator.byFingerprint("../secret"));
+    assertTrue(notAFingerprint.getMessage(), notAFingerprint.getMessage().contains("not a model fingerprint"));
+  }
+
   private void assertRefused(String path) {
-    SolrException e = assertThrows(SolrException.class,
-        () -> ModelRegistryComponent.resolveModelDir("m", path, models, conf));
-    assertEquals(500, e.code());
+    IOException e = assertThrows(IOException.class,
+        () -> new ModelLocator(models, conf, null).configured(path));
     assertTrue(e.getMessage(), e.getMessage().contains("'" + path + "'"));
     assertTrue(e.getMessage(), e.getMessage().contains("refused"));
   }

@@ -17,8 +17,8 @@ public class SharedEncodersTest {
   @Test
   public void coresShareTheEncoderButEachDeclaredCacheSizeHolds() throws Exception {
     Path dir = TestModels.quantizedMiniLm().path();
-    SharedEncoders.Entry first = SharedEncoders.acquire(dir, Encoder.Placement.CPU, 1);
-    SharedEncoders.Entry second = SharedEncoders.acquire(dir, Encoder.Placement.CPU, 1);
+    SharedEncoders.Entry first = SharedEncoders.acquire(dir, null, Encoder.Placement.CPU, 1);
+    SharedEncoders.Entry second = SharedEncoders.acquire(dir, null, Encoder.Placement.CPU, 1);
     try {
       assertSame("one encoder per node", first, second);
       Cache<String, float[]> none = first.queryCache(0);
