@@ -1,5 +1,6 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.rollout.RolloutException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "whetstone", mixinStandardHelpOptions = true, version = "whetstone 0.1.0",
     description = "Train and serve dense retrievers inside Apache Solr.",
     subcommands = {ModelCommand.class, DemoCommand.class, BenchCommand.class, MineCommand.class,
-        TrainCommand.class, CalibrateCommand.class})
+        TrainCommand.class, CalibrateCommand.class, DeployCommand.class, RollbackCommand.class})
 public final class Whetstone implements Runnable {
   @Override
   public void run() {
@@ -17,6 +18,11 @@ public final class Whetstone implements Runnable {
   }
 
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its exit statuses ({@link ExitStatus}): what main runs. */
+  public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Whetstone());
     // bad input (a missing file, a malformed line, an impossible setting) is one line that names
     // it, not a stack trace; anything else keeps its trace
@@ -30,8 +36,12 @@ public final class Whetstone implements Runnable {
         cmd.getErr().println("whetstone " + cmd.getCommandName() + ": " + message);
         return ExitStatus.BAD_INPUT;
       }
+      if (e instanceof RolloutException) {
+        cmd.getErr().println("whetstone " + cmd.getCommandName() + ": " + e.getMessage());
+        return ExitStatus.FAILED;
+      }
       throw e;
     });
-    System.exit(commandLine.execute(args));
+    return commandLine;
   }
 }

@@ -186,7 +186,8 @@ public final class SolrAdmin implements AutoCloseable {
     try {
       return request.process(client);
     } catch (SolrServerException | RuntimeException e) {
-      throw new IOException(what + " at " + solrUrl + ": " + e.getMessage(), e);
+      // the message says what Solr answered (or that it did not): one line for the user
+      throw new IOException(what + " at " + solrUrl + ": " + e.getMessage());
     }
   }
 
