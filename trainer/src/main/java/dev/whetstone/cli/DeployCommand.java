@@ -87,7 +87,8 @@ final class DeployCommand implements Callable<Integer> {
             cluster.collection(), to);
         return ExitStatus.OK;
       }
-      double publishSeconds = new ModelPublisher(admin.solrUrl(), System.out).publish(model);
+      double publishSeconds = new ModelPublisher(admin.solrUrl(), System.out).publish(model,
+          cluster.before().stream().map(state -> state.replica().baseUrl()).distinct().toList());
 
       OnlineGate.Verdict verdict = null;
       if (gate == null) {

@@ -20,6 +20,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -32,6 +34,8 @@ import java.util.Map;
 public final class ModelPublisher {
   /** The file store folder of the published models. */
   public static final String ROOT = "whetstone/models";
+
+  private static final Duration COPY_TIMEOUT = Duration.ofSeconds(120);
 
   private final URI filesApi;
   private final URI metadataApi;
@@ -52,22 +56,25 @@ public final class ModelPublisher {
    * returns the seconds spent. A file the file store already holds with the same bytes is not
    * sent again; one it holds with other bytes is an error naming it.
    */
-  public double publish(Path dir) throws IOException, InterruptedException {
+  public double publish(Path dir, Collection<String> nodes) throws IOException, InterruptedException {
     long start = System.nanoTime();
     ModelManifest manifest = ModelDirectory.open(dir).manifest();
     String fingerprint = manifest.fingerprint();
     out.printf("Publishing %s (%s) to Solr's file store: /%s/%s/%n", dir, manifest.name(), ROOT,
         fingerprint);
     Path published = Files.createTempFile("whetstone-model", ".json");
+    Map<String, Long> sizes = new LinkedHashMap<>();
     try {
       manifest.withFiles(ModelFiles.digests(dir)).write(published);
       for (String name : ModelFiles.publishable(dir)) {
-        upload(name, name.equals(ModelManifest.FILE_NAME) ? published : dir.resolve(name),
-            ROOT + "/" + fingerprint + "/" + name);
+        Path file = name.equals(ModelManifest.FILE_NAME) ? published : dir.resolve(name);
+        upload(name, file, ROOT + "/" + fingerprint + "/" + name);
+        sizes.put(name, Files.size(file));
       }
     } finally {
       Files.deleteIfExists(published);
     }
+    awaitCopies(fingerprint, sizes, nodes);
     double seconds = (System.nanoTime() - start) / 1e9;
     out.printf(Locale.ROOT, "Published in %.1f s%n", seconds);
     return seconds;
@@ -100,6 +107,39 @@ public final class ModelPublisher {
     }
     out.printf(Locale.ROOT, "  %-22s %7.1f MB %6.1f s%s%n", name, Files.size(file) / 1e6,
         (System.nanoTime() - start) / 1e9, published != null ? " (already published)" : "");
+  }
+
+  /**
+   * Waits until each node holds whole copies: Solr copies an upload to the other nodes in the
+   * background, creating each file before filling it, so a core loading the model meanwhile
+   * would read part of a file. A node's metadata API lists its own copies and their sizes.
+   */
+  private void awaitCopies(String fingerprint, Map<String, Long> sizes, Collection<String> nodes)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + COPY_TIMEOUT.toNanos();
+    for (String node : nodes) {
+      URI nodeMetadata = URI.create(node.replaceAll("/+$", "") + "/")
+          .resolve("../api/cluster/filestore/metadata/");
+      for (Map.Entry<String, Long> file : sizes.entrySet()) {
+        URI url = nodeMetadata.resolve(ROOT + "/" + fingerprint + "/" + file.getKey());
+        while (true) {
+          HttpResponse<String> response = send(HttpRequest.newBuilder(url).GET().build(),
+              "reading the metadata of " + file.getKey() + " on " + node);
+          JsonElement size = response.statusCode() / 100 == 2
+              ? find(JsonParser.parseString(response.body()), "size") : null;
+          if (size != null && size.getAsLong() == file.getValue()) {
+            break;
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IOException(node + " holds no whole copy of /" + ROOT + "/" + fingerprint
+                + "/" + file.getKey() + " (" + file.getValue() + " bytes) after "
+                + COPY_TIMEOUT.toSeconds() + " s: is the node's file store working (solr.log)?");
+          }
+          Thread.sleep(200);
+        }
+      }
+    }
+    out.printf("Whole copies on %d node(s)%n", nodes.size());
   }
 
   /** The sha512 the file store records for a path; null when it holds no such file. */

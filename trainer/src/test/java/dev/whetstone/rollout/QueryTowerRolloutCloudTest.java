@@ -278,8 +278,10 @@ public class QueryTowerRolloutCloudTest {
       assertEquals(COLLECTION, admin.resolve("rollout_alias"));
 
       ModelPublisher publisher = new ModelPublisher(admin.solrUrl(), System.out);
-      publisher.publish(int8Tower);
-      publisher.publish(int8Tower); // the same bytes again: accepted
+      List<String> nodes = admin.replicas(COLLECTION).stream().map(SolrAdmin.Replica::baseUrl)
+          .distinct().toList();
+      publisher.publish(int8Tower, nodes); // returns once every node holds whole copies
+      publisher.publish(int8Tower, nodes); // the same bytes again: accepted
       Path changed = Files.createDirectories(work.resolve("changed-tokenizer"));
       for (String file : new String[] {ModelDirectory.ONNX_FILE, ModelManifest.FILE_NAME}) {
         Files.copy(int8Tower.resolve(file), changed.resolve(file));
@@ -287,7 +289,7 @@ public class QueryTowerRolloutCloudTest {
       Files.writeString(changed.resolve(ModelDirectory.TOKENIZER_FILE),
           Files.readString(int8Tower.resolve(ModelDirectory.TOKENIZER_FILE)) + " ");
       IOException refused = assertThrows(IOException.class,
-          () -> publisher.publish(changed));
+          () -> publisher.publish(changed, nodes));
       assertTrue(refused.getMessage(), refused.getMessage().contains(ModelDirectory.TOKENIZER_FILE)
           && refused.getMessage().contains("already holds"));
     }
