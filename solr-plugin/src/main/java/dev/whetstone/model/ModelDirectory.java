@@ -119,9 +119,14 @@ public final class ModelDirectory {
 
   /** Hex sha256 of a file's bytes. */
   public static String sha256(Path file) throws IOException {
+    return digest(file, "SHA-256");
+  }
+
+  /** Hex digest of a file's bytes by {@code algorithm} (e.g. SHA-512, as Solr's file store records). */
+  public static String digest(Path file, String algorithm) throws IOException {
     MessageDigest digest;
     try {
-      digest = MessageDigest.getInstance("SHA-256");
+      digest = MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
