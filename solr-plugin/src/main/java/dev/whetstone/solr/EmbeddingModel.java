@@ -18,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.solr.request.SolrQueryRequest;
+import org.apache.solr.request.SolrRequestInfo;
 
 /**
  * A model as one core sees it: the node-wide encoders plus this core's metrics. Documents are
@@ -45,12 +47,54 @@ public final class EmbeddingModel {
 
   /**
    * The encoder that embeds queries, with the node's query cache for it and the Cosine Adapter
-   * fitted for it ({@code calibration.json} in its directory), if any.
+   * fitted for it ({@code calibration.json} in its directory), if any. Counted by the requests
+   * using it: a tower switched out is released (its ONNX session closed when no core needs it)
+   * only once the last request that started with it has ended.
    */
-  record QueryTower(SharedEncoders.Entry shared, Cache<String, float[]> cache,
-      CosineAdapter calibration) {
+  static final class QueryTower {
+    private final SharedEncoders.Entry shared;
+    private final Cache<String, float[]> cache;
+    private final CosineAdapter calibration;
+    /** The model's own hold while it serves, plus one per request using it; 0: released. */
+    private final AtomicInteger holds = new AtomicInteger(1);
+
+    QueryTower(SharedEncoders.Entry shared, Cache<String, float[]> cache, CosineAdapter calibration) {
+      this.shared = shared;
+      this.cache = cache;
+      this.calibration = calibration;
+    }
+
+    SharedEncoders.Entry shared() {
+      return shared;
+    }
+
+    Cache<String, float[]> cache() {
+      return cache;
+    }
+
+    CosineAdapter calibration() {
+      return calibration;
+    }
+
     ModelManifest manifest() {
       return shared.encoder.manifest();
+    }
+
+    /** A request starts using this tower; false when it was released meanwhile. */
+    boolean enter() {
+      for (int n = holds.get(); n > 0; n = holds.get()) {
+        if (holds.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** A request, or the model itself when switching it out, lets go of this tower. */
+    void release() {
+      if (holds.decrementAndGet() == 0) {
+        SharedEncoders.release(shared);
+      }
     }
   }
 
@@ -161,10 +205,26 @@ public final class EmbeddingModel {
     return vector;
   }
 
-  /** The query tower this request uses: the one serving when it first asked, kept to its end. */
+  /**
+   * The query tower this request uses: the one serving when it first asked, held until the request
+   * ends (a switch meanwhile does not close it under the request).
+   */
   private QueryTower tower(SolrQueryRequest req) {
-    return (QueryTower) req.getContext()
-        .computeIfAbsent(CONTEXT_KEY + "." + name + ".tower", k -> queryTower);
+    String key = CONTEXT_KEY + "." + name + ".tower";
+    QueryTower pinned = (QueryTower) req.getContext().get(key);
+    if (pinned != null) {
+      return pinned;
+    }
+    SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
+    if (info == null) { // not inside a Solr request: nothing would release a hold
+      return queryTower;
+    }
+    do {
+      pinned = queryTower;
+    } while (!pinned.enter());
+    info.addCloseHook(pinned::release);
+    req.getContext().put(key, pinned);
+    return pinned;
   }
 
   /** The vectors embedded on this request, keyed {@code FINGERPRINT:TEXTHASH}. */

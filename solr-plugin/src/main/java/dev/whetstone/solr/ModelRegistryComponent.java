@@ -292,10 +292,10 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
         EmbeddingModel.QueryTower next = loadQueryTower(model, embedding.documents(), wanted);
         synchronized (lock) {
           if (closed) {
-            SharedEncoders.release(next.shared());
+            next.release();
             return;
           }
-          SharedEncoders.release(embedding.switchQueryTower(next).shared());
+          embedding.switchQueryTower(next).release();
         }
         log.info("Model '{}' of collection '{}': queries now embedded by {} (fingerprint {}), was {}",
             model.name(), collection.collection(), next.shared().dir, next.manifest().fingerprint(),
@@ -333,7 +333,7 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
         return;
       }
       closed = true;
-      models.values().forEach(model -> SharedEncoders.release(model.queryTower().shared()));
+      models.values().forEach(model -> model.queryTower().release());
       documentEncoders.forEach(SharedEncoders::release);
     }
   }

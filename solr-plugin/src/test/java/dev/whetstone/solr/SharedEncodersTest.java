@@ -1,10 +1,12 @@
 package dev.whetstone.solr;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.whetstone.model.Encoder;
@@ -38,5 +40,20 @@ public class SharedEncodersTest {
       SharedEncoders.release(second);
       SharedEncoders.release(first);
     }
+  }
+
+  @Test
+  public void aTowerSwitchedOutStaysLoadedUntilTheLastRequestUsingItEnds() throws Exception {
+    Path dir = TestModels.quantizedMiniLm().path();
+    int before = SharedEncoders.loaded();
+    SharedEncoders.Entry entry = SharedEncoders.acquire(dir, null, Encoder.Placement.CPU, 1);
+    EmbeddingModel.QueryTower tower = new EmbeddingModel.QueryTower(entry, entry.queryCache(0), null);
+    assertTrue("a request starts with the serving tower", tower.enter());
+    tower.release(); // switched out: the model lets go
+    assertEquals("still loaded for the running request", before + 1, SharedEncoders.loaded());
+    assertEquals(384, entry.encoder.encodeQuery("still embeds").length);
+    tower.release(); // the request ends
+    assertEquals("closed once no request uses it", before, SharedEncoders.loaded());
+    assertFalse("a released tower is never entered again", tower.enter());
   }
 }

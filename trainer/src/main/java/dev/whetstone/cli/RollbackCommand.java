@@ -1,6 +1,7 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.rollout.DeploymentLog;
+import dev.whetstone.rollout.QueryTowerRollout;
 import dev.whetstone.rollout.QueryTowerSwitch;
 import dev.whetstone.rollout.RolloutException;
 import dev.whetstone.rollout.SolrAdmin;
@@ -24,10 +25,10 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    long timeoutSeconds = rollout.timeoutSeconds();
+    long timeoutSeconds = rollout.switching.timeoutSeconds();
     try (SolrAdmin admin = new SolrAdmin(rollout.solr.url)) {
-      RolloutOptions.Cluster cluster = rollout.read(admin);
-      DeploymentLog log = DeploymentLog.read(admin, cluster.collection(), rollout.modelName);
+      QueryTowerRollout.Cluster cluster = rollout.read(admin);
+      DeploymentLog log = DeploymentLog.read(admin, cluster.collection(), rollout.switching.modelName);
       DeploymentLog.Entry undo = log.inEffect();
       if (undo == null) {
         System.out.printf("Nothing to roll back: %s of '%s' records no deployment in effect "

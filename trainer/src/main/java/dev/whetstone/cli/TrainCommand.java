@@ -1,8 +1,13 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.data.BeirDataset;
+import dev.whetstone.data.Qrels;
 import dev.whetstone.data.SplitRatios;
+import dev.whetstone.data.TrainingSplits;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.report.TrainingReport;
+import dev.whetstone.rollout.QueryTowerRollout;
+import dev.whetstone.rollout.SolrAdmin;
 import dev.whetstone.train.TrainingConfig;
 import dev.whetstone.train.TrainingJob;
 import dev.whetstone.train.TrainingMode;
@@ -129,8 +134,21 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "continue from the work dir's last checkpoint")
   boolean resume;
 
+  @Option(names = "--deploy", description = "roll the promoted query tower out to --collection "
+      + "(as 'whetstone deploy' does, its online gate on the test split's queries); query-tower "
+      + "mode; needs --solr-url and --collection")
+  boolean deploy;
+
+  @Mixin SwitchOptions switching;
+  @Mixin GateOptions gate;
+
   @Override
   public Integer call() throws Exception {
+    if (deploy && (solr == null || !(TrainingMode.parse(mode) == TrainingMode.QUERY_TOWER))) {
+      throw new IllegalArgumentException("--deploy needs --mode query-tower and the live collection "
+          + "(--solr-url, --collection) to roll the trained tower out to; a full model goes to "
+          + "production as a new collection (docs/rollout.md)");
+    }
     Path base = Files.isDirectory(Path.of(options.model)) ? Path.of(options.model)
         : ModelCache.ensure(options.models(), options.model).path();
     ModelDirectory.open(base); // fails early, naming the folder, when it is not a model directory
@@ -152,6 +170,26 @@ final class TrainCommand implements Callable<Integer> {
         promotionConfidence,
         trainQueries, topicClusters, mining.config(), seed, force, resume);
     TrainingReport report = new TrainingJob(config, System.out).run();
-    return report.promoted() ? ExitStatus.OK : ExitStatus.NOT_PROMOTED;
+    if (report.divergence() != null) {
+      return ExitStatus.DIVERGED;
+    }
+    if (!report.promoted()) {
+      return ExitStatus.NOT_PROMOTED;
+    }
+    return deploy ? deploy(config) : ExitStatus.OK;
+  }
+
+  /** The promoted tower to every replica, gated on the judged queries the report tested on. */
+  private int deploy(TrainingConfig config) throws Exception {
+    TrainingSplits splits = TrainingSplits.of(BeirDataset.open(config.data()), config.splits(),
+        config.devFraction(), config.seed());
+    Qrels judged = splits.test() != null ? splits.test() : splits.dev();
+    System.out.printf("%nDeploying %s to '%s' (online gate: the %s split's %d queries)%n", output,
+        solr.collection, splits.test() != null ? "test" : "dev", judged.queryIds().size());
+    try (SolrAdmin admin = new SolrAdmin(solr.url)) {
+      return ExitStatus.of(new QueryTowerRollout(admin, gate.settings(switching), System.out)
+          .run(solr.collection, output,
+              new QueryTowerRollout.GateQueries(BeirDataset.open(config.data()).queries(), judged)));
+    }
   }
 }
