@@ -34,9 +34,17 @@ public final class AliasSwap {
     this.timeout = timeout;
   }
 
+  /**
+   * The aliases as ZooKeeper has them now (LISTALIASES: the node re-reads them first; the
+   * client's own view follows a watch and may lag a swap just made).
+   */
+  public CollectionAdminResponse aliases() throws IOException, SolrServerException {
+    return new CollectionAdminRequest.ListAliases().process(client);
+  }
+
   /** The collection {@code name} resolves to now: an alias's one collection, else itself. */
-  public String resolve(String name) {
-    List<String> collections = client.getClusterStateProvider().resolveAlias(name);
+  public String resolve(String name) throws IOException, SolrServerException {
+    List<String> collections = aliases().getAliasesAsLists().getOrDefault(name, List.of(name));
     if (collections.size() != 1) {
       throw new IllegalArgumentException("alias " + name + " names " + collections.size()
           + " collections " + collections + "; a roll-out needs exactly one");

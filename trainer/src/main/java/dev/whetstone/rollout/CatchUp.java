@@ -11,6 +11,7 @@ import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.params.CursorMarkParams;
 import org.apache.solr.common.params.ShardParams;
@@ -24,7 +25,8 @@ import org.apache.solr.common.params.ShardParams;
  * before the marker may become visible just after it) is sent again through the target's chain.
  * Deleted documents: the unique keys of both collections, streamed in key order and merged;
  * what the target has and the source lacks is deleted from the target. Each pass first commits
- * the source (unless it is read-only) and reads the markers the next pass starts from.
+ * the source (refused, and not needed, once it is fenced) and reads the markers the next pass
+ * starts from.
  */
 public final class CatchUp {
   /** One pass: documents re-sent, documents deleted from the target, seconds. */
@@ -75,11 +77,18 @@ public final class CatchUp {
     this.since = since;
   }
 
-  /** Commits the source (unless it is read-only) and reads its markers. */
+  /**
+   * Commits the collection and reads its markers. A fenced collection refuses the commit (403);
+   * its searchers already see every update, opened by the fence's reload.
+   */
   public static ShardVersions markers(CloudSolrClient client, String collection)
       throws IOException, SolrServerException {
-    if (!client.getClusterStateProvider().getCollection(collection).isReadOnly()) {
+    try {
       client.commit(collection);
+    } catch (SolrException e) {
+      if (e.code() != 403 || !e.getMessage().contains("read-only")) {
+        throw e;
+      }
     }
     return ShardVersions.read(client, collection);
   }

@@ -99,7 +99,7 @@ public final class FullRollout {
   public Outcome rollout(String alias, String target, TargetCollection create, Gate gate)
       throws Exception {
     String source = swap.resolve(alias);
-    Generations generations = Generations.read(client, alias, source);
+    Generations generations = Generations.read(swap.aliases(), alias, source);
     CollectionCopy copy = new CollectionCopy(client, source, target, settings.vectorField(),
         settings.workDir(), settings.threads(), settings.batchSize(), log);
     boolean exists = client.getClusterStateProvider().getState(target) != null;
@@ -141,7 +141,7 @@ public final class FullRollout {
    */
   public Outcome rollback(String alias) throws Exception {
     String current = swap.resolve(alias);
-    Generations generations = Generations.read(client, alias, current);
+    Generations generations = Generations.read(swap.aliases(), alias, current);
     if (generations.collections().size() < 2) {
       throw new IllegalStateException("alias " + alias + " records no collection before " + current
           + " (" + Generations.LIST + "): nothing to roll back to");

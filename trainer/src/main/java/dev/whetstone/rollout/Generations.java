@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.client.solrj.request.CollectionAdminRequest;
+import org.apache.solr.client.solrj.response.CollectionAdminResponse;
 
 /**
  * What a roll-out leaves on its alias (alias properties, one ZooKeeper write): the collections
@@ -21,9 +22,12 @@ record Generations(List<String> collections, ShardVersions swapVersions) {
   static final String SWAP_VERSIONS = "whetstone.rollout.swapVersions";
   private static final Gson GSON = new Gson();
 
-  /** What {@code alias} records; for a plain collection (no alias yet) just that collection. */
-  static Generations read(CloudSolrClient client, String alias, String serving) {
-    Map<String, String> properties = client.getClusterStateProvider().getAliasProperties(alias);
+  /**
+   * What {@code alias} records in {@code aliases} (a LISTALIASES response); for a plain collection
+   * (no alias yet) just that collection.
+   */
+  static Generations read(CollectionAdminResponse aliases, String alias, String serving) {
+    Map<String, String> properties = aliases.getAliasProperties().getOrDefault(alias, Map.of());
     String list = properties.get(LIST);
     List<String> collections = list == null || list.isEmpty() ? List.of(serving)
         : Arrays.asList(list.split(","));

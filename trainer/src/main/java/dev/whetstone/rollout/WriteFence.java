@@ -3,33 +3,40 @@ package dev.whetstone.rollout;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
 import org.apache.solr.client.solrj.request.CollectionAdminRequest;
+import org.apache.solr.client.solrj.request.CoreAdminRequest;
 import org.apache.solr.client.solrj.request.UpdateRequest;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.cloud.Replica;
+import org.apache.solr.common.params.CoreAdminParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
 import org.apache.solr.common.params.UpdateParams;
+import org.apache.solr.common.util.NamedList;
 
 /**
  * Makes a collection read-only with Solr's own {@code MODIFYCOLLECTION readOnly=true}, and
  * writable again with {@code readOnly=""}.
  *
- * <p>What Solr 9.10.1 does: the flag goes into the collection's state, then the command reloads
- * every core of the collection before it returns. Each replica checks the flag of its own view of
- * the cluster state when an update arrives, and refuses adds, deletes and commits alike with HTTP
- * 403 "Collection NAME is read-only." (a forwarded update is refused the same way by a replica
- * that sees the flag). Queries are served throughout.
+ * <p>What Solr 9.10.1 does: the flag goes into the collection's state; the command waits until
+ * its own node sees it, then reloads every core of the collection before it returns. A core that
+ * is reloaded while its node sees the flag then commits and closes its IndexWriter
+ * ({@code CoreContainer.reload}: a close-on-commit for read-only collections), so every update it
+ * had indexed becomes visible, and a later update can only fail, never hide. Each replica checks
+ * the flag of its own view of the cluster state when an update arrives and refuses adds, deletes
+ * and commits alike with HTTP 403 "Collection NAME is read-only."; queries are served throughout.
+ * A plain RELOAD of a read-only collection breaks its cores in 9.10.1 (the reload's commit finds
+ * the writer closed: "Indexing is temporarily disabled", then "Error opening new searcher"), so
+ * this class never issues one.
  *
- * <p>A core reload opens its first searcher on the live IndexWriter, so it sees every update
- * indexed before it, committed or not; this is what lets the final catch-up read the fenced
- * collection even though commits are refused. An update that passed a replica's check just
- * before that replica learned of the flag can still be indexed after the reload, so
- * {@link #fence} waits until every replica refuses a commit (proof it sees the flag) and then
- * reloads the collection once more, so the searchers include whatever got in before the fence.
+ * <p>Since a node may see the flag only after its core was reloaded, {@link #fence} returns only
+ * once every replica refuses a commit (proof its node sees the flag) and reports its index as
+ * current (its searcher shows every update its writer took), and fails naming the replica
+ * otherwise.
  */
 public final class WriteFence {
   private static final String READ_ONLY = "readOnly";
@@ -48,7 +55,10 @@ public final class WriteFence {
     this.timeout = timeout;
   }
 
-  /** Makes {@code collection} read-only; returns once every replica refuses writes. */
+  /**
+   * Makes {@code collection} read-only; returns once every replica refuses writes and shows
+   * every update it accepted.
+   */
   public void fence(String collection)
       throws IOException, SolrServerException, InterruptedException {
     Map<String, Object> readOnly = new HashMap<>();
@@ -63,8 +73,12 @@ public final class WriteFence {
         }
         Thread.sleep(50);
       }
+      if (!indexIsCurrent(replica)) {
+        throw new IOException("replica " + replica.getCoreName() + " of " + collection + " took "
+            + "updates its searcher does not show (its node saw readOnly only after the reload);"
+            + " lift the fence and fence again");
+      }
     }
-    CollectionAdminRequest.reloadCollection(collection).process(client);
   }
 
   /** Makes {@code collection} writable again (also reloads its cores). */
@@ -73,6 +87,20 @@ public final class WriteFence {
     // an empty value removes the property from the collection's state
     writable.put(READ_ONLY, "");
     CollectionAdminRequest.modifyCollection(collection, writable).process(client);
+  }
+
+  /** Whether the core's searcher shows everything its IndexWriter took (CoreAdmin STATUS). */
+  private boolean indexIsCurrent(Replica replica) throws IOException, SolrServerException {
+    CoreAdminRequest status = new CoreAdminRequest();
+    status.setAction(CoreAdminParams.CoreAdminAction.STATUS);
+    status.setCoreName(replica.getCoreName());
+    NamedList<Object> core = nodes.requestWithBaseUrl(replica.getBaseUrl(), null, status)
+        .getCoreStatus(replica.getCoreName());
+    Object current = core == null ? null : core._get(List.of("index", "current"), null);
+    if (!(current instanceof Boolean)) {
+      throw new IOException("no index status for replica " + replica.getCoreName() + ": " + core);
+    }
+    return (Boolean) current;
   }
 
   /** A commit to this core alone: harmless when accepted, 403 once the core sees the fence. */
