@@ -155,6 +155,8 @@ public final class CollectionCopy {
     double seconds = (System.nanoTime() - begin) / 1e9;
     if (complete) {
       bar.update(Math.max(total, start.copied + sent));
+    } else {
+      progress.println(); // ends the bar's line where the copy stopped
     }
     Result result = new Result(sent, start.copied + sent, seconds,
         new ShardVersions(source, start.sourceVersions));

@@ -13,8 +13,9 @@ import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 
 /**
  * A new document model reaches production as a new collection: old and new vectors never mix in
- * one collection. The name clients use ({@code C}, an alias or at first a plain collection) moves
- * to a new collection {@code C_<version>} created from the same configset with the new model:
+ * one collection. The name clients use (alias {@code C}; see {@link AliasSwap} for why it cannot
+ * be a collection's name) moves to a new collection {@code C_<version>} created from the same
+ * configset with the new model:
  *
  * <ol>
  *   <li>create the target ({@link TargetCollection}, with its model);
@@ -98,6 +99,9 @@ public final class FullRollout {
    */
   public Outcome rollout(String alias, String target, TargetCollection create, Gate gate)
       throws Exception {
+    if (client.getClusterStateProvider().getState(alias) != null) {
+      throw new IllegalArgumentException(alias + " is a collection, not an alias (see AliasSwap)");
+    }
     String source = swap.resolve(alias);
     Generations generations = Generations.read(swap.aliases(), alias, source);
     CollectionCopy copy = new CollectionCopy(client, source, target, settings.vectorField(),
@@ -156,10 +160,7 @@ public final class FullRollout {
     CatchUp catchUp = catchUp(current, previous, since);
     List<CatchUp.Pass> passes = catchUp.untilFewerThan(settings.quietBelow(), settings.maxPasses());
     Fenced fenced = fenceAndSwap(alias, current, previous, catchUp);
-    if (!alias.equals(previous)) {
-      // swapping back to a collection named like the alias deleted the alias and its properties
-      generations.servedBy(previous, fenced.targetVersions()).write(client, alias);
-    }
+    generations.servedBy(previous, fenced.targetVersions()).write(client, alias);
     Outcome outcome = new Outcome(alias, current, previous, null, passes, fenced.pass(),
         fenced.seconds(), List.of());
     log.println("rollback done: " + outcome);

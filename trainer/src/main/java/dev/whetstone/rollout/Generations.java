@@ -23,8 +23,8 @@ record Generations(List<String> collections, ShardVersions swapVersions) {
   private static final Gson GSON = new Gson();
 
   /**
-   * What {@code alias} records in {@code aliases} (a LISTALIASES response); for a plain collection
-   * (no alias yet) just that collection.
+   * What {@code alias} records in {@code aliases} (a LISTALIASES response); for an alias no
+   * roll-out has moved yet just the collection it serves.
    */
   static Generations read(CollectionAdminResponse aliases, String alias, String serving) {
     Map<String, String> properties = aliases.getAliasProperties().getOrDefault(alias, Map.of());

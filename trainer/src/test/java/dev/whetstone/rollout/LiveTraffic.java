@@ -97,6 +97,9 @@ final class LiveTraffic {
           ids.remove(ids.size() - 1);
         }
         writes.incrementAndGet();
+        // a few writes a second: below the copy's re-embedding rate on 2 shared cores, so the
+        // catch-up passes shrink
+        Thread.sleep(200);
       }
     } catch (Throwable t) {
       failure.compareAndSet(null, t);
