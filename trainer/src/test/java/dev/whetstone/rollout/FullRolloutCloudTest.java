@@ -245,9 +245,13 @@ public class FullRolloutCloudTest extends SolrCloudTestCase {
   private record Stored(String collection, List<String> ids, List<String> texts,
       List<float[]> vectors) {}
 
-  /** Asserts {@code collection} holds exactly {@code expected} (ids, titles, texts). */
+  /**
+   * Asserts {@code collection} holds exactly {@code expected} (ids, titles, texts) once committed
+   * (the writes after a swap are not, yet).
+   */
   private static Stored assertHolds(String collection, Map<String, BeirDocument> expected)
       throws Exception {
+    cluster.getSolrClient().commit(collection);
     SolrQuery all = new SolrQuery("*:*").setFields("id", "title", "text", "vector").setRows(500)
         .setSort("id", SolrQuery.ORDER.asc);
     Map<String, BeirDocument> actual = new TreeMap<>();
@@ -270,7 +274,14 @@ public class FullRolloutCloudTest extends SolrCloudTestCase {
           }
           return true;
         });
-    assertEquals(collection + " holds the writer's documents", new TreeMap<>(expected), actual);
+    List<String> wrong = new ArrayList<>();
+    for (String id : new java.util.TreeSet<>(union(expected.keySet(), actual.keySet()))) {
+      if (!java.util.Objects.equals(expected.get(id), actual.get(id))) {
+        wrong.add(id + (actual.containsKey(id) ? expected.containsKey(id) ? " (other text)"
+            : " (deleted by the writer)" : " (missing)"));
+      }
+    }
+    assertEquals(collection + " differs from the writer's documents", List.of(), wrong);
     return stored;
   }
 
@@ -297,6 +308,12 @@ public class FullRolloutCloudTest extends SolrCloudTestCase {
       assertTrue(stored.collection() + " " + stored.ids().get(i) + " holds the fp32 embedding",
           maxDifference(fp32Vectors[i], stored.vectors().get(i)) > 1e-3f);
     }
+  }
+
+  private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+    java.util.Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return all;
   }
 
   private static float maxDifference(float[] a, float[] b) {
