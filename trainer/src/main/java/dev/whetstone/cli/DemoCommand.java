@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -88,9 +89,13 @@ final class DemoCommand implements Callable<Integer> {
     Thread closer = new Thread(() -> closeQuietly(cloud), "whetstone-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(closer);
     try {
-      cloud.createCollection(collection, shards, replicas);
-      System.err.printf("Indexing %d documents of %s into collection '%s' (%d shards x %d replicas)%n",
-          corpus.size(), dataset.dir(), collection, shards, replicas);
+      // clients use an alias, so a new document model can later take over as a new collection
+      // (whetstone deploy, full mode: docs/rollout.md)
+      String generation = collection + "_v1";
+      cloud.createCollection(generation, shards, replicas);
+      CollectionAdminRequest.createAlias(collection, generation).process(cloud.cloud().client());
+      System.err.printf("Indexing %d documents of %s into '%s' (alias of collection '%s', %d shards "
+          + "x %d replicas)%n", corpus.size(), dataset.dir(), collection, generation, shards, replicas);
       ProgressBar progress = new ProgressBar(System.err, "docs", corpus.size());
       double seconds = cloud.index(collection, corpus, progress::update);
       System.err.printf(Locale.ROOT, "Indexed %d documents in %.1f s (%.1f docs/s)%n",

@@ -1,6 +1,7 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.rollout.DeploymentLog;
+import dev.whetstone.rollout.DocumentModelRollout;
 import dev.whetstone.rollout.QueryTowerRollout;
 import dev.whetstone.rollout.QueryTowerSwitch;
 import dev.whetstone.rollout.RolloutException;
@@ -22,6 +23,9 @@ import picocli.CommandLine.Mixin;
         + "to roll back), 1 failed (switched back), 2 bad input.")
 final class RollbackCommand implements Callable<Integer> {
   @Mixin RolloutOptions rollout;
+  @Mixin FullModeOptions fullMode;
+  // the engine's settings carry the vector field (the copy leaves it out)
+  @Mixin GateOptions gateOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -36,10 +40,15 @@ final class RollbackCommand implements Callable<Integer> {
             log.entries().size(), cluster.serving());
         return ExitStatus.OK;
       }
-      if (!undo.kind().equals(DeploymentLog.QUERY_TOWER)) {
-        throw new IllegalArgumentException("the newest deployment in effect on '"
-            + cluster.collection() + "' is of kind '" + undo.kind() + "' (" + undo.from() + " -> "
-            + undo.to() + "), not a query tower: roll it back with that mode");
+      if (undo.kind().equals(DeploymentLog.FULL)) {
+        System.out.printf("Rolling back the full roll-out of %s (%s): '%s' back to collection '%s'%n",
+            undo.to(), undo.at(), rollout.solr.collection, undo.from());
+        new DocumentModelRollout(admin, fullMode.settings(gateOptions.settings(rollout.switching),
+            rollout.solr.collection), System.out).rollback(rollout.solr.collection, log,
+            cluster.collection());
+        System.out.printf("Rolled back '%s' to collection '%s'; logged in %s of '%s'%n",
+            rollout.solr.collection, undo.from(), log.property(), cluster.collection());
+        return ExitStatus.OK;
       }
       if (!undo.to().equals(cluster.serving())) {
         throw new RolloutException(log.property() + " says " + undo.to() + " was deployed at "

@@ -32,6 +32,7 @@ public final class OnlineGate {
 
   private final SolrClient client;
   private final String collection;
+  private final String candidateCollection;
   private final String field;
   private final String model;
   private final PrintStream out;
@@ -42,8 +43,18 @@ public final class OnlineGate {
    */
   public OnlineGate(SolrClient client, String collection, String field, String model,
       PrintStream out) {
+    this(client, collection, collection, field, model, out);
+  }
+
+  /**
+   * A gate whose candidate requests go to {@code candidateCollection}: a new collection holding
+   * the candidate document model's vectors (full mode), the current ones to the serving one.
+   */
+  public OnlineGate(SolrClient client, String collection, String candidateCollection, String field,
+      String model, PrintStream out) {
     this.client = client;
     this.collection = collection;
+    this.candidateCollection = candidateCollection;
     this.field = field;
     this.model = model;
     this.out = out;
@@ -79,8 +90,9 @@ public final class OnlineGate {
       }
       texts.add(text);
     }
-    out.printf("Online gate: %d judged queries against '%s', current tower ({!embed}) and "
-        + "candidate ({!knn} with vectors embedded here)%n", ids.size(), collection);
+    out.printf("Online gate: %d judged queries, current model ({!embed} on '%s') and "
+        + "candidate ({!knn} on '%s' with vectors embedded here)%n", ids.size(), collection,
+        candidateCollection);
     float[][] vectors = candidate.encodeQueries(texts);
     Map<String, List<String>> currentRun = new LinkedHashMap<>();
     Map<String, List<String>> candidateRun = new LinkedHashMap<>();
@@ -89,9 +101,9 @@ public final class OnlineGate {
       SolrQuery current = new SolrQuery("{!embed f=" + field + " model=" + model + " topK=" + DEPTH
           + " v=$qq}");
       current.set("qq", texts.get(i));
-      currentRun.put(ids.get(i), ids(current, ids.get(i)));
-      candidateRun.put(ids.get(i), ids(new SolrQuery("{!knn f=" + field + " topK=" + DEPTH + "}"
-          + Arrays.toString(vectors[i])), ids.get(i)));
+      currentRun.put(ids.get(i), ids(collection, current, ids.get(i)));
+      candidateRun.put(ids.get(i), ids(candidateCollection, new SolrQuery("{!knn f=" + field
+          + " topK=" + DEPTH + "}" + Arrays.toString(vectors[i])), ids.get(i)));
       progress.update(i + 1);
     }
     Evaluation currentEval = Evaluation.of(qrels, currentRun);
@@ -133,7 +145,7 @@ public final class OnlineGate {
         e.recall100());
   }
 
-  private List<String> ids(SolrQuery query, String queryId) throws IOException {
+  private List<String> ids(String collection, SolrQuery query, String queryId) throws IOException {
     query.setFields("id");
     query.setRows(DEPTH);
     List<String> ids = new ArrayList<>();

@@ -67,6 +67,11 @@ public final class SolrAdmin implements AutoCloseable {
     return client;
   }
 
+  /** The same client, for what needs the cluster's state (collections, aliases). */
+  public CloudSolrClient cloudClient() {
+    return client;
+  }
+
   /**
    * The collection {@code name} stands for: itself, or the one collection a simple alias points to.
    */
