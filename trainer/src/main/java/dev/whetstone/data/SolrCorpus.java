@@ -24,6 +24,8 @@ import org.apache.solr.common.params.CursorMarkParams;
 public final class SolrCorpus {
   /** Documents per request unless {@link #withPageSize} says otherwise. */
   public static final int DEFAULT_PAGE_SIZE = 500;
+  /** The vector field of the BEIR configset. */
+  public static final String VECTOR_FIELD = "vector";
 
   private final SolrClient client;
   private final String collection;
@@ -61,13 +63,31 @@ public final class SolrCorpus {
 
   /** Every document, ordered by id, with a progress bar on {@code out}. */
   public List<BeirDocument> read(PrintStream out) throws IOException {
+    return read(bar(out));
+  }
+
+  /** Documents and the vectors the collection holds for them, in the same order. */
+  public record Indexed(List<BeirDocument> documents, float[][] vectors) {}
+
+  /**
+   * Every document, ordered by id, with the vector indexed in its stored field {@code
+   * vectorField}: what a query tower trains against, without embedding the corpus again.
+   */
+  public Indexed readIndexed(String vectorField, PrintStream out) throws IOException {
+    List<float[]> vectors = new ArrayList<>();
+    List<BeirDocument> docs = read(bar(out), vectorField,
+        (doc, id) -> vectors.add(vector(doc, vectorField, id)));
+    return new Indexed(docs, vectors.toArray(new float[0][]));
+  }
+
+  private static Progress bar(PrintStream out) {
     ProgressBar[] bar = new ProgressBar[1];
-    return read((done, total) -> {
+    return (done, total) -> {
       if (bar[0] == null) {
         bar[0] = new ProgressBar(out, "docs", total);
       }
       bar[0].update(done);
-    });
+    };
   }
 
   /** Receives documents read so far and the collection's size after each page. */
@@ -77,8 +97,21 @@ public final class SolrCorpus {
 
   /** Every document, ordered by id. */
   public List<BeirDocument> read(Progress progress) throws IOException {
+    return read(progress, null, (doc, id) -> {});
+  }
+
+  /** What else is read of each document, beside its text. */
+  private interface Extra {
+    void read(SolrDocument doc, String id) throws IOException;
+  }
+
+  private List<BeirDocument> read(Progress progress, String extraField, Extra extra)
+      throws IOException {
     SolrQuery query = new SolrQuery("*:*");
     query.setFields(idField, titleField, textField);
+    if (extraField != null) {
+      query.addField(extraField);
+    }
     query.setSort(idField, SolrQuery.ORDER.asc);
     query.setRows(pageSize);
     List<BeirDocument> docs = new ArrayList<>();
@@ -103,6 +136,7 @@ public final class SolrCorpus {
           throw new IOException("collection '" + collection + "': duplicate id '" + id + "'");
         }
         docs.add(new BeirDocument(id, title == null ? "" : title, text));
+        extra.read(doc, id);
       }
       progress.update(docs.size(), response.getResults().getNumFound());
       String next = response.getNextCursorMark();
@@ -120,6 +154,22 @@ public final class SolrCorpus {
       throw new IOException("reading collection '" + collection + "' (fields " + idField + ", "
           + titleField + ", " + textField + ") failed: " + e.getMessage(), e);
     }
+  }
+
+  private float[] vector(SolrDocument doc, String field, String id) throws IOException {
+    if (!(doc.getFieldValue(field) instanceof List<?> values) || values.isEmpty()) {
+      throw new IOException("collection '" + collection + "': document '" + id + "' has no "
+          + "stored vector in field '" + field + "' (is the field stored?)");
+    }
+    float[] vector = new float[values.size()];
+    for (int i = 0; i < vector.length; i++) {
+      if (!(values.get(i) instanceof Number number)) {
+        throw new IOException("collection '" + collection + "': field '" + field + "' of document '"
+            + id + "' holds " + values.get(i) + ", not a number");
+      }
+      vector[i] = number.floatValue();
+    }
+    return vector;
   }
 
   /** A field as one string: values of a multi-valued field joined by a space; null when absent. */

@@ -51,6 +51,25 @@ public final class EmbeddingCache {
     return vectors(encoder, true, texts);
   }
 
+  /**
+   * Records vectors already computed by {@code manifest}'s model for a corpus (e.g. those a Solr
+   * collection indexed with it), so {@link #documents} returns them instead of embedding again.
+   */
+  public void seedDocuments(ModelManifest manifest, List<BeirDocument> corpus, float[][] vectors)
+      throws IOException {
+    if (vectors.length != corpus.size()) {
+      throw new IllegalArgumentException(vectors.length + " vectors for " + corpus.size() + " documents");
+    }
+    for (float[] vector : vectors) {
+      if (vector.length != manifest.dimension()) {
+        throw new IllegalArgumentException("a vector of dimension " + vector.length + " for model "
+            + manifest.name() + " of dimension " + manifest.dimension());
+      }
+    }
+    List<String> texts = corpus.stream().map(BeirDocument::embeddingText).toList();
+    write(file(manifest, "docs", texts), vectors, manifest.dimension());
+  }
+
   /** The query vectors of query texts, in order. */
   public float[][] queries(Encoder encoder, List<String> texts) throws IOException {
     return vectors(encoder, false, texts);
@@ -60,13 +79,17 @@ public final class EmbeddingCache {
       throws IOException {
     ModelManifest manifest = encoder.manifest();
     String role = documents ? "docs" : "queries";
-    Path file = dir.resolve(manifest.name() + "-" + role + "-" + key(manifest, role, texts) + ".vec");
+    Path file = file(manifest, role, texts);
     if (Files.isRegularFile(file)) {
       return read(file, texts.size(), manifest.dimension());
     }
     float[][] vectors = embed(encoder, documents, texts, role);
     write(file, vectors, manifest.dimension());
     return vectors;
+  }
+
+  private Path file(ModelManifest manifest, String role, List<String> texts) {
+    return dir.resolve(manifest.name() + "-" + role + "-" + key(manifest, role, texts) + ".vec");
   }
 
   private float[][] embed(Encoder encoder, boolean documents, List<String> texts, String unit) {

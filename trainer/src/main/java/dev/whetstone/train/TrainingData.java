@@ -4,6 +4,8 @@ import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.data.SolrCorpus;
+import dev.whetstone.model.ModelManifest;
+import dev.whetstone.rollout.SolrAdmin;
 import dev.whetstone.data.TrainingSplits;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,20 +13,23 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.solr.client.solrj.SolrClient;
-import org.apache.solr.client.solrj.impl.Http2SolrClient;
+import java.util.TreeMap;
 
 /**
  * The corpus (from the BEIR folder or the live Solr collection), the query texts, and the
  * train/dev/test judgments, checked against each other up front.
+ *
+ * @param indexedVectors the corpus's vectors as the live collection indexed them with the base
+ *     model (query-tower mode reads them instead of embedding the corpus again); null otherwise
  */
 record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, TrainingSplits splits,
-    Map<String, String> documentTexts) {
+    Map<String, String> documentTexts, float[][] indexedVectors) {
 
   static TrainingData load(BeirDataset dataset, TrainingConfig config, PrintStream out)
       throws IOException {
-    List<BeirDocument> corpus = config.solrUrl() == null ? dataset.corpus()
-        : readCollection(config, out);
+    SolrCorpus.Indexed read = config.solrUrl() == null
+        ? new SolrCorpus.Indexed(dataset.corpus(), null) : readCollection(config, out);
+    List<BeirDocument> corpus = read.documents();
     Map<String, String> queries = dataset.queries();
     TrainingSplits splits = TrainingSplits.of(dataset, config.splits(), config.devFraction(),
         config.seed()).limitTrain(config.trainQueries());
@@ -32,7 +37,7 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
     for (BeirDocument document : corpus) {
       texts.put(document.id(), document.embeddingText());
     }
-    TrainingData data = new TrainingData(corpus, queries, splits, texts);
+    TrainingData data = new TrainingData(corpus, queries, splits, texts, read.vectors());
     String judgments = dataset.dir().resolve("qrels") + " (" + splits.origin() + ")";
     data.check("train", splits.train(), judgments);
     data.check("dev", splits.dev(), judgments);
@@ -42,12 +47,36 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
     return data;
   }
 
-  private static List<BeirDocument> readCollection(TrainingConfig config, PrintStream out)
+  /**
+   * The collection's corpus; in query-tower mode with the vectors it indexed, when the collection
+   * records the base model as its document model (else they would be another model's).
+   */
+  private static SolrCorpus.Indexed readCollection(TrainingConfig config, PrintStream out)
       throws IOException {
     out.printf("Reading the corpus of collection '%s' at %s%n", config.solrCollection(),
         config.solrUrl());
-    try (SolrClient client = new Http2SolrClient.Builder(config.solrUrl()).build()) {
-      return new SolrCorpus(client, config.solrCollection()).read(out);
+    try (SolrAdmin admin = new SolrAdmin(config.solrUrl())) {
+      SolrCorpus corpus = new SolrCorpus(admin.client(), config.solrCollection());
+      if (config.mode() != TrainingMode.QUERY_TOWER) {
+        return new SolrCorpus.Indexed(corpus.read(out), null);
+      }
+      String base = ModelManifest.read(config.baseModel().resolve(ModelManifest.FILE_NAME))
+          .fingerprint();
+      Map<String, String> recorded = new TreeMap<>();
+      admin.collectionProperties(admin.resolve(config.solrCollection())).forEach((key, value) -> {
+        if (key.startsWith("whetstone.") && key.endsWith(".documentModel")) {
+          recorded.put(key, value);
+        }
+      });
+      if (!recorded.containsValue(base)) {
+        out.printf("The collection records document model(s) %s, not the base model %s: its "
+            + "indexed vectors are not used, the corpus is embedded here%n", recorded, base);
+        return new SolrCorpus.Indexed(corpus.read(out), null);
+      }
+      SolrCorpus.Indexed indexed = corpus.readIndexed(SolrCorpus.VECTOR_FIELD, out);
+      out.printf("Read the %d vectors the collection indexed with the base model %s: the corpus "
+          + "is not embedded again%n", indexed.vectors().length, base);
+      return indexed;
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.whetstone.mine;
 
+import static org.junit.Assert.assertThrows;
+
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -59,6 +61,27 @@ public class EmbeddingCacheTest {
       cache.documents(encoder, docs.subList(0, 11));
       cache.queries(encoder, List.of("a query"));
       assertEquals(3, files(dir));
+    }
+  }
+
+  @Test
+  public void seededVectorsComeBackWithoutEmbedding() throws Exception {
+    List<BeirDocument> docs = BeirDataset.open(Paths.get(System.getProperty("whetstone.data"), "scifact"))
+        .corpus().subList(0, 5);
+    float[][] indexed = new float[docs.size()][384];
+    for (int i = 0; i < indexed.length; i++) {
+      indexed[i][i] = 1; // nothing a model would give
+    }
+    try (Encoder encoder = Encoder.load(ModelCache.ensure(Paths.get("target", "test-models"),
+        "all-minilm-l6-v2"))) {
+      EmbeddingCache cache = new EmbeddingCache(temp.getRoot().toPath().resolve("seeded"), null);
+      cache.seedDocuments(encoder.manifest(), docs, indexed);
+      float[][] read = cache.documents(encoder, docs);
+      for (int i = 0; i < docs.size(); i++) {
+        assertArrayEquals(indexed[i], read[i], 0f);
+      }
+      assertThrows(IllegalArgumentException.class,
+          () -> cache.seedDocuments(encoder.manifest(), docs, new float[4][384]));
     }
   }
 }

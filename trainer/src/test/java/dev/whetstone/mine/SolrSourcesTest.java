@@ -1,5 +1,11 @@
 package dev.whetstone.mine;
 
+import static org.junit.Assert.assertArrayEquals;
+
+import java.io.PrintStream;
+
+import java.io.OutputStream;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
@@ -49,12 +55,11 @@ public class SolrSourcesTest {
     Path models = Paths.get("target", "test-models").toAbsolutePath();
     cloud = BeirCloud.start(1, 0, models, "all-minilm-l6-v2", BeirConfigSet.locate());
     cloud.createCollection(COLLECTION, 1, 1);
-    // These tests read text and BM25 only: documents arrive with a vector, which the processor
-    // keeps, so the slice is not embedded (the cloud tests cover embedding).
-    float[] unit = new float[384];
-    unit[0] = 1;
+    // Documents arrive with a vector, which the processor keeps, so the slice is not embedded
+    // (the cloud tests cover embedding): document i's is the unit vector of axis i % 384.
     List<SolrInputDocument> docs = new ArrayList<>();
     for (BeirDocument doc : slice) {
+      float[] unit = unitVector(slice.indexOf(doc));
       SolrInputDocument solr = new SolrInputDocument();
       solr.addField("id", doc.id());
       if (!doc.title().isEmpty()) {
@@ -87,6 +92,24 @@ public class SolrSourcesTest {
     assertEquals("3 full pages, then the empty page that ends the cursor", 4, pages.size());
     assertEquals(DOCS, pages.get(0)[1]);
     assertEquals(150, pages.get(0)[0]);
+  }
+
+  @Test
+  public void readsTheIndexedVectorsWithTheirDocuments() throws IOException {
+    SolrCorpus.Indexed indexed = new SolrCorpus(cloud.cloud().client(), COLLECTION)
+        .readIndexed(SolrCorpus.VECTOR_FIELD, new PrintStream(OutputStream.nullOutputStream()));
+    assertEquals(DOCS, indexed.documents().size());
+    assertEquals(DOCS, indexed.vectors().length);
+    for (int i = 0; i < DOCS; i++) {
+      BeirDocument doc = indexed.documents().get(i);
+      assertArrayEquals(doc.id(), unitVector(slice.indexOf(doc)), indexed.vectors()[i], 0f);
+    }
+  }
+
+  private static float[] unitVector(int i) {
+    float[] unit = new float[384];
+    unit[i % 384] = 1;
+    return unit;
   }
 
   @Test
