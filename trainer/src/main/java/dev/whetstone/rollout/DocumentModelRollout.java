@@ -87,12 +87,8 @@ public final class DocumentModelRollout {
       return verdict.get().passed();
     };
     try (Http2SolrClient nodes = new Http2SolrClient.Builder().build()) {
-      FullRollout engine = new FullRollout(admin.cloudClient(), nodes,
-          new FullRollout.Settings(settings.rollout().field(), settings.threads(), BATCH, MARGIN,
-              QUIET_BELOW, MAX_PASSES, settings.keep(),
-              Duration.ofSeconds(settings.rollout().timeoutSeconds()), settings.workDir()), out);
       try {
-        engine.rollout(alias, target, create, onlineGate);
+        engine(nodes).rollout(alias, target, create, onlineGate);
       } catch (IllegalStateException e) {
         if (verdict.get() != null && !verdict.get().passed()) {
           out.printf("Refused by the online gate: '%s' still serves collection '%s'; '%s' is left "
@@ -115,13 +111,17 @@ public final class DocumentModelRollout {
   /** Moves {@code alias} back to the collection it served before the newest full roll-out. */
   public void rollback(String alias, DeploymentLog log, String serving) throws Exception {
     try (Http2SolrClient nodes = new Http2SolrClient.Builder().build()) {
-      new FullRollout(admin.cloudClient(), nodes, new FullRollout.Settings(
-          settings.rollout().field(), settings.threads(), BATCH, MARGIN, QUIET_BELOW, MAX_PASSES,
-          settings.keep(), Duration.ofSeconds(settings.rollout().timeoutSeconds()),
-          settings.workDir()), out).rollback(alias);
+      engine(nodes).rollback(alias);
     }
     DeploymentLog.Entry undone = log.inEffect();
     log.append(new DeploymentLog.Entry(DeploymentLog.ROLLBACK, undone.to(), undone.from(),
         Instant.now().toString(), null)).save(admin, serving);
+  }
+
+  private FullRollout engine(Http2SolrClient nodes) {
+    return new FullRollout(admin.cloudClient(), nodes, new FullRollout.Settings(
+        settings.rollout().field(), settings.threads(), BATCH, MARGIN, QUIET_BELOW, MAX_PASSES,
+        settings.keep(), Duration.ofSeconds(settings.rollout().timeoutSeconds()),
+        settings.workDir()), out);
   }
 }
