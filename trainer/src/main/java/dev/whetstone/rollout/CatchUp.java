@@ -196,8 +196,8 @@ public final class CatchUp {
 
     KeyStream(String collection) {
       this.collection = collection;
-      this.query = new SolrQuery("*:*").setFields(fields.uniqueKey()).setRows(ID_PAGE)
-          .setSort(fields.uniqueKey(), SolrQuery.ORDER.asc);
+      this.query = CursorScan.fromLeaders(new SolrQuery("*:*").setFields(fields.uniqueKey())
+          .setRows(ID_PAGE).setSort(fields.uniqueKey(), SolrQuery.ORDER.asc));
     }
 
     /** The next key, or null at the end. */

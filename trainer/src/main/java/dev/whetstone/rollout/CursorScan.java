@@ -3,6 +3,7 @@ package dev.whetstone.rollout;
 import java.io.IOException;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.common.params.ShardParams;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocumentList;
@@ -25,7 +26,7 @@ final class CursorScan {
    */
   static boolean scan(SolrClient client, String collection, SolrQuery query, String cursor,
       PageConsumer consumer) throws IOException, SolrServerException, InterruptedException {
-    SolrQuery paged = query.getCopy();
+    SolrQuery paged = fromLeaders(query.getCopy());
     while (true) {
       paged.set(CursorMarkParams.CURSOR_MARK_PARAM, cursor);
       QueryResponse response = client.query(collection, paged);
@@ -37,5 +38,16 @@ final class CursorScan {
         return false;
       }
     }
+  }
+
+  /**
+   * Sends a read to the shard leaders. A leader holds every write it acknowledged; a replica may
+   * not: one that saw the fence (readOnly) before its leader refuses the leader's forwarded
+   * update, which the leader acknowledged all the same and recovers the replica later. A catch-up
+   * that read such a replica would miss that write.
+   */
+  static SolrQuery fromLeaders(SolrQuery query) {
+    query.set(ShardParams.SHARDS_PREFERENCE, ShardParams.SHARDS_PREFERENCE_REPLICA_LEADER + ":true");
+    return query;
   }
 }

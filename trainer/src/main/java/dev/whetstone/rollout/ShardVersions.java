@@ -27,7 +27,7 @@ record ShardVersions(String collection, Map<String, Long> byShard) {
       SolrQuery query = new SolrQuery("*:*").setRows(1).setFields(CopiedFields.VERSION_FIELD)
           .setSort(CopiedFields.VERSION_FIELD, SolrQuery.ORDER.desc);
       query.set(ShardParams.SHARDS, shard);
-      SolrDocumentList top = client.query(collection, query).getResults();
+      SolrDocumentList top = client.query(collection, CursorScan.fromLeaders(query)).getResults();
       byShard.put(shard, top.isEmpty() ? 0L : (Long) top.get(0).getFieldValue(CopiedFields.VERSION_FIELD));
     }
     return new ShardVersions(collection, byShard);
