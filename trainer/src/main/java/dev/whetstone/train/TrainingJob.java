@@ -57,10 +57,11 @@ public final class TrainingJob {
 
     try (Encoder shared = Encoder.load(base);
         CandidateSource bm25 = Mining.bm25(config, data, out)) {
-      out.println("Embedding the corpus with the current model " + base.manifest().name());
       EmbeddingCache vectors = new EmbeddingCache(config.workDir().resolve("vectors"), out);
       if (data.indexedVectors() != null) {
         vectors.seedDocuments(base.manifest(), data.corpus(), data.indexedVectors());
+      } else {
+        out.println("Embedding the corpus with the current model " + base.manifest().name());
       }
       float[][] baseDocuments = vectors.documents(shared, data.corpus());
       DenseIndex baseIndex = new DenseIndex(data.documentIds(), baseDocuments);
