@@ -79,6 +79,8 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
   /** Guards the encoders in use against a switch finishing while the core closes. */
   private final Object lock = new Object();
   private final List<SharedEncoders.Entry> documentEncoders = new ArrayList<>();
+  /** The document-model property each model last refused, so it is logged once (switcher thread). */
+  private final Map<String, String> refusedDocumentModels = new HashMap<>();
   /** The query-tower property each model last acted on (switcher thread only). */
   private final Map<String, String> followed = new HashMap<>();
   private boolean closed;
@@ -208,6 +210,7 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
             + " document model needs a new collection ('whetstone deploy' builds one)", model.name(),
             collection.collection(), served, CollectionModels.documentModelKey(model.name()),
             model.path(), configured.fingerprint());
+        countOverride(model.name());
       }
     } catch (IOException e) {
       log.debug("Model '{}': configured path '{}' not readable here", model.name(), model.path(), e);
@@ -273,7 +276,9 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
       EmbeddingModel embedding = models.get(model.name());
       String documentModel = props.get(CollectionModels.documentModelKey(model.name()));
       String served = embedding.manifest().fingerprint();
-      if (documentModel != null && !documentModel.equals(served)) {
+      if (documentModel != null && !documentModel.equals(served)
+          && !documentModel.equals(refusedDocumentModels.put(model.name(), documentModel))) {
+        countOverride(model.name());
         log.warn("Model '{}': collection property {} now names document model {}, but this core's"
             + " vectors are document model {}: a collection's document model never changes in place"
             + " (that would mix two vector spaces); still serving {}", model.name(),
@@ -459,6 +464,17 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
         context.timer("queryEmbedTime", path),
         context.counter("queryModelSwitches", path),
         context.counter("queryModelRefusals", path));
+  }
+
+  /**
+   * Counts a document model this core does not serve although configuration names it (the
+   * configset's path, or a changed collection property): the recorded one serves instead.
+   */
+  private void countOverride(String model) {
+    SolrMetricsContext context = getSolrMetricsContext();
+    if (context != null) {
+      context.counter("documentModelOverrides", getCategory().toString(), getName(), model).inc();
+    }
   }
 
   /** What a core serves, by fingerprint, so a switch can be verified replica by replica. */

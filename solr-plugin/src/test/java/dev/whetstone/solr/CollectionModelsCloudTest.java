@@ -102,6 +102,8 @@ public class CollectionModelsCloudTest extends BeirCloudTestCase {
     setUserProperty("recorded", "whetstone.model.path", "all-minilm-l6-v2-q");
     addDocument("recorded", "late", "Aspirin", "Aspirin lowers a fever.");
     assertEquals(List.of(fp32, fp32), served("recorded", "documentModel"));
+    assertEquals("each reloaded core counted the configured model it does not serve",
+        List.of("1", "1"), served("recorded", "documentModelOverrides"));
     float[] stored = storedVector("recorded", "late");
     try (Encoder encoder = Encoder.load(documents)) {
       float[] expected = encoder.encodeDocuments(List.of("Aspirin Aspirin lowers a fever."), 1)[0];
