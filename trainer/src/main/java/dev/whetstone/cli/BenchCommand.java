@@ -1,6 +1,7 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.bench.EncoderBench;
+import dev.whetstone.bench.RolloutBench;
 import dev.whetstone.calibration.CosineAdapter;
 import dev.whetstone.bench.SolrQueryBench;
 import dev.whetstone.data.BeirDataset;
@@ -8,9 +9,11 @@ import dev.whetstone.data.BeirDocument;
 import dev.whetstone.demo.BeirCloud;
 import dev.whetstone.demo.RetrievalMode;
 import dev.whetstone.model.Encoder;
+import dev.whetstone.rollout.CollectionCopy;
 import dev.whetstone.workspace.BeirConfigSet;
 import dev.whetstone.workspace.ModelCache;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,14 +21,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code whetstone bench}: the figures of docs/benchmarks.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks: the encoder against raw ONNX Runtime, and Solr query latency.",
-    subcommands = {BenchCommand.EncoderCommand.class, BenchCommand.SolrCommand.class})
+    description = "Benchmarks: the encoder against raw ONNX Runtime, Solr query latency, and the "
+        + "full-mode roll-out's re-embedding rate.",
+    subcommands = {BenchCommand.EncoderCommand.class, BenchCommand.SolrCommand.class,
+        BenchCommand.RolloutCommand.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -142,6 +148,62 @@ final class BenchCommand implements Runnable {
     private static SolrQuery withMinRelevance(SolrQuery dense) {
       dense.setQuery(dense.getQuery().replace("topK=100", "topK=100 minRelevance=default"));
       return dense;
+    }
+  }
+
+  @Command(name = "rollout", mixinStandardHelpOptions = true,
+      description = "Full mode's re-embedding rate against a fresh index, same run: a 2-node, "
+          + "2-shard collection indexed with --model behind an alias; then the corpus indexed "
+          + "fresh with --to, the full roll-out of the alias to --to (copy, catch-up, swap), and "
+          + "a fresh index again; the copy's docs/s over the mean of the two fresh ones.")
+  static final class RolloutCommand implements Callable<Integer> {
+    @Mixin DataAndModelOptions options;
+
+    @Option(names = "--to", defaultValue = "all-minilm-l6-v2-q",
+        description = "the new document model (default: ${DEFAULT-VALUE})")
+    String to;
+
+    @Option(names = "--docs", defaultValue = "0", description = "documents (0: the whole corpus)")
+    int docs;
+
+    @Option(names = "--threads", defaultValue = "4",
+        description = "parallel senders, as deploy's --threads (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+      List<BeirDocument> corpus = BeirDataset.open(options.data).corpus();
+      if (docs > 0) {
+        corpus = corpus.subList(0, Math.min(docs, corpus.size()));
+      }
+      String fingerprint = ModelCache.ensure(options.models(), to).manifest().fingerprint();
+      Path work = Files.createTempDirectory("whetstone-rollout-bench");
+      try (BeirCloud cloud = BeirCloud.start(2, 0, options.models(), options.model, BeirConfigSet.locate())) {
+        cloud.createCollection("bench_v1", 2, 1);
+        double seconds = cloud.index("bench_v1", corpus, done -> {});
+        System.out.printf(Locale.ROOT, "serving  %d docs by %s: %.1f docs/s (the demo's indexer)%n",
+            corpus.size(), options.model, corpus.size() / seconds);
+        CollectionAdminRequest.createAlias("bench", "bench_v1").process(cloud.cloud().client());
+        RolloutBench bench = new RolloutBench(cloud.cloud().client(), BeirCloud.CONFIG_SET,
+            "minilm", threads, 100, System.out);
+        // the nodes find and load the new model once, before anything is measured
+        bench.create("warm_up", 2, fingerprint);
+        bench.freshIndex("warm_up", corpus.subList(0, Math.min(200, corpus.size())));
+        CollectionAdminRequest.deleteCollection("warm_up").process(cloud.cloud().client());
+        bench.create("fresh_1", 2, fingerprint);
+        double before = bench.freshIndex("fresh_1", corpus);
+        System.out.printf(Locale.ROOT, "fresh    %d docs by %s: %.1f docs/s%n", corpus.size(), to, before);
+        CollectionCopy.Result copy = bench.rollout("bench", "bench_v2", 2, fingerprint, work);
+        System.out.printf(Locale.ROOT, "copy     %s%n", copy);
+        bench.create("fresh_2", 2, fingerprint);
+        double after = bench.freshIndex("fresh_2", corpus);
+        System.out.printf(Locale.ROOT, "fresh    %d docs by %s: %.1f docs/s%n", corpus.size(), to, after);
+        Files.deleteIfExists(work); // the roll-out deleted its checkpoint
+        System.out.printf(Locale.ROOT, "re-embedding %.1f docs/s = %.2fx a fresh index (%.1f, %.1f "
+            + "docs/s before and after; %d senders, batches of 100)%n", copy.documentsPerSecond(),
+            copy.documentsPerSecond() / ((before + after) / 2), before, after, threads);
+      }
+      return 0;
     }
   }
 }

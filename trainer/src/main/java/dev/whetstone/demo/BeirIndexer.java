@@ -61,7 +61,7 @@ public final class BeirIndexer {
     return n;
   }
 
-  static SolrInputDocument toSolr(BeirDocument doc) {
+  public static SolrInputDocument toSolr(BeirDocument doc) {
     SolrInputDocument solr = new SolrInputDocument();
     solr.addField("id", doc.id());
     if (!doc.title().isEmpty()) {

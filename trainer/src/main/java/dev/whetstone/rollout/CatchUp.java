@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
@@ -22,23 +24,31 @@ import org.apache.solr.common.params.ShardParams;
  *
  * <p>Changed documents: per source shard, queried alone, every document whose {@code _version_}
  * is at least that shard's marker minus a safety margin (an update that got its version just
- * before the marker may become visible just after it) is sent again through the target's chain.
- * Deleted documents: the unique keys of both collections, streamed in key order and merged;
+ * before the marker may become visible just after it) is sent again through the target's chain,
+ * unless an earlier pass sent that same version. Deleted documents: the unique keys of both collections, streamed in key order and merged;
  * what the target has and the source lacks is deleted from the target. Each pass first commits
  * the source (refused, and not needed, once it is fenced) and reads the markers the next pass
  * starts from.
  */
 public final class CatchUp {
-  /** One pass: documents re-sent, documents deleted from the target, seconds. */
-  public record Pass(int number, long resent, long deleted, double seconds) {
+  /**
+   * One pass: documents re-sent (the margin's included), of which changed since the pass's
+   * markers, documents deleted from the target, seconds.
+   */
+  public record Pass(int number, long resent, long changed, long deleted, double seconds) {
+    /**
+     * What the source received since the previous pass: what tells whether writers have gone
+     * quiet. Not the re-sent count: the margin re-sends the same recent documents each pass, and a
+     * source written heavily just before the copy would otherwise never look quiet.
+     */
     public long changes() {
-      return resent + deleted;
+      return changed + deleted;
     }
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "pass %d: %d re-sent, %d deleted, %.1f s", number, resent,
-          deleted, seconds);
+      return String.format(Locale.ROOT, "pass %d: %d re-sent (%d changed since the last pass), "
+          + "%d deleted, %.1f s", number, resent, changed, deleted, seconds);
     }
   }
 
@@ -54,6 +64,12 @@ public final class CatchUp {
   private final PrintStream log;
   private ShardVersions since;
   private int passes;
+  /**
+   * The version of each document a pass sent: the margin finds the same recent documents pass
+   * after pass, and re-embedding them again would lengthen the fenced pass, while writers wait,
+   * for nothing. Holds what the passes sent and the copy's recent versions, no more.
+   */
+  private final Map<String, Long> sentVersions = new HashMap<>();
 
   /**
    * @param since the source's markers from before the copy (or the previous catch-up)
@@ -93,6 +109,11 @@ public final class CatchUp {
     return ShardVersions.read(client, collection);
   }
 
+  /** Versions the copy sent: a pass does not send them again. */
+  public void alreadySent(Map<String, Long> versions) {
+    sentVersions.putAll(versions);
+  }
+
   /** The markers the next pass starts from. */
   public ShardVersions since() {
     return since;
@@ -104,31 +125,46 @@ public final class CatchUp {
     ShardVersions next = markers(client, source);
     ShardVersions from = since.minusMillis(margin.toMillis());
     long resent = 0;
+    long changedSince = 0;
     try (ParallelSender sender = new ParallelSender(client, target, fields.uniqueKey(), threads,
         upTo -> {})) {
       long[] seq = {0};
       for (String shard : ShardVersions.shards(client, source)) {
         SolrQuery changed = new SolrQuery(CopiedFields.VERSION_FIELD + ":[" + from.of(shard) + " TO *]")
-            .setFields("*").setRows(batchSize).setSort(fields.uniqueKey(), SolrQuery.ORDER.asc);
+            .setFields(fields.fieldList() + "," + CopiedFields.VERSION_FIELD).setRows(batchSize)
+            .setSort(fields.uniqueKey(), SolrQuery.ORDER.asc);
         changed.set(ShardParams.SHARDS, shard);
-        long[] count = {0};
+        long marker = since.of(shard);
+        long[] count = {0, 0};
         CursorScan.scan(client, source, changed, CursorMarkParams.CURSOR_MARK_START, (page, after) -> {
           List<SolrInputDocument> batch = new ArrayList<>(page.size());
           for (SolrDocument doc : page) {
+            long version = (Long) doc.getFieldValue(CopiedFields.VERSION_FIELD);
+            if (version > marker) {
+              count[1]++;
+            }
+            String key = doc.getFieldValue(fields.uniqueKey()).toString();
+            Long sent = sentVersions.put(key, version);
+            if (sent != null && sent == version) {
+              continue; // this very version reached the target in an earlier pass
+            }
             batch.add(fields.toInput(doc));
           }
           count[0] += batch.size();
-          sender.send(seq[0]++, batch);
+          if (!batch.isEmpty()) {
+            sender.send(seq[0]++, batch);
+          }
           return true;
         });
         resent += count[0];
+        changedSince += count[1];
       }
       sender.finish();
     }
     long deleted = deleteMissing();
     client.commit(target);
     since = next;
-    Pass pass = new Pass(++passes, resent, deleted, (System.nanoTime() - begin) / 1e9);
+    Pass pass = new Pass(++passes, resent, changedSince, deleted, (System.nanoTime() - begin) / 1e9);
     log.println("catch-up " + source + " -> " + target + " " + pass);
     return pass;
   }

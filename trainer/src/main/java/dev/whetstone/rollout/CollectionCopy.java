@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,10 +30,12 @@ import org.apache.solr.common.SolrInputDocument;
  */
 public final class CollectionCopy {
   /**
-   * The outcome: documents sent by this run, and by this run and the runs it resumed together.
+   * The outcome: documents sent by this run, and by this run and the runs it resumed together;
+   * the version sent of each document written shortly before the copy or during it, which the
+   * first catch-up pass need not send again (none when the run stopped early).
    */
   public record Result(long documents, long copiedInAll, double seconds,
-      ShardVersions sourceVersions) {
+      ShardVersions sourceVersions, Map<String, Long> recentVersions) {
     public double documentsPerSecond() {
       return seconds > 0 ? documents / seconds : 0;
     }
@@ -51,20 +55,25 @@ public final class CollectionCopy {
   private final int threads;
   private final int batchSize;
   private final PrintStream progress;
+  private final Duration margin;
   private final long stopAfterBatches;
 
   /**
    * @param vectorField the vector field, never copied ({@code --field}, default {@code vector})
    * @param workDir where the checkpoint file lives
    * @param progress where the progress bar goes
+   * @param margin the catch-up's margin: the versions this run sends of documents written since
+   *     the source's markers minus it are kept for the catch-up ({@link Result#recentVersions})
    */
   public CollectionCopy(CloudSolrClient client, String source, String target, String vectorField,
-      Path workDir, int threads, int batchSize, PrintStream progress) {
-    this(client, source, target, vectorField, workDir, threads, batchSize, progress, Long.MAX_VALUE);
+      Path workDir, int threads, int batchSize, PrintStream progress, Duration margin) {
+    this(client, source, target, vectorField, workDir, threads, batchSize, progress, margin,
+        Long.MAX_VALUE);
   }
 
   private CollectionCopy(CloudSolrClient client, String source, String target, String vectorField,
-      Path workDir, int threads, int batchSize, PrintStream progress, long stopAfterBatches) {
+      Path workDir, int threads, int batchSize, PrintStream progress, Duration margin,
+      long stopAfterBatches) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
@@ -79,6 +88,7 @@ public final class CollectionCopy {
     this.threads = threads;
     this.batchSize = batchSize;
     this.progress = progress;
+    this.margin = margin;
     this.stopAfterBatches = stopAfterBatches;
   }
 
@@ -88,7 +98,7 @@ public final class CollectionCopy {
    */
   CollectionCopy stoppingAfter(long batches) {
     return new CollectionCopy(client, source, target, vectorField, workDir, threads, batchSize,
-        progress, batches);
+        progress, margin, batches);
   }
 
   /** Whether an interrupted run of this copy left a checkpoint to resume from. */
@@ -118,6 +128,7 @@ public final class CollectionCopy {
     // for each batch in flight: the cursorMark after it and the documents copied through it
     Map<Long, String> cursorAfter = new ConcurrentHashMap<>();
     Map<Long, Long> copiedThrough = new ConcurrentHashMap<>();
+    Map<String, Long> recent = new HashMap<>();
     long begin = System.nanoTime();
     long sent;
     boolean complete;
@@ -133,13 +144,21 @@ public final class CollectionCopy {
           copiedThrough.keySet().removeIf(seq -> seq <= upTo);
           bar.update(copied);
         })) {
-      SolrQuery query = new SolrQuery("*:*").setFields("*").setRows(batchSize)
+      SolrQuery query = new SolrQuery("*:*")
+          .setFields(fields.fieldList() + "," + CopiedFields.VERSION_FIELD).setRows(batchSize)
           .setSort(fields.uniqueKey(), SolrQuery.ORDER.asc);
+      // versions from the leaders' clocks: the oldest marker less the margin bounds what is kept
+      long recentFrom = new ShardVersions(source, start.sourceVersions).minusMillis(margin.toMillis())
+          .byShard().values().stream().mapToLong(Long::longValue).min().orElse(0);
       long[] seq = {0};
       long[] sentSoFar = {0};
       complete = CursorScan.scan(client, source, query, start.cursorMark, (page, after) -> {
         List<SolrInputDocument> batch = new ArrayList<>(page.size());
         for (SolrDocument doc : page) {
+          long version = (Long) doc.getFieldValue(CopiedFields.VERSION_FIELD);
+          if (version >= recentFrom) {
+            recent.put(doc.getFieldValue(fields.uniqueKey()).toString(), version);
+          }
           batch.add(fields.toInput(doc));
         }
         sentSoFar[0] += batch.size();
@@ -159,7 +178,7 @@ public final class CollectionCopy {
       progress.println(); // ends the bar's line where the copy stopped
     }
     Result result = new Result(sent, start.copied + sent, seconds,
-        new ShardVersions(source, start.sourceVersions));
+        new ShardVersions(source, start.sourceVersions), complete ? recent : Map.of());
     progress.println("copied " + source + " -> " + target + ": " + result);
     return result;
   }

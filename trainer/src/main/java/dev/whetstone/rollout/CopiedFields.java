@@ -25,11 +25,14 @@ final class CopiedFields {
   private final String uniqueKey;
   private final Set<String> dropped;
   private final List<Pattern> droppedPatterns;
+  private final String fieldList;
 
-  private CopiedFields(String uniqueKey, Set<String> dropped, List<Pattern> droppedPatterns) {
+  private CopiedFields(String uniqueKey, Set<String> dropped, List<Pattern> droppedPatterns,
+      List<String> fieldsAndGlobs) {
     this.uniqueKey = uniqueKey;
     this.dropped = dropped;
     this.droppedPatterns = droppedPatterns;
+    this.fieldList = String.join(",", fieldsAndGlobs.stream().filter(f -> !isDropped(f)).toList());
   }
 
   /** Reads the schema of {@code collection}; {@code vectorField} must be one of its fields. */
@@ -51,7 +54,21 @@ final class CopiedFields {
         dropped.add(dest);
       }
     }
-    return new CopiedFields(uniqueKey, dropped, patterns);
+    List<String> requested = new ArrayList<>();
+    fields.forEach(f -> requested.add((String) f.get("name")));
+    new SchemaRequest.DynamicFields().process(client, collection).getDynamicFields()
+        .forEach(f -> requested.add((String) f.get("name")));
+    return new CopiedFields(uniqueKey, dropped, patterns, requested);
+  }
+
+  /**
+   * The {@code fl} of a copy: every field and dynamic-field glob of the schema but the dropped
+   * ones. Not {@code *}: the stored vector (1.5 KB a document at 384 dimensions) would be read
+   * from the source's stored fields and sent only to be dropped here. A document whose dynamic
+   * field matches a dropped name is still filtered by {@link #toInput}.
+   */
+  String fieldList() {
+    return fieldList;
   }
 
   String uniqueKey() {

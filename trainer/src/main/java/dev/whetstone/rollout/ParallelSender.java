@@ -20,7 +20,7 @@ import org.apache.solr.common.SolrInputDocument;
  * checkpoint may only move past a batch once every batch before it is in too. At most 2N batches
  * are in flight, so the reader cannot run ahead of the senders.
  */
-final class ParallelSender implements AutoCloseable {
+public final class ParallelSender implements AutoCloseable {
   private final SolrClient client;
   private final String collection;
   private final String uniqueKey;
@@ -35,7 +35,7 @@ final class ParallelSender implements AutoCloseable {
    * @param acknowledgedUpTo called, on a sender thread and under a lock, with the highest batch
    *     number {@code k} such that batches {@code 0..k} are all acknowledged, whenever it grows
    */
-  ParallelSender(SolrClient client, String collection, String uniqueKey, int threads,
+  public ParallelSender(SolrClient client, String collection, String uniqueKey, int threads,
       LongConsumer acknowledgedUpTo) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -57,7 +57,7 @@ final class ParallelSender implements AutoCloseable {
    * Queues batch number {@code seq} (numbers start at 0 and go up by one); blocks while 2N batches
    * are in flight. Throws the first failure of an earlier batch, if any.
    */
-  void send(long seq, List<SolrInputDocument> batch) throws IOException, InterruptedException {
+  public void send(long seq, List<SolrInputDocument> batch) throws IOException, InterruptedException {
     rethrow();
     inFlight.acquire();
     pool.execute(() -> {
@@ -74,7 +74,7 @@ final class ParallelSender implements AutoCloseable {
   }
 
   /** Waits until every queued batch is acknowledged; throws the first failure, if any. */
-  void finish() throws IOException, InterruptedException {
+  public void finish() throws IOException, InterruptedException {
     pool.shutdown();
     if (!pool.awaitTermination(1, TimeUnit.HOURS)) {
       throw new IOException("sending to collection " + collection + " did not finish within an hour");
