@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 
 /** A new document model's roll-out: a new collection behind the alias (full mode). */
 final class FullModeOptions {
-  @Option(names = "--keep", defaultValue = "2", description = "full mode: collections kept behind "
-      + "the alias, the serving one included; older ones are deleted (default: ${DEFAULT-VALUE})")
+  @Option(names = "--keep", defaultValue = "1", description = "full mode: previous collections "
+      + "kept behind the alias, read-only, the newest for a rollback; older ones are deleted "
+      + "(default: ${DEFAULT-VALUE})")
   int keep;
 
   @Option(names = "--threads", defaultValue = "4",

@@ -44,10 +44,9 @@ final class RollbackCommand implements Callable<Integer> {
         System.out.printf("Rolling back the full roll-out of %s (%s): '%s' back to collection '%s'%n",
             undo.to(), undo.at(), rollout.solr.collection, undo.from());
         new DocumentModelRollout(admin, fullMode.settings(gateOptions.settings(rollout.switching),
-            rollout.solr.collection), System.out).rollback(rollout.solr.collection, log,
-            cluster.collection());
+            rollout.solr.collection), System.out).rollback(rollout.solr.collection, log);
         System.out.printf("Rolled back '%s' to collection '%s'; logged in %s of '%s'%n",
-            rollout.solr.collection, undo.from(), log.property(), cluster.collection());
+            rollout.solr.collection, undo.from(), log.property(), undo.from());
         return ExitStatus.OK;
       }
       if (!undo.to().equals(cluster.serving())) {

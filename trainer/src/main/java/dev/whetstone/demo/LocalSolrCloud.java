@@ -19,6 +19,8 @@ import org.apache.solr.embedded.JettySolrRunner;
  * MiniSolrCloudCluster), in a temporary folder that is deleted on close.
  */
 public final class LocalSolrCloud implements AutoCloseable {
+  private static final String MAX_FILE_STORE_SIZE = "max.file.store.size";
+
   private static final String HOST_CONTEXT = "/solr";
 
   private final MiniSolrCloudCluster cluster;
@@ -51,6 +53,11 @@ public final class LocalSolrCloud implements AutoCloseable {
     System.setProperty("metricsEnabled", "true");
     // whetstone deploy publishes models to the file store, which refuses uploads without it
     System.setProperty("enable.packages", "true");
+    // and refuses to copy files over 100 MB between nodes (the fp32 bge and e5 models are 133 MB);
+    // Solr reads it once per JVM, so it is set before the first node starts
+    if (System.getProperty(MAX_FILE_STORE_SIZE) == null) {
+      System.setProperty(MAX_FILE_STORE_SIZE, String.valueOf(1L << 30));
+    }
     int firstPort = port > 0 && isFree(port) ? port : 0;
     MiniSolrCloudCluster cluster = new MiniSolrCloudCluster.Builder(1, baseDir)
         .withJettyConfig(jetty -> jetty.setPort(firstPort).setContext(HOST_CONTEXT))

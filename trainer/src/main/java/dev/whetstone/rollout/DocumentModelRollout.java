@@ -28,7 +28,7 @@ public final class DocumentModelRollout {
   private static final int MAX_PASSES = 10;
 
   /**
-   * @param keep collections kept behind the alias, the serving one included (2: one to roll back to)
+   * @param keep previous collections kept behind the alias (1: the one a rollback goes back to)
    * @param threads parallel senders of the copy
    * @param workDir where the copy's checkpoint lives (a rerun with it resumes)
    */
@@ -98,7 +98,8 @@ public final class DocumentModelRollout {
         throw e;
       }
     }
-    DeploymentLog.read(admin, target, modelName)
+    // the alias's history goes with it: the serving collection's log, this roll-out appended
+    DeploymentLog.read(admin, source, modelName)
         .append(new DeploymentLog.Entry(DeploymentLog.FULL, source, target,
             Instant.now().toString(), verdict.get() == null ? null : verdict.get().summary()))
         .save(admin, target);
@@ -108,14 +109,18 @@ public final class DocumentModelRollout {
     return QueryTowerRollout.Outcome.DEPLOYED;
   }
 
-  /** Moves {@code alias} back to the collection it served before the newest full roll-out. */
-  public void rollback(String alias, DeploymentLog log, String serving) throws Exception {
-    try (Http2SolrClient nodes = new Http2SolrClient.Builder().build()) {
-      engine(nodes).rollback(alias);
-    }
+  /**
+   * Moves {@code alias} back to the collection it served before the full roll-out {@code log}
+   * has in effect, and logs the rollback in that collection's {@code log} (the alias's history
+   * goes with it, as at a roll-out).
+   */
+  public void rollback(String alias, DeploymentLog log) throws Exception {
     DeploymentLog.Entry undone = log.inEffect();
+    try (Http2SolrClient nodes = new Http2SolrClient.Builder().build()) {
+      engine(nodes).rollback(alias, undone.from());
+    }
     log.append(new DeploymentLog.Entry(DeploymentLog.ROLLBACK, undone.to(), undone.from(),
-        Instant.now().toString(), null)).save(admin, serving);
+        Instant.now().toString(), null)).save(admin, undone.from());
   }
 
   private FullRollout engine(Http2SolrClient nodes) {

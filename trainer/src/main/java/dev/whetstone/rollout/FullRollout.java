@@ -105,7 +105,7 @@ public final class FullRollout {
     String source = swap.resolve(alias);
     Generations generations = Generations.read(swap.aliases(), alias, source);
     CollectionCopy copy = new CollectionCopy(client, source, target, settings.vectorField(),
-        settings.workDir(), settings.threads(), settings.batchSize(), log);
+        settings.workDir(), settings.threads(), settings.batchSize(), log, settings.margin());
     boolean exists = client.getClusterStateProvider().getState(target) != null;
     if (exists && !copy.hasCheckpoint()) {
       throw new IllegalStateException("collection " + target + " exists, but " + settings.workDir()
@@ -117,6 +117,7 @@ public final class FullRollout {
     }
     CollectionCopy.Result copied = copy.run();
     CatchUp catchUp = catchUp(source, target, copied.sourceVersions());
+    catchUp.alreadySent(copied.recentVersions());
     List<CatchUp.Pass> passes = catchUp.untilFewerThan(settings.quietBelow(), settings.maxPasses());
     if (!gate.passes(target)) {
       throw new IllegalStateException("the online gate refused " + target + "; " + alias
@@ -139,18 +140,28 @@ public final class FullRollout {
   }
 
   /**
-   * Moves {@code alias} back to the collection it served before: that one is made writable,
-   * caught up from the serving one (its own chain embeds the changes with the old model), the
-   * serving one is fenced, a final pass, the swap back. The rolled-back collection stays fenced.
+   * Moves {@code alias} back to {@code previous}, the collection it served before the serving one:
+   * that one is made writable, caught up from the serving one (its own chain embeds the changes
+   * with the old model), the serving one is fenced, a final pass, the swap back. The rolled-back
+   * collection stays fenced. Only one generation back: an older collection missed the writes
+   * made since it was fenced, which the recorded version markers no longer reach.
    */
-  public Outcome rollback(String alias) throws Exception {
+  public Outcome rollback(String alias, String previous) throws Exception {
     String current = swap.resolve(alias);
     Generations generations = Generations.read(swap.aliases(), alias, current);
     if (generations.collections().size() < 2) {
-      throw new IllegalStateException("alias " + alias + " records no collection before " + current
+      throw new RolloutException("alias " + alias + " records no collection before " + current
           + " (" + Generations.LIST + "): nothing to roll back to");
     }
-    String previous = generations.collections().get(1);
+    String before = generations.collections().get(1);
+    if (!before.equals(previous)) {
+      throw new RolloutException("alias " + alias + " came to " + current + " from " + before
+          + " (" + Generations.LIST + "), not from " + previous + ": " + previous
+          + (generations.collections().contains(previous)
+              ? " missed the writes made since it was fenced, which a catch-up cannot reach"
+              : " is no longer kept behind the alias (--keep)")
+          + "; deploy its model again instead (a full copy)");
+    }
     ShardVersions since = generations.swapVersions();
     if (since == null || !since.collection().equals(current)) {
       throw new IllegalStateException("alias " + alias + " records no version markers of " + current

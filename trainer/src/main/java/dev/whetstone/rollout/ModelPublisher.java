@@ -30,6 +30,8 @@ public final class ModelPublisher {
   public static final String ROOT = "whetstone/models";
 
   private static final Duration COPY_TIMEOUT = Duration.ofSeconds(120);
+  /** Solr's file store copies no bigger file between nodes unless max.file.store.size says so. */
+  private static final long DEFAULT_MAX_FILE_SIZE = 100L << 20;
 
   private final URI filesApi;
   private final URI metadataApi;
@@ -127,7 +129,9 @@ public final class ModelPublisher {
           if (System.nanoTime() > deadline) {
             throw new IOException(node + " holds no whole copy of /" + ROOT + "/" + fingerprint
                 + "/" + file.getKey() + " (" + file.getValue() + " bytes) after "
-                + COPY_TIMEOUT.toSeconds() + " s: is the node's file store working (solr.log)?");
+                + COPY_TIMEOUT.toSeconds() + " s: is the node's file store working (solr.log)?"
+                + (file.getValue() > DEFAULT_MAX_FILE_SIZE ? " Files over 100 MB need "
+                    + "-Dmax.file.store.size=<bytes> on every node." : ""));
           }
           Thread.sleep(200);
         }

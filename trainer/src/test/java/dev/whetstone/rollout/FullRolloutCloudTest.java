@@ -124,7 +124,7 @@ public class FullRolloutCloudTest extends SolrCloudTestCase {
     assertFp32(assertHolds("C_v2", traffic.expected()));
 
     traffic.start();
-    FullRollout.Outcome back = engine.rollback("C");
+    FullRollout.Outcome back = engine.rollback("C", "C_v1");
     traffic.stopAfter(10);
     report("rollback", back, traffic);
     assertNull("traffic failed: " + traffic.failure(), traffic.failure());
@@ -145,7 +145,7 @@ public class FullRolloutCloudTest extends SolrCloudTestCase {
     create("resume_dst", FP32, 1, 1);
     Path work = createTempDir();
     CollectionCopy copy = new CollectionCopy(client, "resume_src", "resume_dst", "vector", work, 2,
-        20, System.out);
+        20, System.out, Duration.ofSeconds(2));
 
     CollectionCopy.Result first = copy.stoppingAfter(2).run();
     assertEquals(40, first.documents());
@@ -172,7 +172,7 @@ public class FullRolloutCloudTest extends SolrCloudTestCase {
     client.commit("fresh");
     double freshRate = docs.size() / ((System.nanoTime() - start) / 1e9);
     CollectionCopy whole = new CollectionCopy(client, "resume_src", "fresh_copy", "vector",
-        createTempDir(), 2, 20, System.out);
+        createTempDir(), 2, 20, System.out, Duration.ofSeconds(2));
     create("fresh_copy", FP32, 1, 1);
     double copyRate = whole.run().documentsPerSecond();
     System.out.printf(Locale.ROOT, "FullRolloutCloudTest: copy %.1f docs/s, fresh index %.1f docs/s: %.2fx%n",

@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.lucene.util.IOUtils;
+import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.core.SolrCore;
 import org.apache.solr.embedded.JettySolrRunner;
@@ -226,6 +227,93 @@ public class QueryTowerRolloutCloudTest {
     assertServing(documentModel);
     assertEquals(before, property(property));
     assertEquals(logged, log().entries().size());
+  }
+
+  /**
+   * Full mode through the command line, behind alias {@code docs}: a document model deployed (a
+   * new collection, the online gate on it), another one deployed ({@code --keep 1} deletes the
+   * first collection), a rollback one generation back, and a second rollback refused: the
+   * collection it would go back to is gone. The models are the fp32 ones, not the int8 ones the
+   * towers above are made of: a model's files are published under its ONNX fingerprint, and the
+   * same ONNX with another manifest is refused there.
+   */
+  @Test
+  public void deploysDocumentModelsBehindAnAliasAndRollsBackOneGeneration() throws Exception {
+    cloud.createCollection("docs_v1", 2, 1);
+    long documents = cloud.copyWithVectors(COLLECTION, "docs_v1");
+    CollectionAdminRequest.createAlias("docs", "docs_v1").process(cloud.cloud().client());
+    Path models = Paths.get("target", "test-models").toAbsolutePath();
+    ModelDirectory bge = ModelCache.ensure(models, "bge-small-en-v1.5");
+    ModelDirectory e5 = ModelCache.ensure(models, "e5-small-v2");
+    String bgeCollection = "docs_" + bge.manifest().fingerprint().substring(0, 8);
+    String e5Collection = "docs_" + e5.manifest().fingerprint().substring(0, 8);
+    String[] full = {"--solr-url", cloud.cloud().baseUrl(), "--collection", "docs", "--threads",
+        "2", "--keep", "1", "--work-dir", work.resolve("full-mode").toString()};
+
+    Run first = run(concat("deploy", full, "--model", bge.path().toString(), "--data",
+        data.toString(), "--queries", String.valueOf(GATE_QUERIES)));
+    assertEquals(first.output, ExitStatus.OK, first.status);
+    try (SolrAdmin admin = new SolrAdmin(cloud.cloud().baseUrl())) {
+      assertEquals(bgeCollection, admin.resolve("docs"));
+      assertEquals(bge.manifest().fingerprint(),
+          admin.collectionProperty(bgeCollection, "whetstone.minilm.documentModel"));
+      assertEquals(documents, count(bgeCollection));
+      assertReembedded("docs_v1", bgeCollection);
+      DeploymentLog.Entry deployed = DeploymentLog.read(admin, bgeCollection, "minilm").inEffect();
+      assertEquals(new DeploymentLog.Entry(DeploymentLog.FULL, "docs_v1", bgeCollection,
+          deployed.at(), deployed.gate()), deployed);
+      assertEquals(GATE_QUERIES, deployed.gate().queries());
+
+      Run second = run(concat("deploy", full, "--model", e5.path().toString()));
+      assertEquals(second.output, ExitStatus.OK, second.status);
+      assertEquals(e5Collection, admin.resolve("docs"));
+      assertNull("docs_v1 is beyond --keep 1",
+          cloud.cloud().client().getClusterStateProvider().getState("docs_v1"));
+      assertEquals(documents, count(e5Collection));
+      assertReembedded(bgeCollection, e5Collection);
+
+      Run back = run(concat("rollback", full));
+      assertEquals(back.output, ExitStatus.OK, back.status);
+      assertEquals(bgeCollection, admin.resolve("docs"));
+      List<DeploymentLog.Entry> log = DeploymentLog.read(admin, bgeCollection, "minilm").entries();
+      assertEquals(List.of(DeploymentLog.FULL, DeploymentLog.FULL, DeploymentLog.ROLLBACK),
+          log.stream().map(DeploymentLog.Entry::kind).toList());
+      assertEquals(e5Collection, log.get(2).from());
+      assertEquals(bgeCollection, log.get(2).to());
+
+      Run again = run(concat("rollback", full));
+      assertEquals(again.output, ExitStatus.FAILED, again.status);
+      assertEquals(bgeCollection, admin.resolve("docs"));
+    }
+  }
+
+  private static String[] concat(String command, String[] options, String... more) {
+    List<String> args = new ArrayList<>(List.of(command));
+    args.addAll(List.of(options));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  private static long count(String collection) throws Exception {
+    return cloud.cloud().client().query(collection, new SolrQuery("*:*").setRows(0)).getResults()
+        .getNumFound();
+  }
+
+  /** The first document's vector in {@code to} is not the one in {@code from}: embedded again. */
+  private static void assertReembedded(String from, String to) throws Exception {
+    SolrQuery first = new SolrQuery("*:*").setFields("vector").setRows(1)
+        .setSort("id", SolrQuery.ORDER.asc);
+    List<?> before = (List<?>) cloud.cloud().client().query(from, first).getResults().get(0)
+        .getFieldValue("vector");
+    List<?> after = (List<?>) cloud.cloud().client().query(to, first).getResults().get(0)
+        .getFieldValue("vector");
+    double largest = 0;
+    for (int i = 0; i < before.size(); i++) {
+      largest = Math.max(largest, Math.abs(((Number) before.get(i)).doubleValue()
+          - ((Number) after.get(i)).doubleValue()));
+    }
+    assertTrue(to + " holds " + from + "'s vector (largest difference " + largest + ")",
+        largest > 1e-3);
   }
 
   /**
