@@ -70,14 +70,14 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     assumeTrue("gcc not found: the CUDA stand-in cannot be built", gcc != null);
     assumeTrue("nvcc not found: the stand-in's NVRTC runs it", nvcc != null);
     standIn(gcc, nvcc);
-    install(ONE_QUERY_SCORES_BYTES, 0);
+    install(0, ONE_QUERY_SCORES_BYTES, 0);
     installed = true;
   }
 
-  /** Loads the backend again on the stand-in with these scores bytes and batch window. */
-  private static void install(long scoresBytes, long batchWindowNanos) {
-    GpuKnn.configure(new GpuKnnSettings(true, 0, 1, MAX_BATCH, batchWindowNanos, scoresBytes,
-        standIn.toString()));
+  /** Loads the backend again on the stand-in with these settings (a budget of 0: the default). */
+  private static void install(long memoryBudgetBytes, long scoresBytes, long batchWindowNanos) {
+    GpuKnn.configure(new GpuKnnSettings(true, memoryBudgetBytes, 1, MAX_BATCH, batchWindowNanos,
+        scoresBytes, standIn.toString()));
     GpuKnn.setBackend(null);
     assertNotNull("stand-in backend: " + GpuKnn.unavailableReason(), GpuKnn.backend());
     assertTrue(GpuKnn.backend().device(), GpuKnn.backend().device().contains("CPU stand-in"));
@@ -113,7 +113,7 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
    * The stand-in's record of its launches shows those shapes ran.
    */
   public void testSeveralQueriesPerPassInTilesGetTheirOwnResults() throws Exception {
-    install(SEVERAL_QUERIES_SCORES_BYTES, BATCH_WINDOW_NANOS);
+    install(0, SEVERAL_QUERIES_SCORES_BYTES, BATCH_WINDOW_NANOS);
     Path record = standIn.resolve("launches");
     Files.writeString(record, "");
     List<String> launches;
@@ -150,14 +150,41 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
       assertTrue(sizes.toString(), (long) sizes.get(1) * 32 * Short.BYTES < largestBytes - 1);
       Path limit = standIn.resolve("alloc-limit");
       Files.writeString(limit, Long.toString(largestBytes - 1));
-      try {
+      try (FallbackWarnings warnings = new FallbackWarnings()) {
         long before = GpuKnn.gpuSearches();
         float[] target = index.randomVector();
         assertEquals(10, index.search(KnnSearchMode.AUTO, target, 10, null).scoreDocs.length);
         assertEquals("the other segments on the GPU", sizes.size() - 1,
             GpuKnn.gpuSearches() - before);
+        assertEquals(1, warnings.counted(KnnFallback.OUT_OF_MEMORY));
+        assertEquals(1, warnings.lines(KnnFallback.OUT_OF_MEMORY).size());
       } finally {
         Files.delete(limit);
+      }
+    }
+  }
+
+  public void testMemoryBudgetKeepsTheLargestSegmentOnTheCpu() throws Exception {
+    try (RandomVectorIndex index = threeSegments(6000, 32)) {
+      int largest = 0;
+      for (LeafReaderContext leaf : index.reader.leaves()) {
+        largest = Math.max(largest,
+            leaf.reader().getFloatVectorValues(RandomVectorIndex.FIELD).size());
+      }
+      // its fp16 vectors alone are over the budget; the two others fit together
+      install((long) largest * 32 * Short.BYTES, ONE_QUERY_SCORES_BYTES, 0);
+      float[] target = index.randomVector();
+      try (FallbackWarnings warnings = new FallbackWarnings()) {
+        for (int i = 0; i < 2; i++) {
+          long before = GpuKnn.gpuSearches();
+          assertEquals(10, index.search(KnnSearchMode.AUTO, target, 10, null).scoreDocs.length);
+          assertEquals("the other segments on the GPU", index.reader.leaves().size() - 1,
+              GpuKnn.gpuSearches() - before);
+        }
+        assertEquals("once, for the segment field", 1, warnings.counted(KnnFallback.MEMORY_BUDGET));
+        List<String> lines = warnings.lines(KnnFallback.MEMORY_BUDGET);
+        assertEquals(lines.toString(), 1, lines.size());
+        assertTrue(lines.get(0), lines.get(0).contains("GPU memory budget"));
       }
     }
   }
@@ -190,12 +217,17 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
         }
         writer.forceMerge(1);
       }
-      try (DirectoryReader reader = DirectoryReader.open(directory)) {
+      try (DirectoryReader reader = DirectoryReader.open(directory);
+          FallbackWarnings warnings = new FallbackWarnings()) {
         long before = GpuKnn.gpuSearches();
         TopDocs top = new IndexSearcher(reader).search(
             new KnnFloatVectorQuery(RandomVectorIndex.FIELD, new float[] {1, 0}, 3), 3);
         assertEquals("the 70000 vector first", 70001f, top.scoreDocs[0].score, 0);
         assertEquals("searched on the CPU", before, GpuKnn.gpuSearches());
+        assertEquals(1, warnings.counted(KnnFallback.VECTORS_BEYOND_FP16));
+        List<String> lines = warnings.lines(KnnFallback.VECTORS_BEYOND_FP16);
+        assertEquals(lines.toString(), 1, lines.size());
+        assertTrue(lines.get(0), lines.get(0).contains("vector 7 (document 7)"));
       }
     }
   }
@@ -205,7 +237,11 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
       float[] target = index.randomVector();
       target[0] = 1e5f;
       long before = GpuKnn.gpuSearches();
-      assertEquals(5, index.search(KnnSearchMode.AUTO, target, 5, null).scoreDocs.length);
+      try (FallbackWarnings warnings = new FallbackWarnings()) {
+        assertEquals(5, index.search(KnnSearchMode.AUTO, target, 5, null).scoreDocs.length);
+        assertEquals("each segment", index.reader.leaves().size(),
+            warnings.counted(KnnFallback.QUERY_BEYOND_FP16));
+      }
       assertEquals("no segment searched on the GPU", before, GpuKnn.gpuSearches());
       target[0] = 0.5f;
       assertEquals(5, index.search(KnnSearchMode.AUTO, target, 5, null).scoreDocs.length);
