@@ -105,13 +105,15 @@ public final class GpuKnn {
     }
     int feature = Runtime.version().feature();
     if (feature < 22) {
-      throw new Unavailable(KnnFallback.NO_FFM, "JDK " + feature + " has no final Foreign Function API (needs 22+)");
+      throw new Unavailable(KnnFallback.NO_FFM,
+          "JDK " + feature + " has no final Foreign Function API (needs 22+)");
     }
     Class<?> impl;
     try {
       impl = Class.forName(BACKEND_CLASS, true, GpuKnn.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
-      throw new Unavailable(KnnFallback.BACKEND_UNAVAILABLE, "this jar was built without the GPU backend (built by a JDK < 22)");
+      throw new Unavailable(KnnFallback.BACKEND_UNAVAILABLE,
+          "this jar was built without the GPU backend (built by a JDK < 22)");
     }
     try {
       return (GpuKnnBackend)

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Why a float kNN search that would run exactly on the GPU ran on the CPU (HNSW) instead, counted
  * since the JVM started. Each is logged at WARN by {@link KnnFallbackLog}: a node reason once, a
- * segment reason once per segment field. Solr shows the counts as {@code whetstone.fallback.<name>}.
+ * segment reason once per segment field. Solr shows the counts as {@code
+ * whetstone.fallback.<name>}.
  */
 public enum KnnFallback {
   /** The JDK has no final Foreign Function API (before 22): the node searches on the CPU. */

@@ -31,8 +31,8 @@ final class KnnFallbackLog {
   }
 
   /**
-   * A fallback of one segment field ({@code segmentKey} names the segment uniquely, its id): counted
-   * each time, logged the first time for its segment field and reason.
+   * A fallback of one segment field ({@code segmentKey} names the segment uniquely: its id):
+   * counted each time, logged the first time for its segment field and reason.
    */
   static void segment(KnnFallback reason, String segmentKey, String field, String line) {
     reason.increment();

@@ -169,7 +169,7 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
 
   /**
    * After a failed GPU search: an index closed under the search is no GPU failure (this search
-   * runs on the CPU path, which fails in turn if this reader is closed; counted); an out-of-memory moves
+   * runs on the CPU path, which fails in turn if this reader is closed); an out-of-memory moves
    * this segment field to the CPU, freeing its vectors; anything else moves the whole process.
    */
   private void gpuFailed(String field, GpuField gpu, Throwable error) {

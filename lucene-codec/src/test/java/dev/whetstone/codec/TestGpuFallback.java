@@ -48,7 +48,8 @@ public class TestGpuFallback extends LuceneTestCase {
         assertEquals(10, afterError.scoreDocs.length);
         KnnAssertions.assertSameTopK("HNSW answers after the CUDA error", hnsw, afterError);
         assertNull("GPU switched off", GpuKnn.backend());
-        assertTrue(GpuKnn.unavailableReason(), GpuKnn.unavailableReason().contains("simulated CUDA error"));
+        assertTrue(GpuKnn.unavailableReason(),
+            GpuKnn.unavailableReason().contains("simulated CUDA error"));
         index.search(KnnSearchMode.AUTO, target, 10, null);
         assertEquals(1, warnings.counted(KnnFallback.DEVICE_ERROR));
         assertEquals(1, warnings.lines(KnnFallback.DEVICE_ERROR).size());
@@ -159,8 +160,9 @@ public class TestGpuFallback extends LuceneTestCase {
         for (int i = 0; i < 50; i++) {
           Document doc = new Document();
           // maximum inner product takes vectors of any length; 70000 is beyond fp16's 65504
-          doc.add(new KnnFloatVectorField(RandomVectorIndex.FIELD,
-              new float[] {i == 7 ? 70000f : i, 1}, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
+          float[] vector = {i == 7 ? 70000f : i, 1};
+          doc.add(new KnnFloatVectorField(RandomVectorIndex.FIELD, vector,
+              VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
           writer.addDocument(doc);
         }
         writer.forceMerge(1);

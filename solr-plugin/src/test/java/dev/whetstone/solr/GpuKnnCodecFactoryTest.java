@@ -192,7 +192,8 @@ public class GpuKnnCodecFactoryTest extends SolrTestCaseJ4 {
     try (SolrQueryRequest request = req("group", "node", "prefix", KnnFallback.METRIC_PREFIX)) {
       h.getCoreContainer().getMetricsHandler().handleRequestBody(request, response);
     }
-    NamedList<?> node = (NamedList<?>) response.getValues()._get(List.of("metrics", "solr.node"), null);
+    NamedList<?> node =
+        (NamedList<?>) response.getValues()._get(List.of("metrics", "solr.node"), null);
     assertNotNull(response.getValues().toString(), node);
     long fellBack = 0;
     for (KnnFallback reason : KnnFallback.values()) {
