@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The process-wide GPU backend, if any. Loaded on first use: only on JDK 22+ (the backend uses
  * the Foreign Function &amp; Memory API) and only when the jar was built with it. Without a GPU,
- * CUDA libraries or a JDK 22+, searches run on the CPU and one log line says why. A CUDA error
+ * CUDA libraries or a JDK 22+, searches run on the CPU and one WARN line says why ({@link
+ * KnnFallback}). A CUDA error
  * later switches the whole process to the CPU, again with one log line (an out-of-memory only its
  * segment, see {@link GpuFailure}): a query never fails because of the GPU.
  */
@@ -66,8 +67,8 @@ public final class GpuKnn {
     }
     backend = null;
     unavailableReason = "CUDA error: " + error;
-    LOG.log(Level.WARNING, "Whetstone kNN: GPU search failed, all kNN searches now run on the CPU: "
-        + error);
+    KnnFallbackLog.node(KnnFallback.DEVICE_ERROR,
+        "GPU search failed, all kNN searches now run on the CPU: " + error);
   }
 
   /** Replaces the backend, or with null loads it again on next use; for tests. */
@@ -87,7 +88,12 @@ public final class GpuKnn {
       LOG.log(Level.INFO, "Whetstone kNN: exact search on GPU " + backend.device());
     } catch (Unavailable e) {
       unavailableReason = e.getMessage();
-      LOG.log(Level.INFO, "Whetstone kNN: searching on CPU (HNSW), GPU unavailable: " + e.getMessage());
+      String line = "searching on CPU (HNSW), GPU unavailable: " + e.getMessage();
+      if (e.fallback == null) {
+        LOG.log(Level.INFO, "Whetstone kNN: " + line); // switched off on purpose: no fallback
+      } else {
+        KnnFallbackLog.node(e.fallback, line);
+      }
     } finally {
       loaded = true;
     }
@@ -95,32 +101,39 @@ public final class GpuKnn {
 
   private static GpuKnnBackend open() throws Unavailable {
     if (!settings.enabled()) {
-      throw new Unavailable("disabled (" + GpuKnnSettings.PREFIX + "enabled=false)");
+      throw new Unavailable(null, "disabled (" + GpuKnnSettings.PREFIX + "enabled=false)");
     }
     int feature = Runtime.version().feature();
     if (feature < 22) {
-      throw new Unavailable("JDK " + feature + " has no final Foreign Function API (needs 22+)");
+      throw new Unavailable(KnnFallback.NO_FFM,
+          "JDK " + feature + " has no final Foreign Function API (needs 22+)");
     }
     Class<?> impl;
     try {
       impl = Class.forName(BACKEND_CLASS, true, GpuKnn.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
-      throw new Unavailable("this jar was built without the GPU backend (built by a JDK < 22)");
+      throw new Unavailable(KnnFallback.BACKEND_UNAVAILABLE,
+          "this jar was built without the GPU backend (built by a JDK < 22)");
     }
     try {
       return (GpuKnnBackend)
           impl.getMethod("open", GpuKnnSettings.class).invoke(null, settings);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
-      throw new Unavailable(cause.getMessage() != null ? cause.getMessage() : cause.toString());
+      throw new Unavailable(KnnFallback.BACKEND_UNAVAILABLE,
+          cause.getMessage() != null ? cause.getMessage() : cause.toString());
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      throw new Unavailable(e.toString());
+      throw new Unavailable(KnnFallback.BACKEND_UNAVAILABLE, e.toString());
     }
   }
 
   private static final class Unavailable extends Exception {
-    Unavailable(String message) {
+    /** Null when the GPU was switched off on purpose. */
+    final KnnFallback fallback;
+
+    Unavailable(KnnFallback fallback, String message) {
       super(message, null, false, false);
+      this.fallback = fallback;
     }
   }
 }

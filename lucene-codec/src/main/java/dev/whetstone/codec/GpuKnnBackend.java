@@ -15,10 +15,11 @@ public interface GpuKnnBackend {
   /**
    * Copies all of {@code values} (a fresh iterator) to the device.
    *
-   * @return null when they do not fit in the remaining memory budget, or a component is beyond
-   *     fp16's range (the vectors are stored as fp16): the field stays on the CPU
+   * @throws StaysOnCpuException when they do not fit in the remaining memory budget, or a
+   *     component is beyond fp16's range (the vectors are stored as fp16): the field stays on the
+   *     CPU
    * @throws IOException on a CUDA error or a failure reading the vectors
    */
   GpuVectorIndex upload(FloatVectorValues values, VectorSimilarityFunction similarity)
-      throws IOException;
+      throws IOException, StaysOnCpuException;
 }

@@ -68,7 +68,7 @@ public final class WhetstoneKnnVectorsFormat extends KnnVectorsFormat {
 
   @Override
   public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
-    return new WhetstoneKnnVectorsReader(hnsw.fieldsReader(state), state.segmentInfo.name,
+    return new WhetstoneKnnVectorsReader(hnsw.fieldsReader(state), state.segmentInfo,
         state.fieldInfos);
   }
 

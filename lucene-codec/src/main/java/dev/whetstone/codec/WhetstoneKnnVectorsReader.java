@@ -13,9 +13,11 @@ import org.apache.lucene.index.ByteVectorValues;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.SegmentInfo;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.StringHelper;
 import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 
@@ -32,6 +34,8 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
 
   private final KnnVectorsReader hnsw;
   private final String segment;
+  /** The segment's unique id: fallbacks are logged once per segment field, whatever its name. */
+  private final String segmentKey;
   private final FieldInfos fieldInfos;
   private final Map<String, KnnFieldSettings> fieldSettings = new HashMap<>();
   /** Per field: its {@link GpuField}, or {@link #ON_CPU} once it is known to stay on the CPU. */
@@ -39,9 +43,10 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
   /** Guarded by {@link #gpuFields}' lock: no upload once closing has begun. */
   private boolean closed;
 
-  WhetstoneKnnVectorsReader(KnnVectorsReader hnsw, String segment, FieldInfos fieldInfos) {
+  WhetstoneKnnVectorsReader(KnnVectorsReader hnsw, SegmentInfo segment, FieldInfos fieldInfos) {
     this.hnsw = hnsw;
-    this.segment = segment;
+    this.segment = segment.name;
+    this.segmentKey = StringHelper.idToString(segment.getId());
     this.fieldInfos = fieldInfos;
     for (FieldInfo info : fieldInfos) {
       if (info.hasVectorValues()) {
@@ -77,13 +82,19 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
 
   private boolean searchOnGpu(String field, KnnFieldSettings settings, float[] target,
       KnnCollector collector, Bits acceptDocs) throws IOException {
-    // the GPU's fp16 scores only pick the candidates; Lucene's own scores rank them
-    int count = collector.k() + GpuVectorIndex.RESCORE_MARGIN;
-    if (count > GpuVectorIndex.MAX_CANDIDATES || GpuKnn.backend() == null) {
+    if (GpuKnn.backend() == null) {
       return false;
     }
     GpuField gpu = gpuField(field, settings);
     if (gpu == null) {
+      return false;
+    }
+    // the GPU's fp16 scores only pick the candidates; Lucene's own scores rank them
+    int count = collector.k() + GpuVectorIndex.RESCORE_MARGIN;
+    if (count > GpuVectorIndex.MAX_CANDIDATES) {
+      fallback(KnnFallback.K_TOO_LARGE, field, "k=" + collector.k() + " plus the margin of "
+          + GpuVectorIndex.RESCORE_MARGIN + " is over the GPU's " + GpuVectorIndex.MAX_CANDIDATES
+          + " candidates");
       return false;
     }
     int[] ords;
@@ -94,7 +105,9 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
       return false;
     }
     if (ords == null) {
-      return false; // a target the GPU cannot score (beyond fp16's range)
+      fallback(KnnFallback.QUERY_BEYOND_FP16, field, "a query has a component beyond fp16's range"
+          + " (±" + (int) Fp16.MAX_VALUE + ")");
+      return false;
     }
     // Lucene's own scores for the candidates: the same scores, and so the same order, as on CPU
     RandomAccessVectorValues.Floats vectors = gpu.vectors.copy();
@@ -139,15 +152,15 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     GpuVectorIndex index;
     try {
       index = backend.upload(values, info.getVectorSimilarityFunction());
+    } catch (StaysOnCpuException e) {
+      fallback(e.reason(), field, e.getMessage());
+      return ON_CPU;
     } catch (IOException | RuntimeException e) {
       if (GpuFailure.of(e) == GpuFailure.SEGMENT_OUT_OF_MEMORY) {
-        logOnCpu(field, e);
+        outOfMemory(field, e);
       } else {
         GpuKnn.failed(e);
       }
-      return ON_CPU;
-    }
-    if (index == null) {
       return ON_CPU;
     }
     FloatVectorValues fresh = hnsw.getFloatVectorValues(field);
@@ -162,11 +175,13 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
   private void gpuFailed(String field, GpuField gpu, Throwable error) {
     switch (GpuFailure.of(error)) {
       case CLOSED:
+        fallback(KnnFallback.RELEASED_DURING_SEARCH, field, "the GPU copy was released under a "
+            + "search, which ran on the CPU: " + error);
         return;
       case SEGMENT_OUT_OF_MEMORY:
         // one of the searches that failed together moves the field, logs and frees
         if (gpuFields.replace(field, gpu, ON_CPU)) {
-          logOnCpu(field, error);
+          outOfMemory(field, error);
           closeQuietly(gpu.index);
         }
         return;
@@ -175,10 +190,14 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     }
   }
 
-  private void logOnCpu(String field, Throwable error) {
-    LOG.log(Level.WARNING, "Whetstone kNN: out of GPU memory for field " + field + " of segment "
-        + segment + ", which now searches it on the CPU (other segments stay on the GPU): "
-        + error);
+  private void outOfMemory(String field, Throwable error) {
+    fallback(KnnFallback.OUT_OF_MEMORY, field, "out of GPU memory, this field now searched on the"
+        + " CPU (other segments stay on the GPU): " + error);
+  }
+
+  private void fallback(KnnFallback reason, String field, String why) {
+    KnnFallbackLog.segment(reason, segmentKey, field,
+        "field " + field + " of segment " + segment + " searched with HNSW on the CPU: " + why);
   }
 
   /** A GPU index's close must not fail the reader's: the device may be in a sticky error state. */

@@ -22,7 +22,7 @@ import org.apache.lucene.util.VectorUtil;
  * ReusedFilterSlots}), the merge of the chunks' candidates (on the device there), and batches
  * through {@link QueryCoalescer}. So the
  * reader's GPU path runs in CI without a GPU. Failures can be injected: into searches (by segment
- * size), uploads and closes.
+ * size), uploads and closes; a memory budget counts vectors held.
  */
 final class EmulatedGpuBackend implements GpuKnnBackend {
   static final int CHUNK = 4096;
@@ -35,6 +35,9 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
   volatile IntFunction<Exception> searchFailure = size -> null;
   volatile IntFunction<IOException> uploadFailure = size -> null;
   volatile boolean failClose;
+  /** Vectors all open indexes may hold, as the CUDA backend's memory budget bytes. */
+  volatile long vectorBudget = Long.MAX_VALUE;
+  private long vectorsHeld;
 
   /** Every search fails as after a sticky CUDA error. */
   static EmulatedGpuBackend failingSearches() {
@@ -50,18 +53,21 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
 
   @Override
   public GpuVectorIndex upload(FloatVectorValues values, VectorSimilarityFunction similarity)
-      throws IOException {
+      throws IOException, StaysOnCpuException {
     IOException failure = uploadFailure.apply(values.size());
     if (failure != null) {
       throw failure;
     }
+    reserve(values.size());
     List<float[]> vectors = new ArrayList<>();
     List<Float> squaredNorms = new ArrayList<>();
     List<Integer> docs = new ArrayList<>();
     for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
       float[] vector = values.vectorValue();
       if (!Fp16.inRange(vector)) {
-        return null;
+        release(values.size());
+        throw new StaysOnCpuException(KnnFallback.VECTORS_BEYOND_FP16, "document " + doc
+            + " has a component beyond fp16's range");
       }
       vectors.add(fp16(vector));
       // as the CUDA backend: norms from the exact vector
@@ -73,6 +79,18 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
       indexes.add(index);
     }
     return index;
+  }
+
+  private synchronized void reserve(int vectors) throws StaysOnCpuException {
+    if (vectorsHeld + vectors > vectorBudget) {
+      throw new StaysOnCpuException(KnnFallback.MEMORY_BUDGET, vectors + " vectors, "
+          + vectorsHeld + " of " + vectorBudget + " held");
+    }
+    vectorsHeld += vectors;
+  }
+
+  private synchronized void release(int vectors) {
+    vectorsHeld -= vectors;
   }
 
   /** Indexes of at least {@code size} vectors. */
@@ -227,6 +245,9 @@ final class EmulatedGpuBackend implements GpuKnnBackend {
 
     @Override
     public void close() throws IOException {
+      if (!closed) {
+        release(vectors.size());
+      }
       closed = true;
       if (failClose) {
         throw new IOException("simulated sticky CUDA error: cuMemFree failed: CUDA_ERROR_ILLEGAL_ADDRESS");

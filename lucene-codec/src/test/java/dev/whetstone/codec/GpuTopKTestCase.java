@@ -78,43 +78,48 @@ public abstract class GpuTopKTestCase extends LuceneTestCase {
    */
   public void testConcurrentQueriesGetTheirOwnResults() throws Exception {
     try (RandomVectorIndex index = newIndex(VectorSimilarityFunction.COSINE)) {
-      int queries = 64;
-      List<float[]> targets = new ArrayList<>();
-      List<Query> filters = new ArrayList<>();
-      List<Integer> ks = new ArrayList<>();
-      List<TopDocs> expected = new ArrayList<>();
-      for (int i = 0; i < queries; i++) {
-        targets.add(index.randomVector());
-        filters.add(RandomVectorIndex.filters().get(i % 3));
-        ks.add(i % 2 == 0 ? 10 : 100);
-        expected.add(index.search(KnnSearchMode.EXACT, targets.get(i), ks.get(i), filters.get(i)));
-      }
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      List<Thread> threads = new ArrayList<>();
-      int threadCount = 8;
-      for (int t = 0; t < threadCount; t++) {
-        int first = t;
-        threads.add(new Thread(() -> {
-          try {
-            for (int i = first; i < queries; i += threadCount) {
-              TopDocs actual = index.searcher.search(new org.apache.lucene.search.KnnFloatVectorQuery(
-                  RandomVectorIndex.FIELD, targets.get(i), ks.get(i), filters.get(i)), ks.get(i));
-              assertSameTopK("query " + i, expected.get(i), actual);
-            }
-          } catch (Throwable e) {
-            failure.compareAndSet(null, e);
+      checkConcurrentQueries(index);
+    }
+  }
+
+  /** What {@link #testConcurrentQueriesGetTheirOwnResults} checks, on {@code index}. */
+  protected static void checkConcurrentQueries(RandomVectorIndex index) throws Exception {
+    int queries = 64;
+    List<float[]> targets = new ArrayList<>();
+    List<Query> filters = new ArrayList<>();
+    List<Integer> ks = new ArrayList<>();
+    List<TopDocs> expected = new ArrayList<>();
+    for (int i = 0; i < queries; i++) {
+      targets.add(index.randomVector());
+      filters.add(RandomVectorIndex.filters().get(i % 3));
+      ks.add(i % 2 == 0 ? 10 : 100);
+      expected.add(index.search(KnnSearchMode.EXACT, targets.get(i), ks.get(i), filters.get(i)));
+    }
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    int threadCount = 8;
+    for (int t = 0; t < threadCount; t++) {
+      int first = t;
+      threads.add(new Thread(() -> {
+        try {
+          for (int i = first; i < queries; i += threadCount) {
+            TopDocs actual = index.searcher.search(new org.apache.lucene.search.KnnFloatVectorQuery(
+                RandomVectorIndex.FIELD, targets.get(i), ks.get(i), filters.get(i)), ks.get(i));
+            assertSameTopK("query " + i, expected.get(i), actual);
           }
-        }));
-      }
-      for (Thread thread : threads) {
-        thread.start();
-      }
-      for (Thread thread : threads) {
-        thread.join();
-      }
-      if (failure.get() != null) {
-        throw new AssertionError(failure.get());
-      }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      }));
+    }
+    for (Thread thread : threads) {
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
     }
   }
 

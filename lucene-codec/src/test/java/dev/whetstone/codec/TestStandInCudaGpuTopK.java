@@ -33,13 +33,31 @@ import org.junit.After;
  * stale, a staging buffer refilled too early corrupts the copy, a buffer freed with work queued
  * is refused), and reading what another stream has yet to write is a sticky error. Files next to
  * the library switch failures on: a refused cubin, an allocation limit (out of memory), a sticky
- * error. Skipped without JDK 22+, gcc or nvcc.
+ * error; another records the shapes of its GEMMs and kernel launches. Skipped without JDK 22+, gcc
+ * or nvcc.
  *
  * <p>Unverified without a device: real asynchrony and timing (the stand-in never reports a
  * speed), cuBLAS's and the kernel's own numerics (the stand-in reimplements both), and that the
  * driver loads NVRTC's cubin.
  */
 public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
+  private static final int MAX_BATCH = 32;
+  /**
+   * Less than one kernel block's dot products (16 KB per query): a segment over 4096 vectors is
+   * scanned in tiles of one block, and a batch of more than one query runs in passes of one (a
+   * query's block candidates and filter take more than 1 KB).
+   */
+  private static final long ONE_QUERY_SCORES_BYTES = 1 << 10;
+  /**
+   * Room for the scratch of about nine queries at k = 100 over two blocks with a filter (3.5 KB
+   * each), so a pass holds several queries, but not for one block's dot products of that many:
+   * each pass still scans in tiles of one block.
+   */
+  private static final long SEVERAL_QUERIES_SCORES_BYTES = 32 << 10;
+  /** Documents whose largest segment, two thirds, is over one kernel block (4096 vectors). */
+  private static final int TWO_BLOCK_SEGMENT_DOCS = 7000;
+  /** How long a batch's first query waits: concurrent queries meet in batches of several. */
+  private static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static Path standIn;
   private boolean installed;
 
@@ -51,15 +69,18 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     String nvcc = CudaToolkit.nvcc();
     assumeTrue("gcc not found: the CUDA stand-in cannot be built", gcc != null);
     assumeTrue("nvcc not found: the stand-in's NVRTC runs it", nvcc != null);
-    // less than one kernel block's dot products (16 KB per query): a segment over 4096 vectors is
-    // scanned in tiles of one block, and a batch of more than one query runs in passes (a query's
-    // block candidates and filter take more than 1 KB)
-    GpuKnn.configure(new GpuKnnSettings(true, 0, 1, 32, 0, 1024,
-        standIn(gcc, nvcc).toString()));
+    standIn(gcc, nvcc);
+    install(0, ONE_QUERY_SCORES_BYTES, 0);
+    installed = true;
+  }
+
+  /** Loads the backend again on the stand-in with these settings (a budget of 0: the default). */
+  private static void install(long memoryBudgetBytes, long scoresBytes, long batchWindowNanos) {
+    GpuKnn.configure(new GpuKnnSettings(true, memoryBudgetBytes, 1, MAX_BATCH, batchWindowNanos,
+        scoresBytes, standIn.toString()));
     GpuKnn.setBackend(null);
     assertNotNull("stand-in backend: " + GpuKnn.unavailableReason(), GpuKnn.backend());
     assertTrue(GpuKnn.backend().device(), GpuKnn.backend().device().contains("CPU stand-in"));
-    installed = true;
   }
 
   @After
@@ -86,6 +107,37 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     }
   }
 
+  /**
+   * Passes of several queries (GEMMs of more than one query column, kernel launches of more than
+   * one grid row), each scanning the largest segment in tiles, give each query its exact top k.
+   * The stand-in's record of its launches shows those shapes ran.
+   */
+  public void testSeveralQueriesPerPassInTilesGetTheirOwnResults() throws Exception {
+    install(0, SEVERAL_QUERIES_SCORES_BYTES, BATCH_WINDOW_NANOS);
+    Path record = standIn.resolve("launches");
+    Files.writeString(record, "");
+    List<String> launches;
+    // the largest segment (2/3) is two kernel blocks
+    try (RandomVectorIndex index = threeSegments(TWO_BLOCK_SEGMENT_DOCS, 16)) {
+      checkConcurrentQueries(index);
+    } finally {
+      launches = Files.readAllLines(record);
+      Files.delete(record);
+    }
+    int gemmColumns = 0;
+    boolean severalRowsInALaterTile = false;
+    for (String launch : launches) {
+      String[] shape = launch.split(" ");
+      if (shape[0].equals("gemm")) {
+        gemmColumns = Math.max(gemmColumns, Integer.parseInt(shape[1]));
+      } else {
+        severalRowsInALaterTile |= Integer.parseInt(shape[1]) > 1 && Integer.parseInt(shape[2]) > 0;
+      }
+    }
+    assertTrue("a GEMM of several queries: " + gemmColumns, gemmColumns > 1);
+    assertTrue("a launch of several rows past the first tile", severalRowsInALaterTile);
+  }
+
   public void testOutOfMemoryAtUploadPutsOnlyThatSegmentOnTheCpu() throws Exception {
     try (RandomVectorIndex index = threeSegments(6000, 32)) {
       List<Integer> sizes = new ArrayList<>();
@@ -98,14 +150,41 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
       assertTrue(sizes.toString(), (long) sizes.get(1) * 32 * Short.BYTES < largestBytes - 1);
       Path limit = standIn.resolve("alloc-limit");
       Files.writeString(limit, Long.toString(largestBytes - 1));
-      try {
+      try (FallbackWarnings warnings = new FallbackWarnings()) {
         long before = GpuKnn.gpuSearches();
         float[] target = index.randomVector();
         assertEquals(10, index.search(KnnSearchMode.AUTO, target, 10, null).scoreDocs.length);
         assertEquals("the other segments on the GPU", sizes.size() - 1,
             GpuKnn.gpuSearches() - before);
+        assertEquals(1, warnings.counted(KnnFallback.OUT_OF_MEMORY));
+        assertEquals(1, warnings.lines(KnnFallback.OUT_OF_MEMORY).size());
       } finally {
         Files.delete(limit);
+      }
+    }
+  }
+
+  public void testMemoryBudgetKeepsTheLargestSegmentOnTheCpu() throws Exception {
+    try (RandomVectorIndex index = threeSegments(6000, 32)) {
+      int largest = 0;
+      for (LeafReaderContext leaf : index.reader.leaves()) {
+        largest = Math.max(largest,
+            leaf.reader().getFloatVectorValues(RandomVectorIndex.FIELD).size());
+      }
+      // its fp16 vectors alone are over the budget; the two others fit together
+      install((long) largest * 32 * Short.BYTES, ONE_QUERY_SCORES_BYTES, 0);
+      float[] target = index.randomVector();
+      try (FallbackWarnings warnings = new FallbackWarnings()) {
+        for (int i = 0; i < 2; i++) {
+          long before = GpuKnn.gpuSearches();
+          assertEquals(10, index.search(KnnSearchMode.AUTO, target, 10, null).scoreDocs.length);
+          assertEquals("the other segments on the GPU", index.reader.leaves().size() - 1,
+              GpuKnn.gpuSearches() - before);
+        }
+        assertEquals("once, for the segment field", 1, warnings.counted(KnnFallback.MEMORY_BUDGET));
+        List<String> lines = warnings.lines(KnnFallback.MEMORY_BUDGET);
+        assertEquals(lines.toString(), 1, lines.size());
+        assertTrue(lines.get(0), lines.get(0).contains("GPU memory budget"));
       }
     }
   }
@@ -138,12 +217,17 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
         }
         writer.forceMerge(1);
       }
-      try (DirectoryReader reader = DirectoryReader.open(directory)) {
+      try (DirectoryReader reader = DirectoryReader.open(directory);
+          FallbackWarnings warnings = new FallbackWarnings()) {
         long before = GpuKnn.gpuSearches();
         TopDocs top = new IndexSearcher(reader).search(
             new KnnFloatVectorQuery(RandomVectorIndex.FIELD, new float[] {1, 0}, 3), 3);
         assertEquals("the 70000 vector first", 70001f, top.scoreDocs[0].score, 0);
         assertEquals("searched on the CPU", before, GpuKnn.gpuSearches());
+        assertEquals(1, warnings.counted(KnnFallback.VECTORS_BEYOND_FP16));
+        List<String> lines = warnings.lines(KnnFallback.VECTORS_BEYOND_FP16);
+        assertEquals(lines.toString(), 1, lines.size());
+        assertTrue(lines.get(0), lines.get(0).contains("vector 7 (document 7)"));
       }
     }
   }
@@ -153,7 +237,11 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
       float[] target = index.randomVector();
       target[0] = 1e5f;
       long before = GpuKnn.gpuSearches();
-      assertEquals(5, index.search(KnnSearchMode.AUTO, target, 5, null).scoreDocs.length);
+      try (FallbackWarnings warnings = new FallbackWarnings()) {
+        assertEquals(5, index.search(KnnSearchMode.AUTO, target, 5, null).scoreDocs.length);
+        assertEquals("each segment", index.reader.leaves().size(),
+            warnings.counted(KnnFallback.QUERY_BEYOND_FP16));
+      }
       assertEquals("no segment searched on the GPU", before, GpuKnn.gpuSearches());
       target[0] = 0.5f;
       assertEquals(5, index.search(KnnSearchMode.AUTO, target, 5, null).scoreDocs.length);

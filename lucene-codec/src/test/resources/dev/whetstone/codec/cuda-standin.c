@@ -11,8 +11,9 @@
  * NVRTC is nvcc run on a temporary file (the nvcc named in a file "nvcc" next to this library).
  * Files next to it switch failures on: "refuse-cubin" (cuModuleLoadData refuses cubins, as a driver
  * older than the NVRTC would), "alloc-limit" (a number: larger cuMemAlloc calls fail with
- * CUDA_ERROR_OUT_OF_MEMORY), "sticky" (every call fails with CUDA_ERROR_ILLEGAL_ADDRESS). It is
- * not a GPU: nothing it does says anything about speed.
+ * CUDA_ERROR_OUT_OF_MEMORY), "sticky" (every call fails with CUDA_ERROR_ILLEGAL_ADDRESS). While a
+ * file "launches" is there, each GEMM and kernel launch appends its shape to it, so a test can
+ * check which shapes its searches ran. It is not a GPU: nothing it does says anything about speed.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -72,6 +73,17 @@ static long long number_in(const char *name) {
     }
   }
   return value;
+}
+
+/* Appends a line to "launches" if that file is there: "gemm <columns>" or "kernel <rows> <first block>". */
+static void record_launch(const char *kind, int a, int b) {
+  char path[600];
+  if (!sibling("launches", path, sizeof path)) return;
+  FILE *f = fopen(path, "a");
+  if (f) {
+    fprintf(f, "%s %d %d\n", kind, a, b);
+    fclose(f);
+  }
 }
 
 /* ---- allocations ---- */
@@ -457,6 +469,7 @@ int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
     free(o);
     LEAVE(fail(ERR_INVALID_VALUE, "cuLaunchKernel: tile, blocks or candidates do not fit the vectors"));
   }
+  record_launch("kernel", (int) gy, o->first_block);
   LEAVE(enqueue(s, o));
 }
 int cuGetErrorName(int error, const char **name) {
@@ -497,6 +510,7 @@ int cublasGemmEx(void *handle, int ta, int tb, int m, int n, int k, const void *
   o->alpha = *(const float *) alpha; o->beta = *(const float *) beta;
   o->A = (const uint16_t *) A; o->lda = lda; o->B = (const uint16_t *) B; o->ldb = ldb;
   o->C = (float *) C; o->ldc = ldc;
+  record_launch("gemm", n, 0);
   enqueue(s, o);
   pthread_mutex_unlock(&lock);
   return 0;

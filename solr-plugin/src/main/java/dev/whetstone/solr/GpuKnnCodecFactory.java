@@ -1,5 +1,6 @@
 package dev.whetstone.solr;
 
+import dev.whetstone.codec.KnnFallback;
 import dev.whetstone.codec.KnnFieldSettings;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
 import org.apache.lucene.codecs.Codec;
@@ -11,6 +12,8 @@ import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.core.SchemaCodecFactory;
 import org.apache.solr.core.SolrCore;
+import org.apache.solr.core.SolrInfoBean;
+import org.apache.solr.metrics.SolrMetricManager;
 import org.apache.solr.schema.DenseVectorField;
 import org.apache.solr.schema.FieldType;
 import org.apache.solr.schema.SchemaField;
@@ -23,6 +26,8 @@ import org.apache.solr.schema.SchemaField;
  * on the GPU where there is one. All other fields are exactly as {@link SchemaCodecFactory} makes
  * them. {@code {!knn}}, {@code {!embed}} and {@code {!hybrid}} need no change. The GPU memory
  * budget is the node's ({@code -Dwhetstone.gpu.memoryBudgetMB}): one GPU serves all its cores.
+ * Searches that fell back from the GPU to the CPU are counted per {@link KnnFallback} in the node's
+ * metrics, {@code whetstone.fallback.<reason>} (group {@code node}).
  *
  * <pre>
  * &lt;codecFactory class="dev.whetstone.solr.GpuKnnCodecFactory"/&gt;
@@ -33,6 +38,7 @@ import org.apache.solr.schema.SchemaField;
 public class GpuKnnCodecFactory extends SchemaCodecFactory {
   /** The {@code knnAlgorithm} value that opts a field type in. */
   public static final String KNN_ALGORITHM = "whetstone-gpu";
+  private static final String METRICS_TAG = "whetstone";
 
   private volatile SolrCore core;
   private volatile Codec codec;
@@ -41,6 +47,20 @@ public class GpuKnnCodecFactory extends SchemaCodecFactory {
   public void inform(SolrCore core) {
     super.inform(core);
     this.core = core;
+    registerFallbackGauges(core);
+  }
+
+  /**
+   * One gauge per fallback reason in the node's registry: the counts are the JVM's, so the first
+   * core registers them and later ones keep those.
+   */
+  private static void registerFallbackGauges(SolrCore core) {
+    SolrMetricManager metrics = core.getCoreContainer().getMetricManager();
+    String registry = SolrMetricManager.getRegistryName(SolrInfoBean.Group.node);
+    for (KnnFallback reason : KnnFallback.values()) {
+      metrics.registerGauge(null, registry, reason::count, METRICS_TAG,
+          SolrMetricManager.ResolutionStrategy.IGNORE, reason.metricName());
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.whetstone.solr;
 
 import dev.whetstone.codec.GpuKnn;
+import dev.whetstone.codec.KnnFallback;
 import dev.whetstone.codec.KnnFieldSettings;
 import dev.whetstone.codec.KnnSearchMode;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
@@ -22,7 +23,10 @@ import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrException;
+import org.apache.solr.common.util.NamedList;
 import org.apache.solr.core.ConfigSetService;
+import org.apache.solr.request.SolrQueryRequest;
+import org.apache.solr.response.SolrQueryResponse;
 import org.apache.solr.schema.IndexSchema;
 import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.util.DOMConfigNode;
@@ -177,6 +181,28 @@ public class GpuKnnCodecFactoryTest extends SolrTestCaseJ4 {
           + ParsersTestCase.vectorText(vector), "fq", "category:health", "fq", "-id:1", "fl", "id"));
     } finally {
       KnnSearchMode.set(KnnSearchMode.AUTO);
+    }
+  }
+
+  @Test
+  public void fallbackCountsAreInTheNodesMetrics() throws Exception {
+    // a kNN search loads the GPU backend; without a GPU that is a fallback, counted once
+    ParsersTestCase.ids("q", "{!embed f=vector model=minilm topK=3}how to bake bread", "fl", "id");
+    SolrQueryResponse response = new SolrQueryResponse();
+    try (SolrQueryRequest request = req("group", "node", "prefix", KnnFallback.METRIC_PREFIX)) {
+      h.getCoreContainer().getMetricsHandler().handleRequestBody(request, response);
+    }
+    NamedList<?> node =
+        (NamedList<?>) response.getValues()._get(List.of("metrics", "solr.node"), null);
+    assertNotNull(response.getValues().toString(), node);
+    long fellBack = 0;
+    for (KnnFallback reason : KnnFallback.values()) {
+      Object value = node.get(reason.metricName());
+      assertEquals(reason.metricName(), reason.count(), ((Number) value).longValue());
+      fellBack += reason.count();
+    }
+    if (GpuKnn.backend() == null) {
+      assertTrue("no GPU here (" + GpuKnn.unavailableReason() + "): counted", fellBack > 0);
     }
   }
 

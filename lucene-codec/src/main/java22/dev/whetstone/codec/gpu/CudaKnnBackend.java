@@ -3,12 +3,15 @@ package dev.whetstone.codec.gpu;
 import dev.whetstone.codec.GpuKnnBackend;
 import dev.whetstone.codec.GpuKnnSettings;
 import dev.whetstone.codec.GpuVectorIndex;
+import dev.whetstone.codec.KnnFallback;
 import dev.whetstone.codec.ReusedFilterSlots;
+import dev.whetstone.codec.StaysOnCpuException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,7 +78,7 @@ public final class CudaKnnBackend implements GpuKnnBackend {
     long budget = settings.memoryBudgetBytes() > 0
         ? settings.memoryBudgetBytes()
         : (long) (memory[0] * DEFAULT_BUDGET_SHARE);
-    String description = String.format(java.util.Locale.ROOT,
+    String description = String.format(Locale.ROOT,
         "%s (compute %d.%d, %d MiB, %d MiB free, vector budget %d MiB, kernel %s)",
         driver.name(device), major, minor, memory[1] >> 20, memory[0] >> 20, budget >> 20,
         loaded.image());
@@ -89,22 +92,20 @@ public final class CudaKnnBackend implements GpuKnnBackend {
 
   @Override
   public GpuVectorIndex upload(FloatVectorValues values, VectorSimilarityFunction similarity)
-      throws IOException {
+      throws IOException, StaysOnCpuException {
     long bytes = DeviceVectorIndex.bytesFor(values.size(), values.dimension());
     if (!reserve(bytes)) {
-      return null;
+      throw new StaysOnCpuException(KnnFallback.MEMORY_BUDGET, String.format(Locale.ROOT,
+          "its vectors take %.1f MiB, %.1f MiB of the %.1f MiB GPU memory budget are in use",
+          mib(bytes), mib(used.get()), mib(budget)));
     }
     try {
       makeCurrent();
-      DeviceVectorIndex index = DeviceVectorIndex.upload(this, values, similarity, bytes);
-      if (index == null) {
-        release(bytes);
-      }
-      return index;
+      return DeviceVectorIndex.upload(this, values, similarity, bytes);
     } catch (CudaException e) {
       release(bytes);
       throw e.forReader();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | StaysOnCpuException | RuntimeException e) {
       release(bytes);
       throw e;
     }
@@ -151,6 +152,10 @@ public final class CudaKnnBackend implements GpuKnnBackend {
         return true;
       }
     }
+  }
+
+  private static double mib(long bytes) {
+    return bytes / (double) (1 << 20);
   }
 
   void release(long bytes) {

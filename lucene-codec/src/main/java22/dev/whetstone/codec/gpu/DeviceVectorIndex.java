@@ -7,8 +7,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import dev.whetstone.codec.DocBitset;
 import dev.whetstone.codec.Fp16;
 import dev.whetstone.codec.GpuVectorIndex;
+import dev.whetstone.codec.KnnFallback;
 import dev.whetstone.codec.QueryCoalescer;
 import dev.whetstone.codec.ReusedFilterSlots;
+import dev.whetstone.codec.StaysOnCpuException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
@@ -101,10 +103,11 @@ final class DeviceVectorIndex implements GpuVectorIndex {
    * returned: the vectors are complete on the device before any search stream (non-blocking, so
    * ordered after neither this stream nor the legacy default one) can see the index.
    *
-   * @return null when a component is beyond fp16's range: the field stays on the CPU (logged)
+   * @throws StaysOnCpuException when a component is beyond fp16's range: the field stays on the CPU
    */
   static DeviceVectorIndex upload(CudaKnnBackend backend, FloatVectorValues values,
-      VectorSimilarityFunction similarity, long reservedBytes) throws IOException {
+      VectorSimilarityFunction similarity, long reservedBytes)
+      throws IOException, StaysOnCpuException {
     CudaDriver driver = backend.driver();
     int size = values.size();
     int dim = values.dimension();
@@ -137,10 +140,9 @@ final class DeviceVectorIndex implements GpuVectorIndex {
         MemorySegment stage = stages[chunks & 1];
         float[] vector = values.vectorValue();
         if (!Fp16.inRange(vector)) {
-          LOG.log(Level.WARNING, "Whetstone kNN: vector " + ord + " (document " + doc + ") has a "
-              + "component beyond fp16's range (±" + (int) Fp16.MAX_VALUE + "): this segment "
-              + "field stays on the CPU");
-          return null;
+          throw new StaysOnCpuException(KnnFallback.VECTORS_BEYOND_FP16, "vector " + ord
+              + " (document " + doc + ") has a component beyond fp16's range (±"
+              + (int) Fp16.MAX_VALUE + ")");
         }
         for (int d = 0; d < dim; d++) {
           halves[d] = Float.floatToFloat16(vector[d]);

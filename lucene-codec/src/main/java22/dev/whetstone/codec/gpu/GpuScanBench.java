@@ -3,6 +3,7 @@ package dev.whetstone.codec.gpu;
 import dev.whetstone.codec.GpuKnn;
 import dev.whetstone.codec.GpuKnnBackend;
 import dev.whetstone.codec.GpuVectorIndex;
+import dev.whetstone.codec.StaysOnCpuException;
 import dev.whetstone.codec.bench.BatchSearch;
 import dev.whetstone.codec.bench.BenchArgs;
 import dev.whetstone.codec.bench.BruteForce;
@@ -51,13 +52,15 @@ public final class GpuScanBench {
         + "for %d: %.1f s%n", options.size, options.dim, queryCount, truth.length, seconds(start));
 
     start = System.nanoTime();
-    GpuVectorIndex index = cuda.upload(SyntheticVectors.values(vectors),
-        VectorSimilarityFunction.DOT_PRODUCT);
     long deviceBytes = DeviceVectorIndex.bytesFor(options.size, options.dim);
-    if (index == null) {
-      System.out.printf(Locale.ROOT, "GPU micro-bench failed: %,d bytes do not fit the GPU memory "
-          + "budget (whetstone.gpu.memoryBudgetMB)%n", deviceBytes);
+    GpuVectorIndex index;
+    try {
+      index = cuda.upload(SyntheticVectors.values(vectors), VectorSimilarityFunction.DOT_PRODUCT);
+    } catch (StaysOnCpuException e) {
+      System.out.println("GPU micro-bench failed: " + e.getMessage()
+          + " (whetstone.gpu.memoryBudgetMB)");
       System.exit(1);
+      return;
     }
     try (index) {
       System.out.printf(Locale.ROOT, "upload: %.2f s, %,d bytes on the device%n", seconds(start),
