@@ -235,7 +235,7 @@ public final class EmbeddingModel {
   }
 
   /** Encodes one forwarded vector as a {@link WhetstoneParams#QUERY_VECTOR} value. */
-  static String encodeParam(String key, float[] vector) {
+  public static String encodeParam(String key, float[] vector) {
     ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asFloatBuffer().put(vector);
     return key + ":" + Base64.getEncoder().encodeToString(bytes.array());
@@ -276,7 +276,7 @@ public final class EmbeddingModel {
     return vector;
   }
 
-  static String textHash(String text) {
+  public static String textHash(String text) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 16);

@@ -15,24 +15,25 @@ import org.apache.solr.common.params.SolrParams;
 
 /**
  * HMAC-SHA256 over a request's internal parameters (names and values) and its query text, so a
- * shard can tell what a coordinator of its cluster sent from what a client wrote.
+ * shard can tell what a coordinator of its cluster sent from what a client wrote. Public for
+ * {@code whetstone bench solr}, which times it.
  */
-final class InternalParamsSigner {
+public final class InternalParamsSigner {
   private static final String ALGORITHM = "HmacSHA256";
 
   private final SecretKeySpec key;
 
-  InternalParamsSigner(byte[] key) {
+  public InternalParamsSigner(byte[] key) {
     this.key = new SecretKeySpec(key, ALGORITHM);
   }
 
   /** The signature of {@code params}' internal parameters and {@code q}. */
-  String sign(SolrParams params) {
+  public String sign(SolrParams params) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(mac(params));
   }
 
   /** Whether {@code signature} is that of {@code params}, compared in constant time. */
-  boolean verifies(SolrParams params, String signature) {
+  public boolean verifies(SolrParams params, String signature) {
     byte[] given;
     try {
       given = Base64.getUrlDecoder().decode(signature);
