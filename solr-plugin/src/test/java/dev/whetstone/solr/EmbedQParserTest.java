@@ -113,10 +113,28 @@ public class EmbedQParserTest extends ParsersTestCase {
     assertEquals("1", ids("q", q, "fl", "id").get(0));
   }
 
-  /** What a coordinator of this node would send as the signature of {@code q} and one param. */
-  private static String signature(String q, String name, String value) {
-    return InternalParamsKey.signer(h.getCoreContainer())
-        .sign(new ModifiableSolrParams().add("q", q).add(name, value));
+  @Test
+  public void signedButMalformedFusedScoresAreA400() throws Exception {
+    String q = "{!hybrid f=vector model=minilm}bread";
+    String fusedFor;
+    try (SolrQueryRequest req = req("q", q)) {
+      fusedFor = ((HybridQParser) QParser.getParser(q, req)).signature();
+    }
+    for (String malformed : List.of("abc:1", "1.0", "-1:1", "Infinity:1")) {
+      assertQEx(malformed, "parameter 'whetstone.fused': expected", req("q", q, "isShard", "true",
+          WhetstoneParams.FUSED, malformed, WhetstoneParams.FUSED_FOR, fusedFor,
+          WhetstoneParams.INTERNAL_SIGNATURE, signature(q, WhetstoneParams.FUSED, malformed,
+              WhetstoneParams.FUSED_FOR, fusedFor)), ErrorCode.BAD_REQUEST);
+    }
+  }
+
+  /** What a coordinator of this node would send as the signature of {@code q} and params. */
+  private static String signature(String q, String... namesAndValues) {
+    ModifiableSolrParams params = new ModifiableSolrParams().add("q", q);
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      params.add(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return InternalParamsKey.signer(h.getCoreContainer()).sign(params);
   }
 
   private static float[] nonFinite(int dimension) {
