@@ -174,14 +174,15 @@ public final class EmbeddingModel {
 
   /**
    * The vector of a query text for this request. On a shard it is the vector the coordinator sent
-   * (a client may not send one: see {@link InternalParams});
+   * (signed: see {@link InternalParams});
    * elsewhere it comes from the node's cache or the model, and is remembered in the request so the
    * coordinator forwards it to the shards instead of each shard embedding the text again.
    */
   public float[] embedQuery(SolrQueryRequest req, String text) {
     QueryTower tower = tower(req);
     String key = tower.manifest().fingerprint() + ":" + textHash(text);
-    float[] received = findForwarded(InternalParams.trusted(req, WhetstoneParams.QUERY_VECTOR), key);
+    float[] received = findForwarded(InternalParams.trusted(req, WhetstoneParams.QUERY_VECTOR), key,
+        tower.manifest().dimension());
     if (received != null) {
       metrics.queryVectorsReceived.inc();
       return received;
@@ -234,30 +235,48 @@ public final class EmbeddingModel {
   }
 
   /** Encodes one forwarded vector as a {@link WhetstoneParams#QUERY_VECTOR} value. */
-  static String encodeParam(String key, float[] vector) {
+  public static String encodeParam(String key, float[] vector) {
     ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asFloatBuffer().put(vector);
     return key + ":" + Base64.getEncoder().encodeToString(bytes.array());
   }
 
-  private static float[] findForwarded(String[] values, String key) {
+  private static float[] findForwarded(String[] values, String key, int dimension) {
     if (values == null) {
       return null;
     }
     String prefix = key + ":";
     for (String value : values) {
       if (value.startsWith(prefix)) {
-        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(value.substring(prefix.length())))
-            .order(ByteOrder.LITTLE_ENDIAN);
-        float[] vector = new float[bytes.remaining() / Float.BYTES];
-        bytes.asFloatBuffer().get(vector);
-        return vector;
+        return decodeVector(value, value.substring(prefix.length()), dimension);
       }
     }
     return null;
   }
 
-  static String textHash(String text) {
+  /** A signed value can still be malformed (another version's encoding): a 400, never a 500. */
+  private static float[] decodeVector(String value, String base64, int dimension) {
+    String expected = "FINGERPRINT:TEXTHASH:BASE64 of " + dimension + " finite little-endian floats";
+    ByteBuffer bytes;
+    try {
+      bytes = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
+    } catch (IllegalArgumentException e) {
+      throw InternalParams.malformed(WhetstoneParams.QUERY_VECTOR, value, expected);
+    }
+    if (bytes.remaining() != dimension * Float.BYTES) {
+      throw InternalParams.malformed(WhetstoneParams.QUERY_VECTOR, value, expected);
+    }
+    float[] vector = new float[dimension];
+    bytes.asFloatBuffer().get(vector);
+    for (float x : vector) {
+      if (!Float.isFinite(x)) {
+        throw InternalParams.malformed(WhetstoneParams.QUERY_VECTOR, value, expected);
+      }
+    }
+    return vector;
+  }
+
+  public static String textHash(String text) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 16);

@@ -20,8 +20,6 @@ import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
-import org.apache.solr.common.SolrException;
-import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
 import org.apache.solr.common.params.ShardParams;
@@ -53,11 +51,11 @@ public class HybridFusionComponent extends SearchComponent {
       CommonParams.DEBUG, CommonParams.DEBUG_QUERY, "explainOther", CommonParams.OMIT_HEADER,
       "echoParams", "cursorMark", "rq", "facet", "hl", "stats", "group", "spellcheck", "mlt",
       "expand", "terms", "json", "shards.info", WhetstoneParams.QUERY_VECTOR, WhetstoneParams.FUSED,
-      WhetstoneParams.FUSED_FOR);
+      WhetstoneParams.FUSED_FOR, WhetstoneParams.INTERNAL_SIGNATURE);
 
   @Override
   public void prepare(ResponseBuilder rb) throws IOException {
-    InternalParams.refuseFromClient(rb.req);
+    InternalParams.verify(rb.req);
     SolrParams params = rb.req.getParams();
     String q = params.get(CommonParams.Q);
     if (!rb.isDistributed() || q == null || params.getBool(ShardParams.IS_SHARD, false)) {
@@ -110,17 +108,17 @@ public class HybridFusionComponent extends SearchComponent {
     for (String value : fused) {
       int colon = value.indexOf(':');
       float score;
+      BytesRefBuilder term = new BytesRefBuilder();
       try {
         score = colon < 0 ? Float.NaN : Float.parseFloat(value.substring(0, colon));
-      } catch (NumberFormatException e) {
+        key.getType().readableToIndexed(value.substring(colon + 1), term);
+      } catch (RuntimeException e) { // a number that does not parse, a key of the wrong type
         score = Float.NaN;
       }
       if (!(score >= 0) || Float.isInfinite(score)) {
-        throw new SolrException(ErrorCode.BAD_REQUEST, WhetstoneParams.FUSED
-            + " values must be SCORE:ID with a finite score >= 0, got '" + value + "'");
+        throw InternalParams.malformed(WhetstoneParams.FUSED, value,
+            "SCORE:ID with a finite score >= 0 and an ID of the unique key's type");
       }
-      BytesRefBuilder term = new BytesRefBuilder();
-      key.getType().readableToIndexed(value.substring(colon + 1), term);
       scores.put(term.get(), score);
     }
     return new FusedKeysQuery(key.getName(), scores, "hybrid score fused over the collection");

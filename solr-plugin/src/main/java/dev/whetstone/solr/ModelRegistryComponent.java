@@ -407,24 +407,26 @@ public class ModelRegistryComponent extends SearchComponent implements SolrCoreA
 
   /**
    * Sends the query vectors this request embedded with every shard request (top ids and field
-   * fetches alike), so no shard embeds the text again.
+   * fetches alike), so no shard embeds the text again, and signs them with the fused scores.
+   * Signed here because this component comes last (last-components), after every other has set its
+   * params.
    */
   @Override
   public void modifyRequest(ResponseBuilder rb, SearchComponent who, ShardRequest sreq) {
     Map<String, float[]> vectors = EmbeddingModel.forwardedVectors(rb.req);
-    if (vectors.isEmpty()) {
-      return;
-    }
     ModifiableSolrParams params = sreq.params;
-    params.remove(WhetstoneParams.QUERY_VECTOR);
-    vectors.forEach((key, vector) ->
-        params.add(WhetstoneParams.QUERY_VECTOR, EmbeddingModel.encodeParam(key, vector)));
+    if (!vectors.isEmpty()) {
+      params.remove(WhetstoneParams.QUERY_VECTOR);
+      vectors.forEach((key, vector) ->
+          params.add(WhetstoneParams.QUERY_VECTOR, EmbeddingModel.encodeParam(key, vector)));
+    }
+    InternalParams.sign(rb.req, params);
   }
 
   @Override
   public void prepare(ResponseBuilder rb) {
     // also covers requests whose query parsers never read them
-    InternalParams.refuseFromClient(rb.req);
+    InternalParams.verify(rb.req);
   }
 
   @Override

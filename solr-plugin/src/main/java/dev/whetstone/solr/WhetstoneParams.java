@@ -112,4 +112,10 @@ public final class WhetstoneParams {
    * value per vector, {@code FINGERPRINT:TEXTHASH:BASE64}. Internal (see {@link InternalParams}).
    */
   public static final String QUERY_VECTOR = "whetstone.qv";
+
+  /**
+   * Request parameter that carries the coordinator's signature of the internal parameters above
+   * and the query text (HMAC-SHA256 with the cluster's key). Internal (see {@link InternalParams}).
+   */
+  public static final String INTERNAL_SIGNATURE = "whetstone.sig";
 }

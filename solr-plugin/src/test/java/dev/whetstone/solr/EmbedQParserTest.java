@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.lucene.search.Query;
 import org.apache.solr.common.SolrException.ErrorCode;
+import org.apache.solr.common.params.ModifiableSolrParams;
 import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.search.QParser;
 import org.junit.Test;
@@ -78,22 +79,68 @@ public class EmbedQParserTest extends ParsersTestCase {
   }
 
   @Test
-  public void forwardedVectorsAreHonouredOnShardRequestsOnly() throws Exception {
+  public void forwardedVectorsAreHonouredOnlyWhenSigned() throws Exception {
     EmbeddingModel model = ModelRegistryComponent.model(h.getCore(), "minilm");
     String asked = "which medicine brings a fever down";
     String forwarded = "how to bake bread";
-    String param = EmbeddingModel.encodeParam(model.queryManifest().fingerprint() + ":"
-        + EmbeddingModel.textHash(asked), model.encoder().encodeQuery(forwarded));
+    String key = model.queryManifest().fingerprint() + ":" + EmbeddingModel.textHash(asked);
+    String param = EmbeddingModel.encodeParam(key, model.encoder().encodeQuery(forwarded));
     String q = EMBED + "topK=3}" + asked;
     // a shard uses the coordinator's vector for the text: here one of another text
     assertEquals(ids("q", EMBED + "topK=3}" + forwarded, "fl", "id"),
-        ids("q", q, "fl", "id", "isShard", "true", WhetstoneParams.QUERY_VECTOR, param));
-    // a client may not send one
-    assertQEx("client-sent vector", "parameter 'whetstone.qv' is internal to Whetstone",
+        ids("q", q, "fl", "id", "isShard", "true", WhetstoneParams.QUERY_VECTOR, param,
+            WhetstoneParams.INTERNAL_SIGNATURE, signature(q, WhetstoneParams.QUERY_VECTOR, param)));
+    // unsigned, isShard=true or not, or signed for another text
+    String refused = "parameter 'whetstone.qv' is internal to Whetstone";
+    assertQEx("unsigned shard request", refused,
+        req("q", q, "isShard", "true", WhetstoneParams.QUERY_VECTOR, param), ErrorCode.BAD_REQUEST);
+    assertQEx("client-sent vector", refused,
         req("q", q, WhetstoneParams.QUERY_VECTOR, param), ErrorCode.BAD_REQUEST);
+    assertQEx("signed for another text", refused, req("q", q, "isShard", "true",
+        WhetstoneParams.QUERY_VECTOR, param, WhetstoneParams.INTERNAL_SIGNATURE,
+        signature(EMBED + "topK=3}" + forwarded, WhetstoneParams.QUERY_VECTOR, param)),
+        ErrorCode.BAD_REQUEST);
     assertQEx("client-sent fused scores", "parameter 'whetstone.fused' is internal to Whetstone",
         req("q", "*:*", WhetstoneParams.FUSED, "99.0:4"), ErrorCode.BAD_REQUEST);
+    // signed but malformed: a 400 naming the parameter, never a 500
+    for (String malformed : List.of(key + ":!!!", key + ":AAAA",
+        EmbeddingModel.encodeParam(key, new float[] {Float.NaN}),
+        EmbeddingModel.encodeParam(key, nonFinite(model.manifest().dimension())))) {
+      assertQEx(malformed, "parameter 'whetstone.qv': expected", req("q", q, "isShard", "true",
+          WhetstoneParams.QUERY_VECTOR, malformed, WhetstoneParams.INTERNAL_SIGNATURE,
+          signature(q, WhetstoneParams.QUERY_VECTOR, malformed)), ErrorCode.BAD_REQUEST);
+    }
     assertEquals("1", ids("q", q, "fl", "id").get(0));
+  }
+
+  @Test
+  public void signedButMalformedFusedScoresAreA400() throws Exception {
+    String q = "{!hybrid f=vector model=minilm}bread";
+    String fusedFor;
+    try (SolrQueryRequest req = req("q", q)) {
+      fusedFor = ((HybridQParser) QParser.getParser(q, req)).signature();
+    }
+    for (String malformed : List.of("abc:1", "1.0", "-1:1", "Infinity:1")) {
+      assertQEx(malformed, "parameter 'whetstone.fused': expected", req("q", q, "isShard", "true",
+          WhetstoneParams.FUSED, malformed, WhetstoneParams.FUSED_FOR, fusedFor,
+          WhetstoneParams.INTERNAL_SIGNATURE, signature(q, WhetstoneParams.FUSED, malformed,
+              WhetstoneParams.FUSED_FOR, fusedFor)), ErrorCode.BAD_REQUEST);
+    }
+  }
+
+  /** What a coordinator of this node would send as the signature of {@code q} and params. */
+  private static String signature(String q, String... namesAndValues) {
+    ModifiableSolrParams params = new ModifiableSolrParams().add("q", q);
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      params.add(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return InternalParamsKey.signer(h.getCoreContainer()).sign(params);
+  }
+
+  private static float[] nonFinite(int dimension) {
+    float[] vector = new float[dimension];
+    vector[dimension - 1] = Float.POSITIVE_INFINITY;
+    return vector;
   }
 
   @Test

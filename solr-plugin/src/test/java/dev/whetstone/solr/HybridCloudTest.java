@@ -90,15 +90,90 @@ public class HybridCloudTest extends BeirCloudTestCase {
       for (String q : List.of(hybrid, "{!embed f=vector model=minilm}anything", "*:*")) {
         SolrQuery query = new SolrQuery(q);
         query.set(internal[0], internal[1]);
-        SolrException e = expectThrows(SolrException.class,
-            () -> cluster.getSolrClient().query(SHARDED, query));
-        assertEquals(q + ": " + e.getMessage(), 400, e.code());
-        assertTrue(q + ": " + e.getMessage(), e.getMessage().contains("parameter '" + internal[0]
-            + "' is internal to Whetstone"));
+        assertRefused(query, internal[0]);
       }
     }
     // the next request works
     assertFalse(idsAndScores(SHARDED, new SolrQuery(hybrid)).isEmpty());
+  }
+
+  /**
+   * isShard=true does not make a forged vector or score count: only the coordinator's signature
+   * with the key the nodes share through ZooKeeper does.
+   */
+  @Test
+  public void internalParamsNeedTheClusterSignatureEvenWithIsShard() throws Exception {
+    String text = "a book about baking";
+    String embed = "{!embed f=vector model=minilm topK=10}" + text;
+    String hybrid = "{!hybrid f=vector model=minilm lexicalQf='title text'}" + text;
+    List<String> embedBefore = ids(idsAndScores(SHARDED, new SolrQuery(embed)));
+    List<String> hybridBefore = ids(idsAndScores(SHARDED, new SolrQuery(hybrid)));
+    String target = embedBefore.get(embedBefore.size() - 1); // a document ranked last
+    String forged = EmbeddingModel.encodeParam(fingerprint() + ":" + EmbeddingModel.textHash(text),
+        vectorOf(target));
+
+    SolrQuery forgedVector = new SolrQuery(embed).setParam("isShard", "true")
+        .setParam(WhetstoneParams.QUERY_VECTOR, forged);
+    assertRefused(forgedVector, WhetstoneParams.QUERY_VECTOR);
+    assertRefused(forgedVector.getCopy().setParam(WhetstoneParams.INTERNAL_SIGNATURE, "AAAA"),
+        WhetstoneParams.QUERY_VECTOR);
+    // malformed: a 400 naming it, not the 500 of a base64 decoder's exception
+    assertRefused(new SolrQuery(embed).setParam("isShard", "true")
+        .setParam(WhetstoneParams.QUERY_VECTOR, "x:y:!!!"), WhetstoneParams.QUERY_VECTOR);
+    assertRefused(new SolrQuery(hybrid).setParam("isShard", "true")
+        .setParam(WhetstoneParams.FUSED, "1.0:" + target)
+        .setParam(WhetstoneParams.FUSED_FOR, "x"), WhetstoneParams.FUSED);
+
+    // what the forgery would have done with the cluster's key: the target ranked first
+    SolrQuery signed = forgedVector.getCopy().setParam(WhetstoneParams.INTERNAL_SIGNATURE,
+        clusterSigner().sign(forgedVector));
+    assertEquals(target, ids(idsAndScores(SHARDED, signed)).get(0));
+    // signed but malformed is still a 400
+    SolrQuery malformed = new SolrQuery(embed).setParam("isShard", "true").setParam(
+        WhetstoneParams.QUERY_VECTOR, fingerprint() + ":" + EmbeddingModel.textHash(text) + ":!!!");
+    malformed.setParam(WhetstoneParams.INTERNAL_SIGNATURE, clusterSigner().sign(malformed));
+    SolrException e = expectThrows(SolrException.class,
+        () -> cluster.getSolrClient().query(SHARDED, malformed));
+    assertEquals(e.getMessage(), 400, e.code());
+    assertTrue(e.getMessage(), e.getMessage().contains("parameter '" + WhetstoneParams.QUERY_VECTOR
+        + "': expected"));
+
+    assertEquals(embedBefore, ids(idsAndScores(SHARDED, new SolrQuery(embed))));
+    assertEquals(hybridBefore, ids(idsAndScores(SHARDED, new SolrQuery(hybrid))));
+  }
+
+  /** Every node signs with one key, read from ZooKeeper. */
+  private static InternalParamsSigner clusterSigner() throws Exception {
+    byte[] key = cluster.getZkClient().getData(InternalParamsKey.ZNODE, null, null, true);
+    assertEquals(32, key.length);
+    return new InternalParamsSigner(key);
+  }
+
+  private static void assertRefused(SolrQuery query, String param) {
+    SolrException e = expectThrows(SolrException.class,
+        () -> cluster.getSolrClient().query(SHARDED, query));
+    assertEquals(query + ": " + e.getMessage(), 400, e.code());
+    assertTrue(query + ": " + e.getMessage(), e.getMessage().contains("parameter '" + param
+        + "' is internal to Whetstone"));
+  }
+
+  private static String fingerprint() {
+    SolrCore core = cluster.getJettySolrRunner(0).getCoreContainer().getCores().get(0);
+    return ModelRegistryComponent.model(core, "minilm").queryManifest().fingerprint();
+  }
+
+  private static float[] vectorOf(String id) throws Exception {
+    List<?> values = (List<?>) cluster.getSolrClient().query(SHARDED,
+        new SolrQuery("id:" + id).setFields("vector")).getResults().get(0).getFieldValue("vector");
+    float[] vector = new float[values.size()];
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = ((Number) values.get(i)).floatValue();
+    }
+    return vector;
+  }
+
+  private static List<String> ids(List<String> idsAndScores) {
+    return idsAndScores.stream().map(hit -> hit.substring(0, hit.indexOf(' '))).toList();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.whetstone.cli;
 import dev.whetstone.bench.EncoderBench;
 import dev.whetstone.bench.RolloutBench;
 import dev.whetstone.calibration.CosineAdapter;
+import dev.whetstone.bench.SigningBench;
 import dev.whetstone.bench.SolrQueryBench;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
@@ -95,7 +96,9 @@ final class BenchCommand implements Runnable {
           Encoder.DEFAULT_BATCH_SIZE);
       encoder.queryLatency(measured);
       Map<String, float[]> vectors = new HashMap<>();
+      String fingerprint;
       try (Encoder model = Encoder.load(ModelCache.ensure(options.models(), options.model))) {
+        fingerprint = model.manifest().fingerprint();
         List<String> all = texts.subList(0, 20 + measured.size());
         float[][] embedded = model.encodeQueries(all);
         for (int i = 0; i < all.size(); i++) {
@@ -124,6 +127,9 @@ final class BenchCommand implements Runnable {
             SolrQueryBench.Latencies latencies = bench.measure(collection, mode, warmup, measured);
             System.out.printf(Locale.ROOT, "query    %-10s %-6s client %s; Solr QTime %s%n",
                 collection, mode.label(), latencies.client(), latencies.server());
+            if (collection.equals("two_shards") && mode == RetrievalMode.DENSE) {
+              printSigningCost(fingerprint, measured, vectors, latencies.client().p50Millis());
+            }
           }
           SolrQueryBench.Latencies knn = bench.measureKnn(collection, vectors::get, warmup, measured);
           System.out.printf(Locale.ROOT, "query    %-10s %-6s client %s; Solr QTime %s%n",
@@ -143,6 +149,18 @@ final class BenchCommand implements Runnable {
         }
       }
       return 0;
+    }
+
+    /**
+     * The internal params' signing beside the query it protects, measured in the same run: a
+     * 2-shard query sends at most 4 shard requests (top ids, then fields), each signed and verified.
+     */
+    private static void printSigningCost(String fingerprint, List<String> texts,
+        Map<String, float[]> vectors, double denseP50Millis) {
+      double micros = SigningBench.signAndVerifyMicros(fingerprint, texts, vectors::get);
+      System.out.printf(Locale.ROOT, "signing  sign + verify of one shard request's internal params "
+          + "%.1f us; x 4 shard requests = %.3f%% of the 2-shard dense p50 (%.2f ms)%n", micros,
+          100 * 4 * micros / 1e3 / denseP50Millis, denseP50Millis);
     }
 
     private static SolrQuery withMinRelevance(SolrQuery dense) {
