@@ -1,5 +1,6 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.report.TrainingReport;
 import dev.whetstone.rollout.QueryTowerRollout;
 
 /**
@@ -21,6 +22,17 @@ public final class ExitStatus {
   public static final int GATE_REFUSED = 5;
 
   private ExitStatus() {}
+
+  /**
+   * A training run's status before any deployment. A diverged run is not promoted either, but
+   * gets its own status: a scheduler can tell a wrecked run from a model that is no better.
+   */
+  static int of(TrainingReport report) {
+    if (report.divergence() != null) {
+      return DIVERGED;
+    }
+    return report.promoted() ? OK : NOT_PROMOTED;
+  }
 
   static int of(QueryTowerRollout.Outcome outcome) {
     return switch (outcome) {

@@ -27,6 +27,7 @@ import dev.whetstone.model.Encoder;
 import dev.whetstone.train.MiningConfig;
 import dev.whetstone.workspace.ModelCache;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code whetstone mine}: hard negatives for the training queries from BM25 and the model, through
- * the false-negative rules, written with an audit of every removal; with {@code --hide-positives},
+ * the false-negative rules, written with an audit of the removals; with {@code --hide-positives},
  * the measurement of how many hidden positives each rule keeps from becoming negatives.
  */
 @Command(name = "mine", mixinStandardHelpOptions = true,
@@ -76,8 +77,8 @@ final class MineCommand implements Callable<Integer> {
       description = "mined negatives, one query per line (default: ${DEFAULT-VALUE})")
   Path output;
 
-  @Option(names = "--audit", defaultValue = "audit.jsonl", paramLabel = "FILE",
-      description = "every removal with its scores and rule (default: ${DEFAULT-VALUE})")
+  @Option(names = "--audit", paramLabel = "FILE", description = "removals with their scores and "
+      + "rule, as --audit-mode says (default: audit.jsonl.gz, or audit.jsonl with --audit-mode full)")
   Path audit;
 
   @Option(names = "--work-dir", paramLabel = "DIR",
@@ -112,7 +113,8 @@ final class MineCommand implements Callable<Integer> {
       List<CandidateSource> sources = List.of(bm25, new DenseSource("dense", modelIndex, modelQueries));
       List<MinedQuery> mined;
       FilterChain chain;
-      try (AuditLog auditLog = AuditLog.create(audit)) {
+      Path auditFile = audit != null ? audit : Path.of(settings.audit().defaultFile());
+      try (AuditLog auditLog = AuditLog.create(auditFile, settings.audit())) {
         chain = new FilterChain(rules.enabled(), teacherScorer, auditLog);
         HardNegativeMiner miner = new HardNegativeMiner(sources, mining.depth, chain)
             .withRandomNegatives(ids, mining.randomNegatives, seed);
@@ -130,7 +132,9 @@ final class MineCommand implements Callable<Integer> {
           negatives, mined.size(), (double) negatives / mined.size(), output);
       chain.counts().forEach((rule, n) ->
           System.out.printf(Locale.ROOT, "  removed by %-7s %d%n", rule, n));
-      System.out.printf(Locale.ROOT, "Audit: %s. Total %.1f s%n", audit, (System.nanoTime() - start) / 1e9);
+      System.out.printf(Locale.ROOT, "Audit: %s (%s, %d bytes). Total %.1f s%n", auditFile,
+          settings.audit().name().toLowerCase(Locale.ROOT), Files.size(auditFile),
+          (System.nanoTime() - start) / 1e9);
     }
     return 0;
   }

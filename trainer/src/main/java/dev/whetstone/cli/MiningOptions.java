@@ -1,5 +1,6 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.filter.AuditLog;
 import dev.whetstone.train.MiningConfig;
 import picocli.CommandLine.Option;
 
@@ -44,10 +45,17 @@ final class MiningOptions {
   @Option(names = "--hnsw", description = "dense mining through an HNSW graph instead of exact search")
   boolean hnsw;
 
+  @Option(names = "--audit-mode", defaultValue = "sample", paramLabel = "sample|full",
+      description = "the audit file of removed negatives: sample = exact counts per rule and up "
+          + "to " + AuditLog.SAMPLE_PER_RULE + " removals per rule, gzip (audit.jsonl.gz); "
+          + "full = every removal (audit.jsonl; millions of lines on a large data set) "
+          + "(default: ${DEFAULT-VALUE})")
+  String auditMode;
+
   MiningConfig config() {
     boolean noTeacher = teacher.equals(MiningConfig.NO_TEACHER);
     return new MiningConfig(depth, noWindow ? 0 : windowFrom, windowTo,
         noRelativeMargin || noTeacher ? null : relativeMargin, teacher, !noGuide && !noTeacher,
-        randomNegatives, hnsw);
+        randomNegatives, hnsw, AuditLog.Mode.parse(auditMode));
   }
 }

@@ -5,7 +5,6 @@ import dev.whetstone.data.Qrels;
 import dev.whetstone.data.SplitRatios;
 import dev.whetstone.data.TrainingSplits;
 import dev.whetstone.model.ModelDirectory;
-import dev.whetstone.report.TrainingReport;
 import dev.whetstone.rollout.QueryTowerRollout;
 import dev.whetstone.rollout.SolrAdmin;
 import dev.whetstone.train.TrainingConfig;
@@ -25,7 +24,7 @@ import picocli.CommandLine.Option;
     description = "Fine-tune a bi-encoder on a BEIR data set (or a live Solr collection's corpus) "
         + "with mined hard negatives and false-negative correction; export it as an ONNX model "
         + "directory Solr loads unchanged, only if it beats the current model on dev. --model also "
-        + "takes a model directory (e.g. an earlier export). Exit status 3: trained, not promoted.")
+        + "takes a model directory (e.g. an earlier export). Exit status 3: trained, not promoted; 4: training diverged.")
 final class TrainCommand implements Callable<Integer> {
   @Mixin DataAndModelOptions options;
   @Mixin MiningOptions mining;
@@ -169,14 +168,8 @@ final class TrainCommand implements Callable<Integer> {
         timeBudget == null ? 0 : Durations.parseSeconds("--time-budget", timeBudget),
         promotionConfidence,
         trainQueries, topicClusters, mining.config(), seed, force, resume);
-    TrainingReport report = new TrainingJob(config, System.out).run();
-    if (report.divergence() != null) {
-      return ExitStatus.DIVERGED;
-    }
-    if (!report.promoted()) {
-      return ExitStatus.NOT_PROMOTED;
-    }
-    return deploy ? deploy(config) : ExitStatus.OK;
+    int status = ExitStatus.of(new TrainingJob(config, System.out).run());
+    return status == ExitStatus.OK && deploy ? deploy(config) : status;
   }
 
   /** The promoted tower to every replica, gated on the judged queries the report tested on. */

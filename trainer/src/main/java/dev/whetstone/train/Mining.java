@@ -65,7 +65,8 @@ final class Mining implements AutoCloseable {
     MiningConfig mining = config.mining();
     this.teacher = mining.relativeMargin() != null || mining.guide()
         ? teacher(base, baseIndex, texts, vectors, cache) : null;
-    this.audit = AuditLog.create(config.workDir().resolve("audit.jsonl"));
+    this.audit = AuditLog.create(config.workDir().resolve(mining.audit().defaultFile()),
+        mining.audit());
     this.chain = new FilterChain(mining.rules(teacher).enabled(), teacher, audit);
     Set<InBatchMask.Rule> maskRules =
         EnumSet.of(InBatchMask.Rule.LABELED_POSITIVE, InBatchMask.Rule.DUPLICATE_TEXT);
@@ -159,7 +160,6 @@ final class Mining implements AutoCloseable {
     Map<String, Long> counts = new LinkedHashMap<>();
     chain.counts().forEach((rule, n) -> counts.put("mining: removed by " + rule, n));
     mask.counts().forEach((rule, n) -> counts.put("in-batch: masked by " + rule.auditName(), n));
-    counts.put("audit records", audit.lines());
     return counts;
   }
 

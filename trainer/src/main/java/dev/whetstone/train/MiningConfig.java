@@ -1,5 +1,6 @@
 package dev.whetstone.train;
 
+import dev.whetstone.filter.AuditLog;
 import dev.whetstone.filter.FalseNegativeRules;
 import dev.whetstone.filter.PositiveAwareMarginFilter;
 import dev.whetstone.filter.RankWindowFilter;
@@ -21,9 +22,10 @@ import dev.whetstone.filter.RelevanceScorer;
  *     not one of its negatives
  * @param randomNegatives random corpus documents added per query (STAR)
  * @param hnsw mine dense negatives through an HNSW graph instead of exact search
+ * @param audit what the audit file keeps of the removals: counts and a sample, or every one
  */
 public record MiningConfig(int depth, int windowFrom, int windowTo, Float relativeMargin,
-    String teacher, boolean guide, int randomNegatives, boolean hnsw) {
+    String teacher, boolean guide, int randomNegatives, boolean hnsw, AuditLog.Mode audit) {
 
   /** The teacher name that means the base model itself. */
   public static final String MODEL_AS_TEACHER = "model";
@@ -48,10 +50,11 @@ public record MiningConfig(int depth, int windowFrom, int windowTo, Float relati
 
   /**
    * Top 100 of each source, no ranks skipped, relative margin 0.05 scored by the base model,
-   * masks on.
+   * masks on, a sampled audit.
    */
   public static MiningConfig defaults() {
-    return new MiningConfig(100, 1, 100, 0.05f, MODEL_AS_TEACHER, true, 0, false);
+    return new MiningConfig(100, 1, 100, 0.05f, MODEL_AS_TEACHER, true, 0, false,
+        AuditLog.Mode.SAMPLE);
   }
 
   /** Whether the rank window can remove anything: one spanning every mined rank cannot. */

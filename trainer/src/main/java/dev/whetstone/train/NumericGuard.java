@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import dev.whetstone.mine.NonFiniteVectorException;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 
@@ -49,6 +51,25 @@ final class NumericGuard {
         throw new TrainingDiverged(step, "weights of " + parameter.getKey() + " are non-finite "
             + "after the update " + describe(batch));
       }
+    }
+  }
+
+  /** Work that embeds with the model being trained: dev evaluation, re-mining. */
+  interface VectorWork<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code work}; a NaN or infinite vector it meets (checked before any search) means the
+   * weights went bad in a way the step checks did not see, so the run stops there too.
+   *
+   * @param phase what was embedding, e.g. {@code dev evaluation}
+   */
+  static <T> T checkVectors(int step, String phase, VectorWork<T> work) throws IOException {
+    try {
+      return work.run();
+    } catch (NonFiniteVectorException e) {
+      throw new TrainingDiverged(step, phase + ": " + e.getMessage());
     }
   }
 

@@ -64,17 +64,30 @@ final class PromotionGate {
     Checkpoint.loadWeights(model, bestWeights);
     ModelDirectory candidateDir = snapshots.export(model, config.workDir().resolve("candidate"));
     out.println("Evaluating the exported model through the shared encoder (ONNX Runtime)");
-    SplitEvaluations candidate;
-    PairedComparison comparison;
+    Map<String, List<String>> devRun;
+    Evaluation test;
     try (Encoder trained = Encoder.load(candidateDir)) {
       DenseIndex index = snapshots.documentIndex(trained);
-      Map<String, List<String>> devRun =
-          ModelSnapshots.run(trained, index, data.splits().dev(), data);
-      comparison = PairedComparison.ndcg10(data.splits().dev(), devRun, baseDevRun);
-      Evaluation test = data.splits().test() == null ? null
+      devRun = ModelSnapshots.run(trained, index, data.splits().dev(), data);
+      test = data.splits().test() == null ? null
           : ModelSnapshots.evaluate(trained, index, data.splits().test(), data);
-      candidate = new SplitEvaluations(Evaluation.of(data.splits().dev(), devRun), test);
     }
+    return judge(candidateDir.path(), devRun, test, baseDev, baseDevRun);
+  }
+
+  /**
+   * The verdict on an exported candidate, from its dev run: moved to the output only if it beats
+   * the current model's dev run by more than chance, or with {@code --force}; else left where it
+   * is and nothing is written to the output.
+   *
+   * @param test the candidate's test evaluation, reported beside dev; null when there is no test
+   */
+  Decision judge(Path candidateDir, Map<String, List<String>> devRun, Evaluation test,
+      Evaluation baseDev, Map<String, List<String>> baseDevRun) throws IOException {
+    PairedComparison comparison =
+        PairedComparison.ndcg10(data.splits().dev(), devRun, baseDevRun);
+    SplitEvaluations candidate =
+        new SplitEvaluations(Evaluation.of(data.splits().dev(), devRun), test);
     BaselineRuns.print(out, "trained", "dev", candidate.dev());
     if (candidate.test() != null) {
       BaselineRuns.print(out, "trained", "test", candidate.test());
@@ -93,7 +106,7 @@ final class PromotionGate {
     Path output = config.output();
     Files.createDirectories(output.toAbsolutePath().getParent());
     IOUtils.rm(output);
-    Files.move(candidateDir.path(), output, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(candidateDir, output, StandardCopyOption.ATOMIC_MOVE);
     out.println(reason);
     return new Decision(true, reason, candidate, output);
   }

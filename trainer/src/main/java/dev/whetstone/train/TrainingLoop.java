@@ -9,7 +9,6 @@ import dev.whetstone.data.Seeds;
 import dev.whetstone.console.ProgressBar;
 import dev.whetstone.eval.Evaluation;
 import dev.whetstone.loss.InfoNceLoss;
-import dev.whetstone.mine.NonFiniteVectorException;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.nn.SentenceEncoder;
 import dev.whetstone.report.TrainingReport.EvalRecord;
@@ -230,13 +229,12 @@ final class TrainingLoop {
   }
 
   private TrainingState evaluate(TrainingState state, int step, float loss) throws IOException {
-    Evaluation dev;
-    try (Encoder current = snapshots.load(model)) {
-      dev = ModelSnapshots.evaluate(current, snapshots.documentIndex(current),
-          data.splits().dev(), data);
-    } catch (NonFiniteVectorException e) {
-      throw new TrainingDiverged(step, "dev evaluation: " + e.getMessage());
-    }
+    Evaluation dev = NumericGuard.checkVectors(step, "dev evaluation", () -> {
+      try (Encoder current = snapshots.load(model)) {
+        return ModelSnapshots.evaluate(current, snapshots.documentIndex(current),
+            data.splits().dev(), data);
+      }
+    });
     out.printf(Locale.ROOT, "%n  step %d: loss %.4f, dev nDCG@10 %.4f (best %.4f at step %d)%n",
         step, loss, dev.ndcg10(), state.bestDev(), state.bestStep());
     state.evaluations().add(new EvalRecord(step, dev));
@@ -248,11 +246,11 @@ final class TrainingLoop {
   }
 
   private void remine(int step) throws IOException {
-    try (Encoder current = snapshots.load(model)) {
-      pools = mining.remine(current::encodeQueries, snapshots.documentIndex(current));
-    } catch (NonFiniteVectorException e) {
-      throw new TrainingDiverged(step, "re-mining: " + e.getMessage());
-    }
+    pools = NumericGuard.checkVectors(step, "re-mining", () -> {
+      try (Encoder current = snapshots.load(model)) {
+        return mining.remine(current::encodeQueries, snapshots.documentIndex(current));
+      }
+    });
   }
 
   private void checkResumable(TrainingState state) {

@@ -157,7 +157,7 @@ public class FalseNegativeRulesTest {
     Path file = temp.getRoot().toPath().resolve("audit.jsonl");
     FilterChain chain;
     List<Candidate> kept;
-    try (AuditLog audit = AuditLog.create(file)) {
+    try (AuditLog audit = AuditLog.create(file, AuditLog.Mode.FULL)) {
       chain = new FilterChain(List.of(new RankWindowFilter(2, 30),
           new PositiveAwareMarginFilter(scorer, 0.05f)), scorer, audit);
       kept = chain.apply(q, "dense", ranked);

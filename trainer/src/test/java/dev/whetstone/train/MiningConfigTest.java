@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 
+import dev.whetstone.filter.AuditLog;
 import dev.whetstone.filter.FalseNegativeRules;
 import dev.whetstone.filter.NegativeFilter;
 import dev.whetstone.filter.RelevanceScorer;
@@ -34,17 +35,19 @@ public class MiningConfigTest {
   @Test
   public void rulesComeInChainOrderAndEitherCanBeOff() {
     FalseNegativeRules both =
-        new MiningConfig(100, 11, 100, 0f, "bge", true, 0, false).rules(TEACHER);
+        new MiningConfig(100, 11, 100, 0f, "bge", true, 0, false, AuditLog.Mode.SAMPLE)
+            .rules(TEACHER);
     assertEquals(List.of(both.window(), both.margin()), both.enabled());
     assertEquals(List.of(), new MiningConfig(100, 0, 100, null, MiningConfig.NO_TEACHER, false, 0,
-        false).rules(null).enabled());
+        false, AuditLog.Mode.SAMPLE).rules(null).enabled());
   }
 
   @Test
   public void marginOutsideZeroToOneOrWithoutATeacherIsRefused() {
     assertThrows(IllegalArgumentException.class,
-        () -> new MiningConfig(100, 1, 100, 1f, "bge", true, 0, false));
+        () -> new MiningConfig(100, 1, 100, 1f, "bge", true, 0, false, AuditLog.Mode.SAMPLE));
     assertThrows(IllegalArgumentException.class,
-        () -> new MiningConfig(100, 1, 100, 0.05f, MiningConfig.NO_TEACHER, false, 0, false));
+        () -> new MiningConfig(100, 1, 100, 0.05f, MiningConfig.NO_TEACHER, false, 0, false,
+            AuditLog.Mode.SAMPLE));
   }
 }

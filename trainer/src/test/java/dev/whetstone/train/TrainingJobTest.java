@@ -170,6 +170,30 @@ public class TrainingJobTest {
     assertEquals(base.manifest().fingerprint(), calibration.documentFingerprint());
   }
 
+  @Test
+  public void aTimeBudgetSmallerThanThePlanCutsTheStepsAndSaysSo() throws Exception {
+    Path output = temp.getRoot().toPath().resolve("budget");
+    // 18 training queries in batches of 8: 3 steps per epoch, 9 in 3 epochs. A budget of 1 s is
+    // spent before the first step (loading, baselines, mining), so the loop keeps only the 4
+    // steps it took to measure a step's time.
+    TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, slice, null, null,
+        base.path(), models, output, output.resolveSibling("budget.work"), "budget", 3, 8, 8, 3,
+        2e-5f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0.25, null, 1, 0.95, 0, 0,
+        MiningConfig.defaults(), 11, true, false);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    TrainingReport report =
+        new TrainingJob(config, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+
+    String printed = log.toString(StandardCharsets.UTF_8);
+    assertTrue(printed, printed.contains("Training (query-tower): 18 examples per epoch"));
+    assertTrue(printed, printed.contains("Time budget 0:01: 4 of 9 steps fit (ETA "));
+    assertTrue(printed, printed.contains("warm-up and decay are sized to 4 steps"));
+    assertEquals(4, report.plannedSteps());
+    assertEquals(4, report.steps().size());
+    assertEquals("an evaluation after the last step", 4,
+        report.evaluations().get(report.evaluations().size() - 1).step());
+  }
+
   /** Fails the job on the first output containing {@code marker}, like a crash at that point. */
   private static final class CrashingOutput extends OutputStream {
     private final String marker;
