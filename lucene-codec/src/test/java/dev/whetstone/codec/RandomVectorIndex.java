@@ -80,6 +80,23 @@ final class RandomVectorIndex implements Closeable {
   }
 
   /** The filters the tests search with: none, half the documents, about 1%. */
+  /**
+   * One segment of 50 two-dimensional vectors for maximum inner product, which takes vectors of
+   * any length: {@code (i, 1)}, but document 7 holds 70000, beyond fp16's 65504.
+   */
+  static void writeBeyondFp16Segment(Directory directory, IndexWriterConfig config)
+      throws IOException {
+    try (IndexWriter writer = new IndexWriter(directory, config)) {
+      for (int i = 0; i < 50; i++) {
+        Document doc = new Document();
+        doc.add(new KnnFloatVectorField(FIELD, new float[] {i == 7 ? 70000f : i, 1},
+            VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
+        writer.addDocument(doc);
+      }
+      writer.forceMerge(1);
+    }
+  }
+
   static List<Query> filters() {
     List<Query> filters = new ArrayList<>();
     filters.add(null);

@@ -2,10 +2,7 @@ package dev.whetstone.codec;
 
 import java.io.IOException;
 import java.util.List;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -156,17 +153,7 @@ public class TestGpuFallback extends LuceneTestCase {
     IndexWriterConfig config = newIndexWriterConfig()
         .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(new WhetstoneKnnVectorsFormat()));
     try (Directory directory = newDirectory()) {
-      try (IndexWriter writer = new IndexWriter(directory, config)) {
-        for (int i = 0; i < 50; i++) {
-          Document doc = new Document();
-          // maximum inner product takes vectors of any length; 70000 is beyond fp16's 65504
-          float[] vector = {i == 7 ? 70000f : i, 1};
-          doc.add(new KnnFloatVectorField(RandomVectorIndex.FIELD, vector,
-              VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
-          writer.addDocument(doc);
-        }
-        writer.forceMerge(1);
-      }
+      RandomVectorIndex.writeBeyondFp16Segment(directory, config);
       try (DirectoryReader reader = DirectoryReader.open(directory);
           FallbackWarnings warnings = new FallbackWarnings()) {
         IndexSearcher searcher = new IndexSearcher(reader);

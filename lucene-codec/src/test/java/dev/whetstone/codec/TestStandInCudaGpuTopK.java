@@ -9,10 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NoMergePolicy;
@@ -206,17 +203,7 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     IndexWriterConfig config = newIndexWriterConfig()
         .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(new WhetstoneKnnVectorsFormat()));
     try (Directory directory = newDirectory()) {
-      try (IndexWriter writer = new IndexWriter(directory, config)) {
-        for (int i = 0; i < 50; i++) {
-          Document doc = new Document();
-          // maximum inner product takes vectors of any length; 70000 is beyond fp16's 65504
-          float[] vector = {i == 7 ? 70000f : i, 1};
-          doc.add(new KnnFloatVectorField(RandomVectorIndex.FIELD, vector,
-              VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
-          writer.addDocument(doc);
-        }
-        writer.forceMerge(1);
-      }
+      RandomVectorIndex.writeBeyondFp16Segment(directory, config);
       try (DirectoryReader reader = DirectoryReader.open(directory);
           FallbackWarnings warnings = new FallbackWarnings()) {
         long before = GpuKnn.gpuSearches();
