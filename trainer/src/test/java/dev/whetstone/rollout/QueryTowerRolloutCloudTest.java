@@ -63,6 +63,7 @@ public class QueryTowerRolloutCloudTest {
   private static final String PREFIX = "OTHER.embeddings.minilm.";
   private static final int GATE_QUERIES = 40;
   private static final int CORPUS = 300;
+  private static final int FULL_MODE_GATE_QUERIES = 10;
 
   private static BeirCloud cloud;
   private static Path work;
@@ -73,6 +74,7 @@ public class QueryTowerRolloutCloudTest {
   /** e5-small-v2 (int8) as a query tower of the fp32 MiniLM: same dimension, unrelated space. */
   private static Path e5Tower;
   private static List<String> texts;
+  private static List<BeirDocument> corpus;
 
   @BeforeClass
   public static void startCluster() throws Exception {
@@ -82,7 +84,7 @@ public class QueryTowerRolloutCloudTest {
     // outside the nodes' models dir: the nodes can only get the candidates from the file store
     int8Tower = queryTower(ModelCache.ensure(models, "all-minilm-l6-v2-q"), "minilm-int8-query");
     e5Tower = queryTower(ModelCache.ensure(models, "e5-small-v2-q"), "e5-as-minilm-query");
-    List<BeirDocument> corpus = writeGateData();
+    corpus = writeGateData();
 
     cloud = BeirCloud.start(2, 0, models, DOCUMENTS, BeirConfigSet.locate());
     cloud.createCollection(COLLECTION, 2, 2);
@@ -239,8 +241,10 @@ public class QueryTowerRolloutCloudTest {
    */
   @Test
   public void deploysDocumentModelsBehindAnAliasAndRollsBackOneGeneration() throws Exception {
+    // small: every document is embedded again twice, by 133 MB fp32 models
+    List<BeirDocument> documents = fullModeCorpus();
     cloud.createCollection("docs_v1", 2, 1);
-    long documents = cloud.copyWithVectors(COLLECTION, "docs_v1");
+    cloud.index("docs_v1", documents, done -> {});
     CollectionAdminRequest.createAlias("docs", "docs_v1").process(cloud.cloud().client());
     Path models = Paths.get("target", "test-models").toAbsolutePath();
     ModelDirectory bge = ModelCache.ensure(models, "bge-small-en-v1.5");
@@ -251,25 +255,25 @@ public class QueryTowerRolloutCloudTest {
         "2", "--keep", "1", "--work-dir", work.resolve("full-mode").toString()};
 
     Run first = run(concat("deploy", full, "--model", bge.path().toString(), "--data",
-        data.toString(), "--queries", String.valueOf(GATE_QUERIES)));
+        data.toString(), "--queries", String.valueOf(FULL_MODE_GATE_QUERIES)));
     assertEquals(first.output, ExitStatus.OK, first.status);
     try (SolrAdmin admin = new SolrAdmin(cloud.cloud().baseUrl())) {
       assertEquals(bgeCollection, admin.resolve("docs"));
       assertEquals(bge.manifest().fingerprint(),
           admin.collectionProperty(bgeCollection, "whetstone.minilm.documentModel"));
-      assertEquals(documents, count(bgeCollection));
+      assertEquals(documents.size(), count(bgeCollection));
       assertReembedded("docs_v1", bgeCollection);
       DeploymentLog.Entry deployed = DeploymentLog.read(admin, bgeCollection, "minilm").inEffect();
       assertEquals(new DeploymentLog.Entry(DeploymentLog.FULL, "docs_v1", bgeCollection,
           deployed.at(), deployed.gate()), deployed);
-      assertEquals(GATE_QUERIES, deployed.gate().queries());
+      assertEquals(FULL_MODE_GATE_QUERIES, deployed.gate().queries());
 
       Run second = run(concat("deploy", full, "--model", e5.path().toString()));
       assertEquals(second.output, ExitStatus.OK, second.status);
       assertEquals(e5Collection, admin.resolve("docs"));
       assertNull("docs_v1 is beyond --keep 1",
           cloud.cloud().client().getClusterStateProvider().getState("docs_v1"));
-      assertEquals(documents, count(e5Collection));
+      assertEquals(documents.size(), count(e5Collection));
       assertReembedded(bgeCollection, e5Collection);
 
       Run back = run(concat("rollback", full));
@@ -285,6 +289,22 @@ public class QueryTowerRolloutCloudTest {
       assertEquals(again.output, ExitStatus.FAILED, again.status);
       assertEquals(bgeCollection, admin.resolve("docs"));
     }
+  }
+
+  /** The documents judged for the first gate queries and 20 others. */
+  private static List<BeirDocument> fullModeCorpus() throws IOException {
+    Qrels qrels = BeirDataset.open(data).qrels("test");
+    Set<String> judged = new LinkedHashSet<>();
+    qrels.queryIds().stream().limit(FULL_MODE_GATE_QUERIES)
+        .forEach(id -> judged.addAll(qrels.judgments(id).keySet()));
+    List<BeirDocument> documents = new ArrayList<>();
+    int others = 0;
+    for (BeirDocument doc : corpus) {
+      if (judged.contains(doc.id()) || others++ < 20) {
+        documents.add(doc);
+      }
+    }
+    return documents;
   }
 
   private static String[] concat(String command, String[] options, String... more) {
