@@ -108,6 +108,18 @@ public class HybridQParser extends AbstractVectorQParserBase {
       return HybridFusionComponent.fusedQuery(req, fused);
     }
     Plan plan = plan();
+    Sides sides = sides(plan);
+    return new HybridQuery(sides.lexical(), plan.lexicalWindow(), plan.lexicalWeight(),
+        sides.dense(), plan.denseWindow(), plan.denseWeight(), plan.fusion());
+  }
+
+  /**
+   * The two queries whose top windows are fused, each restricted by the hybrid query's filters.
+   * {@code dense} scores by calibrated relevance when the plan asks for it.
+   */
+  record Sides(Query lexical, Query dense) {}
+
+  Sides sides(Plan plan) throws SyntaxError {
     Query filter = getFilterQuery();
     Query lexical = lexicalQuery(plan);
     if (filter != null) {
@@ -116,8 +128,7 @@ public class HybridQParser extends AbstractVectorQParserBase {
     Query dense = RelevanceParams.apply(
         QueryEmbedding.knnQuery(plan.field(), plan.vector(), plan.denseWindow(), filter),
         plan.relevance());
-    return new HybridQuery(lexical, plan.lexicalWindow(), plan.lexicalWeight(), dense,
-        plan.denseWindow(), plan.denseWeight(), plan.fusion());
+    return new Sides(lexical, dense);
   }
 
   private Query lexicalQuery(Plan plan) throws SyntaxError {

@@ -114,6 +114,14 @@ public final class WhetstoneParams {
   public static final String QUERY_VECTOR = "whetstone.qv";
 
   /**
+   * Request parameter the SolrCloud coordinator sends the shards to ask for the lexical and dense
+   * candidates of the request's {@code {!hybrid}} main query (value: that query's signature)
+   * instead of its documents. Not trusted for anything: it only asks for what a client could ask
+   * with two queries.
+   */
+  public static final String CANDIDATES = "whetstone.candidates";
+
+  /**
    * Request parameter that carries the coordinator's signature of the internal parameters above
    * and the query text (HMAC-SHA256 with the cluster's key). Internal (see {@link InternalParams}).
    */

@@ -57,6 +57,54 @@ public class HybridCloudTest extends BeirCloudTestCase {
     }
   }
 
+  /**
+   * A plain request costs the shard requests of a plain BM25 query: term statistics (the
+   * configset's ExactStatsCache) and top ids, one of each per shard; stored fields add one per
+   * shard that holds a returned document. The candidates ride on the top-ids request. (Before,
+   * lexical candidates, dense candidates and the fused query each took statistics and top ids.)
+   */
+  @Test
+  public void plainHybridTakesTheShardRequestsOfABm25Query() throws Exception {
+    String hybrid = "{!hybrid f=vector model=minilm lexicalQf='title text'}training for a race";
+    String bm25 = "{!edismax qf='title text'}training for a race";
+    assertEquals(4, shardRequests(new SolrQuery(bm25).setFields("id", "score")));
+    assertEquals(4, shardRequests(new SolrQuery(hybrid).setFields("id", "score")));
+    // 20 rows reach documents of both shards
+    assertEquals(6, shardRequests(new SolrQuery(hybrid).setFields("id", "title").setRows(20)));
+    // fields come back for the fused documents, in fused order
+    List<String> ranked = ids(idsAndScores(SHARDED, new SolrQuery(hybrid).setRows(20)));
+    List<String> withTitles = new ArrayList<>();
+    for (SolrDocument doc : cluster.getSolrClient().query(SHARDED,
+        new SolrQuery(hybrid).setFields("id", "title").setRows(20)).getResults()) {
+      assertNotNull(doc.toString(), doc.getFieldValue("title"));
+      withTitles.add(doc.getFieldValue("id").toString());
+    }
+    assertEquals(ranked, withTitles);
+  }
+
+  /**
+   * Facets, another sort and debug need the shards to run the fused query: the candidates come in
+   * a request of their own, and the shards score the fused documents. Ranking, counts and facets
+   * equal one shard's.
+   */
+  @Test
+  public void hybridWithFacetsSortAndDebugRanksLikeOneShard() throws Exception {
+    String q = "{!hybrid f=vector model=minilm lexicalQf='title text' lexicalDocs=5 topK=14}"
+        + "fever medicine";
+    SolrQuery faceted = new SolrQuery(q).setRows(100).setFacet(true).addFacetQuery("text:fever")
+        .addFacetQuery("title:bread");
+    List<String> single = idsAndScores(SINGLE, faceted.getCopy());
+    assertEquals(scores(single), scores(idsAndScores(SHARDED, faceted.getCopy())));
+    assertEquals(cluster.getSolrClient().query(SINGLE, faceted).getFacetQuery(),
+        cluster.getSolrClient().query(SHARDED, faceted).getFacetQuery());
+    assertEquals(new java.util.TreeSet<>(single), new java.util.TreeSet<>(idsAndScores(SHARDED,
+        new SolrQuery(q).setRows(100).setParam("debug", "true"))));
+    SolrQuery byId = new SolrQuery(q).setRows(100).setSort("id", SolrQuery.ORDER.asc);
+    assertEquals(idsAndScores(SINGLE, byId.getCopy()), idsAndScores(SHARDED, byId.getCopy()));
+    // 2 statistics, 2 candidates, 2 top ids (facets ride on them)
+    assertEquals(6, shardRequests(faceted.getCopy().setFields("id", "score")));
+  }
+
   @Test
   public void shardedHybridPagesAndFilters() throws Exception {
     String q = "{!hybrid f=vector model=minilm lexicalQf='title text'}training for a race";
@@ -202,6 +250,30 @@ public class HybridCloudTest extends BeirCloudTestCase {
 
   private static List<String> scores(List<String> hits) {
     return hits.stream().map(hit -> hit.substring(hit.indexOf(' ') + 1)).toList();
+  }
+
+  /** Shard requests the sharded collection's cores served for one request. */
+  private static long shardRequests(SolrQuery query) throws Exception {
+    long before = shardRequestCount();
+    cluster.getSolrClient().query(SHARDED, query);
+    return shardRequestCount() - before;
+  }
+
+  private static long shardRequestCount() {
+    long sum = 0;
+    for (JettySolrRunner jetty : cluster.getJettySolrRunners()) {
+      for (SolrCore core : jetty.getCoreContainer().getCores()) {
+        if (!core.getName().startsWith(SHARDED)) {
+          continue;
+        }
+        com.codahale.metrics.Counter counter = core.getCoreMetricManager().getRegistry()
+            .getCounters().get("QUERY./select[shard].requests");
+        assertNotNull("no shard request counter in " + core.getCoreMetricManager().getRegistry()
+            .getCounters().keySet(), counter);
+        sum += counter.getCount();
+      }
+    }
+    return sum;
   }
 
   /** A Whetstone counter summed over every core of the cluster. */
