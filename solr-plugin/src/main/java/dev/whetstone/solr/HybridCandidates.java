@@ -89,6 +89,9 @@ final class HybridCandidates {
     List<Hit> lexical = new ArrayList<>();
     List<Hit> dense = new ArrayList<>();
     for (ShardResponse response : sreq.responses) {
+      if (response.getException() != null) {
+        continue; // shards.tolerant=true: Solr reports the partial result
+      }
       Object candidates = response.getSolrResponse().getResponse().get(RESPONSE_KEY);
       if (!(candidates instanceof NamedList<?> list)) {
         throw new SolrException(ErrorCode.SERVER_ERROR, "shard " + response.getShard()

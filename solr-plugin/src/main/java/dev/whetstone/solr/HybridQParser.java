@@ -39,8 +39,8 @@ import org.apache.solr.search.neural.AbstractVectorQParserBase;
  * side and the kNN pre-filter on the dense side, so a window is never emptied by a filter applied
  * after it was taken. In SolrCloud each shard fuses its own candidates (RRF over per-shard ranks,
  * normalization over per-shard scores) unless {@link HybridFusionComponent} is in the handler's
- * first-components: then the coordinator fuses the whole collection's candidates once and the
- * shards only score the fused documents. The text is embedded once, on the coordinator.
+ * first-components: then the coordinator fuses the whole collection's candidates once. The text
+ * is embedded once, on the coordinator.
  */
 public class HybridQParser extends AbstractVectorQParserBase {
   static final int DEFAULT_WINDOW = 100;

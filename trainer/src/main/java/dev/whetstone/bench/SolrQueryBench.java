@@ -2,6 +2,7 @@ package dev.whetstone.bench;
 
 import dev.whetstone.demo.RetrievalMode;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -50,29 +51,50 @@ public final class SolrQueryBench {
 
   /**
    * Two requests per text, alternating which goes first, so that both see the same machine: for
-   * small differences such as the cost of a parameter.
+   * small differences such as the cost of a parameter, or one collection against another.
+   * {@code differingTopIds} counts the texts whose two answers list different ids, {@code
+   * differingTopScores} those whose lists of scores differ (ids that differ with equal scores are
+   * ties, ordered by each index's own doc ids).
    */
-  public List<Latencies> measurePaired(String collection, Function<String, SolrQuery> first,
-      Function<String, SolrQuery> second, List<String> warmup, List<String> measured)
-      throws IOException, SolrServerException {
+  public record Paired(Latencies first, Latencies second, int differingTopIds,
+      int differingTopScores) {}
+
+  public Paired measurePaired(String firstCollection, Function<String, SolrQuery> first,
+      String secondCollection, Function<String, SolrQuery> second, List<String> warmup,
+      List<String> measured) throws IOException, SolrServerException {
+    List<String> collections = List.of(firstCollection, secondCollection);
+    List<Function<String, SolrQuery>> requests = List.of(first, second);
     for (String text : warmup) {
-      client.query(collection, first.apply(text));
-      client.query(collection, second.apply(text));
+      client.query(firstCollection, first.apply(text));
+      client.query(secondCollection, second.apply(text));
     }
     long[][] nanos = new long[2][measured.size()];
     long[][] qtimes = new long[2][measured.size()];
+    int differingIds = 0;
+    int differingScores = 0;
     for (int i = 0; i < measured.size(); i++) {
+      List<List<Object>> ids = new ArrayList<>(List.of(List.of(), List.of()));
+      List<List<Object>> scores = new ArrayList<>(List.of(List.of(), List.of()));
       for (int turn = 0; turn < 2; turn++) {
         int which = (i + turn) % 2;
-        SolrQuery query = (which == 0 ? first : second).apply(measured.get(i));
+        SolrQuery query = requests.get(which).apply(measured.get(i));
         long start = System.nanoTime();
-        QueryResponse response = client.query(collection, query);
+        QueryResponse response = client.query(collections.get(which), query);
         nanos[which][i] = System.nanoTime() - start;
         qtimes[which][i] = response.getQTime() * 1_000_000L;
+        ids.set(which, response.getResults().stream().map(doc -> doc.getFieldValue("id")).toList());
+        scores.set(which, response.getResults().stream().map(doc -> doc.getFieldValue("score")).toList());
+      }
+      if (!ids.get(0).equals(ids.get(1))) {
+        differingIds++;
+      }
+      if (!scores.get(0).equals(scores.get(1))) {
+        differingScores++;
       }
     }
-    return List.of(new Latencies(LatencyStats.ofNanos(nanos[0]), LatencyStats.ofNanos(qtimes[0])),
-        new Latencies(LatencyStats.ofNanos(nanos[1]), LatencyStats.ofNanos(qtimes[1])));
+    return new Paired(new Latencies(LatencyStats.ofNanos(nanos[0]), LatencyStats.ofNanos(qtimes[0])),
+        new Latencies(LatencyStats.ofNanos(nanos[1]), LatencyStats.ofNanos(qtimes[1])), differingIds,
+        differingScores);
   }
 
   private Latencies measure(String collection, Function<String, SolrQuery> request,

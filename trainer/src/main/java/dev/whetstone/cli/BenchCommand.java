@@ -3,6 +3,7 @@ package dev.whetstone.cli;
 import dev.whetstone.bench.EncoderBench;
 import dev.whetstone.bench.RolloutBench;
 import dev.whetstone.calibration.CosineAdapter;
+import dev.whetstone.codec.KnnSearchMode;
 import dev.whetstone.bench.SigningBench;
 import dev.whetstone.bench.SolrQueryBench;
 import dev.whetstone.data.BeirDataset;
@@ -136,17 +137,27 @@ final class BenchCommand implements Runnable {
               collection, "knn", knn.client(), knn.server());
           if (calibrated) {
             // the filter's cost: the same dense request with and without it, interleaved
-            List<SolrQueryBench.Latencies> paired = bench.measurePaired(collection,
-                text -> RetrievalMode.DENSE.request(text, 10),
+            SolrQueryBench.Paired paired = bench.measurePaired(collection,
+                text -> RetrievalMode.DENSE.request(text, 10), collection,
                 text -> withMinRelevance(RetrievalMode.DENSE.request(text, 10)), warmup, fresh);
             System.out.printf(Locale.ROOT, "query    %-10s %-6s client %s; Solr QTime %s%n",
-                collection, "dense", paired.get(0).client(), paired.get(0).server());
+                collection, "dense", paired.first().client(), paired.first().server());
             System.out.printf(Locale.ROOT, "query    %-10s %-6s client %s; Solr QTime %s "
                 + "(minRelevance=default; p50 %.3f x dense)%n", collection, "dense+minRelevance",
-                paired.get(1).client(), paired.get(1).server(),
-                paired.get(1).client().p50Millis() / paired.get(0).client().p50Millis());
+                paired.second().client(), paired.second().server(),
+                paired.second().client().p50Millis() / paired.first().client().p50Millis());
           }
         }
+        // the fused query's price for sharding: the same hybrid request on both, interleaved
+        SolrQueryBench.Paired hybrid = bench.measurePaired("one_shard",
+            text -> RetrievalMode.HYBRID.request(text, 10), "two_shards",
+            text -> RetrievalMode.HYBRID.request(text, 10), warmup, fresh);
+        System.out.printf(Locale.ROOT, "query    paired hybrid: 1 shard client %s; 2 shards client "
+            + "%s; p50 %.2f x 1 shard; top-10 ids differ for %d of %d texts, top-10 scores for "
+            + "%d (kNN mode %s)%n", hybrid.first().client(), hybrid.second().client(),
+            hybrid.second().client().p50Millis() / hybrid.first().client().p50Millis(),
+            hybrid.differingTopIds(), fresh.size(), hybrid.differingTopScores(),
+            KnnSearchMode.current());
       }
       return 0;
     }
