@@ -126,4 +126,20 @@ public final class WhetstoneParams {
    * and the query text (HMAC-SHA256 with the cluster's key). Internal (see {@link InternalParams}).
    */
   public static final String INTERNAL_SIGNATURE = "whetstone.sig";
+
+  // --- UbiComponent: User Behavior Insights (UBI) query log ---
+  /** Request parameter: {@code true} logs this request's impression (default false). */
+  public static final String UBI = "ubi";
+  /** Request parameter: the UBI query id; default: a random UUID, returned in the response. */
+  public static final String UBI_QUERY_ID = "query_id";
+  /** Request parameter: what the user typed; default: {@code q}. */
+  public static final String UBI_USER_QUERY = "user_query";
+  /** Request parameter: the UBI client (user or session) id. */
+  public static final String UBI_CLIENT_ID = "client_id";
+  /** Request parameter: the UBI application name. */
+  public static final String UBI_APPLICATION = "application";
+  /** Component argument: the collection the queries are indexed into; unset: the log file. */
+  public static final String UBI_COLLECTION = "collection";
+  /** Component argument: queries waiting to be indexed before new ones are dropped (default 10,000). */
+  public static final String UBI_QUEUE_SIZE = "queueSize";
 }

@@ -1,0 +1,172 @@
+package dev.whetstone.solr;
+
+import com.codahale.metrics.Counter;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.lucene.document.Document;
+import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrException;
+import org.apache.solr.common.SolrException.ErrorCode;
+import org.apache.solr.common.params.CommonParams;
+import org.apache.solr.common.params.ShardParams;
+import org.apache.solr.common.params.SolrParams;
+import org.apache.solr.common.util.NamedList;
+import org.apache.solr.common.util.SimpleOrderedMap;
+import org.apache.solr.core.SolrCore;
+import org.apache.solr.handler.component.ResponseBuilder;
+import org.apache.solr.handler.component.SearchComponent;
+import org.apache.solr.schema.SchemaField;
+import org.apache.solr.search.DocIterator;
+import org.apache.solr.search.DocList;
+import org.apache.solr.search.SolrIndexSearcher;
+import org.apache.solr.util.plugin.SolrCoreAware;
+
+/**
+ * Logs what users were shown, in the User Behavior Insights (UBI) query shape, for training from
+ * clicks ({@code whetstone train --clicks}): for each request with {@code ubi=true}, the query id
+ * (the client's {@code query_id}, else a new UUID, returned in the response under {@code ubi}),
+ * what the user typed ({@code user_query}, else {@code q}), the returned document ids in the order
+ * shown, and a timestamp. Clients then send their click events, with that query id, to an events
+ * collection with a plain {@code /update} (see docs/clicks.md).
+ *
+ * <p>Declare it and list it in the search handler's {@code last-components}. Arguments: {@code
+ * collection} (index the queries there; default: one JSON line per query on the logger {@value
+ * UbiLog.ToLogFile#LOGGER}), {@code queueSize}. In SolrCloud the coordinator logs what it
+ * returns, once; shards log nothing.
+ */
+public class UbiComponent extends SearchComponent implements SolrCoreAware {
+  static final int DEFAULT_QUEUE_SIZE = 10_000;
+
+  private String collection;
+  private int queueSize = DEFAULT_QUEUE_SIZE;
+  private volatile UbiLog ubiLog;
+  private Counter logged = new Counter();
+
+  @Override
+  public void init(NamedList<?> args) {
+    super.init(args);
+    Object configured = args.get(WhetstoneParams.UBI_COLLECTION);
+    collection = configured == null || configured.toString().isBlank() ? null : configured.toString();
+    Object size = args.get(WhetstoneParams.UBI_QUEUE_SIZE);
+    if (size != null) {
+      try {
+        queueSize = Integer.parseInt(size.toString().trim());
+      } catch (NumberFormatException e) {
+        queueSize = 0;
+      }
+      if (queueSize <= 0) {
+        throw new SolrException(ErrorCode.SERVER_ERROR, "UbiComponent: " + WhetstoneParams.UBI_QUEUE_SIZE
+            + " must be a positive integer, got '" + size + "'");
+      }
+    }
+  }
+
+  @Override
+  public void inform(SolrCore core) {
+    if (getSolrMetricsContext() != null) {
+      String[] path = {getCategory().toString(), getName()};
+      logged = getSolrMetricsContext().counter("ubi.logged", path);
+    }
+    if (collection == null) {
+      ubiLog = new UbiLog.ToLogFile();
+    } else {
+      if (!core.getCoreContainer().isZooKeeperAware()) {
+        throw new SolrException(ErrorCode.SERVER_ERROR, "UbiComponent: " + WhetstoneParams.UBI_COLLECTION
+            + "='" + collection + "' needs SolrCloud; a standalone Solr logs to the log file");
+      }
+      String[] path = {getCategory().toString(), getName()};
+      Counter dropped = getSolrMetricsContext() == null ? new Counter()
+          : getSolrMetricsContext().counter("ubi.dropped", path);
+      Counter failed = getSolrMetricsContext() == null ? new Counter()
+          : getSolrMetricsContext().counter("ubi.failed", path);
+      String zkHost = core.getCoreContainer().getZkController().getZkServerAddress();
+      ubiLog = new UbiLog.ToCollection(collection,
+          () -> core.getCoreContainer().getSolrClientCache().getCloudSolrClient(zkHost),
+          queueSize, dropped, failed);
+    }
+    core.addCloseHook(new org.apache.solr.core.CloseHook() {
+      @Override
+      public void preClose(SolrCore closing) {
+        try {
+          ubiLog.close();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    });
+  }
+
+  /** Gives the request its query id, in the response, before anything can fail later. */
+  @Override
+  public void prepare(ResponseBuilder rb) {
+    if (!logs(rb.req.getParams())) {
+      return;
+    }
+    String queryId = rb.req.getParams().get(WhetstoneParams.UBI_QUERY_ID);
+    if (queryId == null || queryId.isBlank()) {
+      queryId = UUID.randomUUID().toString();
+    }
+    rb.req.getContext().put(WhetstoneParams.UBI_QUERY_ID, queryId);
+    NamedList<Object> ubi = new SimpleOrderedMap<>();
+    ubi.add(WhetstoneParams.UBI_QUERY_ID, queryId);
+    rb.rsp.add(WhetstoneParams.UBI, ubi);
+  }
+
+  /** A single-core request: the ids of the page QueryComponent found. */
+  @Override
+  public void process(ResponseBuilder rb) throws IOException {
+    if (!logs(rb.req.getParams()) || rb.getResults() == null) {
+      return;
+    }
+    SolrIndexSearcher searcher = rb.req.getSearcher();
+    SchemaField key = rb.req.getSchema().getUniqueKeyField();
+    List<String> ids = new ArrayList<>();
+    DocList page = rb.getResults().docList;
+    for (DocIterator docs = page.iterator(); docs.hasNext(); ) {
+      Document doc = searcher.getDocFetcher().doc(docs.nextDoc(), Set.of(key.getName()));
+      ids.add(key.getType().toExternal(doc.getField(key.getName())));
+    }
+    log(rb, ids, page.offset());
+  }
+
+  /** A distributed request: the coordinator's merged page, once its fields are in. */
+  @Override
+  public void finishStage(ResponseBuilder rb) {
+    if (rb.stage != ResponseBuilder.STAGE_GET_FIELDS || !logs(rb.req.getParams())
+        || rb.getResponseDocs() == null) {
+      return;
+    }
+    String key = rb.req.getSchema().getUniqueKeyField().getName();
+    List<String> ids = new ArrayList<>();
+    for (SolrDocument doc : rb.getResponseDocs()) {
+      Object id = doc.getFirstValue(key);
+      if (id != null) {
+        ids.add(id.toString());
+      }
+    }
+    log(rb, ids, (int) rb.getResponseDocs().getStart());
+  }
+
+  private void log(ResponseBuilder rb, List<String> ids, int start) {
+    SolrParams params = rb.req.getParams();
+    String userQuery = params.get(WhetstoneParams.UBI_USER_QUERY, params.get(CommonParams.Q, ""));
+    ubiLog.log(new UbiQuery((String) rb.req.getContext().get(WhetstoneParams.UBI_QUERY_ID),
+        params.get(WhetstoneParams.UBI_APPLICATION), params.get(WhetstoneParams.UBI_CLIENT_ID),
+        userQuery, rb.req.getSchema().getUniqueKeyField().getName(), ids, start, Instant.now()));
+    logged.inc();
+  }
+
+  /** Asked for, and not a shard's part of a distributed request (the coordinator logs it). */
+  private static boolean logs(SolrParams params) {
+    return params.getBool(WhetstoneParams.UBI, false) && !params.getBool(ShardParams.IS_SHARD, false);
+  }
+
+  @Override
+  public String getDescription() {
+    return "Whetstone: User Behavior Insights query log";
+  }
+}
