@@ -8,9 +8,9 @@ import java.util.Random;
 /**
  * An epoch's training examples, one per query (as Tevatron and DPR train): a query with hundreds of
  * judged positives weighs in an epoch as much as one with a single positive. Each epoch draws the
- * query's positive anew, a higher grade more often (in proportion to the grade, its gain in nDCG
- * as {@code RankingMetrics} computes it), and its negatives anew from the mined pool, so over the
- * epochs a query sees many of its positives and negatives.
+ * query's positive anew, in proportion to its weight (a judgment's grade, its gain in nDCG as
+ * {@code RankingMetrics} computes it; a click's inverse-propensity weight), and its negatives anew
+ * from the mined pool, so over the epochs a query sees many of its positives and negatives.
  */
 public final class TrainingExamples {
   private TrainingExamples() {}
@@ -28,14 +28,14 @@ public final class TrainingExamples {
     return examples;
   }
 
-  private static String positive(Map<String, Integer> graded, Random random) {
+  private static String positive(Map<String, Double> weighted, Random random) {
     double total = 0;
-    for (int grade : graded.values()) {
-      total += grade;
+    for (double weight : weighted.values()) {
+      total += weight;
     }
     double pick = random.nextDouble() * total;
     String last = null;
-    for (Map.Entry<String, Integer> positive : graded.entrySet()) {
+    for (Map.Entry<String, Double> positive : weighted.entrySet()) {
       last = positive.getKey();
       pick -= positive.getValue();
       if (pick < 0) {

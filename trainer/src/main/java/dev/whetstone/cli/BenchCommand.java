@@ -90,6 +90,8 @@ final class BenchCommand implements Runnable {
       // texts no other row sent: Solr's query result cache must not answer either side of a pair
       List<String> fresh = texts.subList(measured.size() + 20,
           Math.min(texts.size(), measured.size() + 20 + queries));
+      List<String> unseen = texts.subList(Math.min(texts.size(), measured.size() + 20 + queries),
+          Math.min(texts.size(), measured.size() + 20 + 2 * queries));
       // the yardsticks, in this run: the encoder alone on the same documents and query texts
       EncoderBench encoder = new EncoderBench(ModelCache.ensure(options.models(), options.model), System.out);
       // batches of 32, as the configset's processor (batchSize) embeds them
@@ -158,6 +160,14 @@ final class BenchCommand implements Runnable {
             hybrid.second().client().p50Millis() / hybrid.first().client().p50Millis(),
             hybrid.differingTopIds(), fresh.size(), hybrid.differingTopScores(),
             KnnSearchMode.current());
+        // the UBI query log's price: the same dense request with and without ubi=true, interleaved
+        // (to the log file, the configset's default)
+        SolrQueryBench.Paired ubi = bench.measurePaired("one_shard",
+            text -> RetrievalMode.DENSE.request(text, 10), "one_shard",
+            text -> RetrievalMode.DENSE.request(text, 10).setParam("ubi", "true"), warmup, unseen);
+        System.out.printf(Locale.ROOT, "query    paired dense 1 shard: without ubi client %s; with "
+            + "ubi=true client %s; p50 %.3f x without%n", ubi.first().client(), ubi.second().client(),
+            ubi.second().client().p50Millis() / ubi.first().client().p50Millis());
       }
       return 0;
     }

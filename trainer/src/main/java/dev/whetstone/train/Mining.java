@@ -4,7 +4,6 @@ import dev.whetstone.batch.BatchSampler;
 import dev.whetstone.batch.QueryPool;
 import dev.whetstone.batch.TopicBalancedBatchSampler;
 import dev.whetstone.batch.DistinctQueryBatchSampler;
-import dev.whetstone.data.Qrels;
 import dev.whetstone.filter.AuditLog;
 import dev.whetstone.filter.EmbeddingScorer;
 import dev.whetstone.filter.FilterChain;
@@ -134,13 +133,15 @@ final class Mining implements AutoCloseable {
     return pools(mine(new DenseSource("dense", index, vectors)));
   }
 
-  /** Each mined query with its graded positives: what the epochs draw their examples from. */
+  /**
+   * Each mined query with its weighted positives, and its negatives: what the epochs draw their
+   * examples from.
+   */
   List<QueryPool> pools(List<MinedQuery> mined) {
-    Qrels train = data.splits().train();
     List<QueryPool> pools = new ArrayList<>(mined.size());
     for (MinedQuery query : mined) {
-      Map<String, Integer> positives = new LinkedHashMap<>();
-      query.positiveIds().forEach(id -> positives.put(id, train.judgments(query.queryId()).get(id)));
+      Map<String, Double> positives = new LinkedHashMap<>();
+      query.positiveIds().forEach(id -> positives.put(id, data.positiveWeight(query.queryId(), id)));
       pools.add(new QueryPool(query.queryId(), query.queryText(), positives,
           query.negatives().stream().map(Candidate::docId).toList()));
     }

@@ -99,6 +99,11 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
     }
   }
 
+  /** How often a training positive is drawn, relative to its query's others: its grade. */
+  double positiveWeight(String queryId, String docId) {
+    return splits.train().judgments(queryId).get(docId);
+  }
+
   List<String> documentIds() {
     return corpus.stream().map(BeirDocument::id).toList();
   }

@@ -22,8 +22,8 @@ public class TrainingExamplesTest {
     return IntStream.range(0, n).mapToObj(i -> prefix + i).toList();
   }
 
-  private static Map<String, Integer> graded(List<String> docs, int grade) {
-    Map<String, Integer> positives = new LinkedHashMap<>();
+  private static Map<String, Double> graded(List<String> docs, double grade) {
+    Map<String, Double> positives = new LinkedHashMap<>();
     docs.forEach(d -> positives.put(d, grade));
     return positives;
   }
@@ -52,9 +52,9 @@ public class TrainingExamplesTest {
 
   @Test
   public void higherGradesAreDrawnMoreOftenInProportionToTheGrade() {
-    Map<String, Integer> positives = new LinkedHashMap<>();
-    positives.put("partly", 1);
-    positives.put("highly", 2);
+    Map<String, Double> positives = new LinkedHashMap<>();
+    positives.put("partly", 1.0);
+    positives.put("highly", 2.0);
     QueryPool pool = new QueryPool("q", "text", positives, List.of());
     Map<String, Integer> counts = new HashMap<>();
     Random random = new Random(42);
@@ -83,7 +83,7 @@ public class TrainingExamplesTest {
     assertThrows(IllegalArgumentException.class,
         () -> new QueryPool("q", "t", Map.of(), List.of()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new QueryPool("q", "t", Map.of("d", 0), List.of()));
+        () -> new QueryPool("q", "t", Map.of("d", 0.0), List.of()));
     assertTrue(e.getMessage(), e.getMessage().contains("'d'"));
   }
 }

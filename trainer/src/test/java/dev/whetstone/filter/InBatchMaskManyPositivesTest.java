@@ -30,10 +30,10 @@ public class InBatchMaskManyPositivesTest {
     for (int q = 0; q < queries; q++) {
       // 200 positives each out of 600 shared documents: neighbours overlap heavily
       List<String> docs = new ArrayList<>();
-      Map<String, Integer> graded = new LinkedHashMap<>();
+      Map<String, Double> graded = new LinkedHashMap<>();
       for (int d = 0; d < 200; d++) {
         String doc = "d" + ((q * 37 + d * 3) % 600);
-        if (graded.putIfAbsent(doc, 1 + random.nextInt(2)) == null) {
+        if (graded.putIfAbsent(doc, 1.0 + random.nextInt(2)) == null) {
           docs.add(doc);
         }
       }
