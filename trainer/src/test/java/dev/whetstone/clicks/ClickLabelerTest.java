@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 
+import dev.whetstone.data.Qrels;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,6 +84,24 @@ public class ClickLabelerTest {
     assertEquals(Map.of("d3", 2, "d1", 1), q.grades());
     // weighted: d3 3 / 2 = 1.5 → 2; d1 2 / 3 = 0.67 → 2
     assertEquals(Map.of("d3", 2, "d1", 2), CLIPPED.label(LOG).get("q").grades());
+  }
+
+  @Test
+  public void inversePropensityWeightsUndoThePositionBiasThatNaiveLabelsKeep() {
+    // ten equally relevant documents always shown in the same order, examination 1/r: naive
+    // weights fall like 1/r, weights with the true propensities stay level (within 10 %)
+    List<String> shown = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+    Map<String, Integer> gradeOne = new HashMap<>();
+    shown.forEach(doc -> gradeOne.put(doc, 1));
+    List<Impression> log = new ClickSimulator(1).simulate(
+        List.of(new ClickSimulator.Query("q1", "q", shown)),
+        new Qrels(Map.of("q1", gradeOne)), 20_000, 11);
+    Map<String, Double> naive = ClickLabeler.naive().label(log).get("q").positives();
+    Map<String, Double> weighted =
+        ClickLabeler.inversePropensity(PositionPropensities.powerLaw(1, 10))
+            .label(log).get("q").positives();
+    assertEquals(10, naive.get("a") / naive.get("j"), 1.5);
+    assertEquals(1, weighted.get("a") / weighted.get("j"), 0.1);
   }
 
   @Test
