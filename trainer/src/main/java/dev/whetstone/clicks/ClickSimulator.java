@@ -27,12 +27,25 @@ public final class ClickSimulator {
   public static final double DEFAULT_CLICK_UNJUDGED = 0.1;
   public static final double DEFAULT_SHUFFLED_FRACTION = 0;
 
-  /** A query to simulate and the list shown for it, best first (e.g. BM25's top 10). */
-  public record Query(String id, String text, List<String> shown) {
+  /**
+   * A query to simulate and the lists a ranker may show for it, each best first (e.g. BM25's and
+   * the hybrid's top 10): each session shows one of them, uniformly, as an A/B test or a ranker
+   * change would. Several rankers put the same document at several positions: the interventions
+   * {@link InterventionHarvestingEstimator} learns the position bias from.
+   */
+  public record Query(String id, String text, List<List<String>> rankings) {
     public Query {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(text, "text");
-      shown = List.copyOf(shown);
+      if (rankings.isEmpty()) {
+        throw new IllegalArgumentException("query '" + id + "' has no list to show");
+      }
+      rankings = rankings.stream().map(List::copyOf).toList();
+    }
+
+    /** A query always shown the same list. */
+    public static Query of(String id, String text, List<String> shown) {
+      return new Query(id, text, List.of(shown));
     }
   }
 
@@ -84,9 +97,11 @@ public final class ClickSimulator {
     for (Query query : queries) {
       var judgments = qrels.judgments(query.id());
       for (int session = 0; session < sessionsPerQuery; session++) {
+        List<String> ranking = query.rankings().size() == 1 ? query.rankings().get(0)
+            : query.rankings().get(random.nextInt(query.rankings().size()));
         List<String> shown = random.nextDouble() < shuffledFraction
-            ? shuffled(query.shown(), random)
-            : query.shown();
+            ? shuffled(ranking, random)
+            : ranking;
         List<Impression.Click> clicks = new ArrayList<>();
         for (int r = 1; r <= shown.size(); r++) {
           String doc = shown.get(r - 1);

@@ -94,7 +94,7 @@ public class ClickLabelerTest {
     Map<String, Integer> gradeOne = new HashMap<>();
     shown.forEach(doc -> gradeOne.put(doc, 1));
     List<Impression> log = new ClickSimulator(1).simulate(
-        List.of(new ClickSimulator.Query("q1", "q", shown)),
+        List.of(ClickSimulator.Query.of("q1", "q", shown)),
         new Qrels(Map.of("q1", gradeOne)), 20_000, 11);
     Map<String, Double> naive = ClickLabeler.naive().label(log).get("q").positives();
     Map<String, Double> weighted =

@@ -16,7 +16,7 @@ import org.junit.Test;
 
 public class ClickSimulatorTest {
   private static final List<String> TEN = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
-  private static final ClickSimulator.Query QUERY = new ClickSimulator.Query("q1", "text", TEN);
+  private static final ClickSimulator.Query QUERY = ClickSimulator.Query.of("q1", "text", TEN);
   private static final int SESSIONS = 20_000;
   /** About 4 standard deviations of a click rate near 0.6 over 20 000 sessions. */
   private static final double RATE_TOLERANCE = 0.015;
