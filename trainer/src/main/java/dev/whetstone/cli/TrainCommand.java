@@ -50,6 +50,9 @@ final class TrainCommand implements Callable<Integer> {
       + "judgments still come from --data)%n")
   SolrCollectionOptions solr;
 
+  @ArgGroup(exclusive = false, heading = "Clicks instead of judgments (docs/clicks.md)%n")
+  ClickOptions clicks;
+
   @Option(names = "--epochs", description = "default: 4 in full mode, 5 in query-tower mode")
   Integer epochs;
 
@@ -167,7 +170,8 @@ final class TrainCommand implements Callable<Integer> {
         splits == null ? null : SplitRatios.parse(splits),
         timeBudget == null ? 0 : Durations.parseSeconds("--time-budget", timeBudget),
         promotionConfidence,
-        trainQueries, topicClusters, mining.config(), seed, force, resume);
+        trainQueries, topicClusters, mining.config(), clicks == null ? null : clicks.config(),
+        seed, force, resume);
     int status = ExitStatus.of(new TrainingJob(config, System.out).run());
     return status == ExitStatus.OK && deploy ? deploy(config) : status;
   }

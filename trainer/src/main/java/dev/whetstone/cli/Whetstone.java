@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "whetstone", mixinStandardHelpOptions = true, version = "whetstone 0.1.0",
     description = "Train and serve dense retrievers inside Apache Solr.",
     subcommands = {ModelCommand.class, DemoCommand.class, BenchCommand.class, MineCommand.class,
-        TrainCommand.class, CalibrateCommand.class, DeployCommand.class, RollbackCommand.class})
+        TrainCommand.class, ClicksCommand.class, CalibrateCommand.class, DeployCommand.class,
+        RollbackCommand.class})
 public final class Whetstone implements Runnable {
   @Override
   public void run() {

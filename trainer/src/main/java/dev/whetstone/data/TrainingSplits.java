@@ -112,6 +112,11 @@ public record TrainingSplits(Qrels train, Qrels dev, Qrels test, String origin) 
     return parts;
   }
 
+  /** Whether the data set has any judgments (train, dev or test) at all. */
+  public static boolean hasJudgments(BeirDataset dataset) {
+    return List.of("train", "dev", "test").stream().anyMatch(split -> has(dataset, split));
+  }
+
   private static boolean has(BeirDataset dataset, String split) {
     return Files.isRegularFile(dataset.qrelsFile(split));
   }

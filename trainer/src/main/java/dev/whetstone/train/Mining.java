@@ -10,7 +10,6 @@ import dev.whetstone.filter.FilterChain;
 import dev.whetstone.filter.InBatchMask;
 import dev.whetstone.filter.RelevanceScorer;
 import dev.whetstone.mine.Bm25Sources;
-import dev.whetstone.mine.Candidate;
 import dev.whetstone.mine.CandidateSource;
 import dev.whetstone.mine.DenseIndex;
 import dev.whetstone.mine.DenseSource;
@@ -25,6 +24,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,8 +142,11 @@ final class Mining implements AutoCloseable {
     for (MinedQuery query : mined) {
       Map<String, Double> positives = new LinkedHashMap<>();
       query.positiveIds().forEach(id -> positives.put(id, data.positiveWeight(query.queryId(), id)));
-      pools.add(new QueryPool(query.queryId(), query.queryText(), positives,
-          query.negatives().stream().map(Candidate::docId).toList()));
+      // a document users skipped to click a lower one is a negative the miner may not find
+      Set<String> negatives = new LinkedHashSet<>(data.knownNegatives(query.queryId()));
+      query.negatives().forEach(candidate -> negatives.add(candidate.docId()));
+      negatives.removeAll(positives.keySet());
+      pools.add(new QueryPool(query.queryId(), query.queryText(), positives, List.copyOf(negatives)));
     }
     return pools;
   }

@@ -29,6 +29,8 @@ import java.nio.file.Path;
  *     that the trained model beats the current one, needed to promote it; 0: any gain
  * @param trainQueries use only the first this many training queries (0: all), for quick runs
  * @param topicClusters TAS-Balanced: cluster the queries into this many topics (0: off)
+ * @param clicks train (and select on dev) from this click log instead of the data set's
+ *     judgments; null: the judgments
  */
 public record TrainingConfig(
     TrainingMode mode,
@@ -59,6 +61,7 @@ public record TrainingConfig(
     int trainQueries,
     int topicClusters,
     MiningConfig mining,
+    ClickConfig clicks,
     long seed,
     boolean force,
     boolean resume) {

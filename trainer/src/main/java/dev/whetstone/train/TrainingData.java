@@ -1,5 +1,9 @@
 package dev.whetstone.train;
 
+import dev.whetstone.clicks.ClickJudgments;
+import dev.whetstone.clicks.ClickLabeler;
+import dev.whetstone.clicks.ClickLogs;
+import dev.whetstone.clicks.Impression;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
@@ -9,9 +13,11 @@ import dev.whetstone.rollout.SolrAdmin;
 import dev.whetstone.data.TrainingSplits;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,22 +29,39 @@ import java.util.TreeMap;
  *     model (query-tower mode reads them instead of embedding the corpus again); null otherwise
  */
 record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, TrainingSplits splits,
-    Map<String, String> documentTexts, float[][] indexedVectors) {
+    Map<String, String> documentTexts, float[][] indexedVectors, ClickJudgments clicks) {
 
   static TrainingData load(BeirDataset dataset, TrainingConfig config, PrintStream out)
       throws IOException {
     SolrCorpus.Indexed read = config.solrUrl() == null
         ? new SolrCorpus.Indexed(dataset.corpus(), null) : readCollection(config, out);
     List<BeirDocument> corpus = read.documents();
-    Map<String, String> queries = dataset.queries();
-    TrainingSplits splits = TrainingSplits.of(dataset, config.splits(), config.devFraction(),
-        config.seed()).limitTrain(config.trainQueries());
     Map<String, String> texts = new HashMap<>();
     for (BeirDocument document : corpus) {
       texts.put(document.id(), document.embeddingText());
     }
-    TrainingData data = new TrainingData(corpus, queries, splits, texts, read.vectors());
-    String judgments = dataset.dir().resolve("qrels") + " (" + splits.origin() + ")";
+    Map<String, String> queries = new LinkedHashMap<>(
+        Files.exists(dataset.queriesFile()) ? dataset.queries() : Map.of());
+    ClickJudgments clicks = null;
+    TrainingSplits splits;
+    if (config.clicks() == null) {
+      splits = TrainingSplits.of(dataset, config.splits(), config.devFraction(), config.seed());
+    } else {
+      clicks = clickJudgments(config, texts::containsKey, out);
+      queries.putAll(clicks.queries());
+      // the data set's own test judgments, when it has some, still test the result
+      Qrels test = TrainingSplits.hasJudgments(dataset)
+          ? TrainingSplits.of(dataset, config.splits(), config.devFraction(), config.seed()).test()
+          : null;
+      splits = new TrainingSplits(clicks.train(), clicks.dev(), test, String.format(Locale.ROOT,
+          "train and dev from the clicks in %s (dev: %.0f%% of the query texts, seed %d)%s",
+          config.clicks().source(), config.devFraction() * 100, config.seed(),
+          test == null ? "" : "; test from " + dataset.dir().resolve("qrels")));
+    }
+    splits = splits.limitTrain(config.trainQueries());
+    TrainingData data = new TrainingData(corpus, queries, splits, texts, read.vectors(), clicks);
+    String judgments = (clicks != null ? config.clicks().source() : dataset.dir().resolve("qrels"))
+        + " (" + splits.origin() + ")";
     data.check("train", splits.train(), judgments);
     data.check("dev", splits.dev(), judgments);
     if (splits.test() != null) {
@@ -99,9 +122,37 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
     }
   }
 
-  /** How often a training positive is drawn, relative to its query's others: its grade. */
+  /** Click judgments from the configured log, its propensities estimated from the log itself. */
+  private static ClickJudgments clickJudgments(TrainingConfig config,
+      java.util.function.Predicate<String> inCorpus, PrintStream out) throws IOException {
+    List<Impression> log = ClickLogs.read(config.clicks().source(), out);
+    ClickLabeler labeler = config.clicks().labeler(log, out);
+    ClickJudgments clicks = ClickJudgments.of(labeler.label(log), config.devFraction(),
+        config.seed(), inCorpus);
+    out.printf("Clicks: %d query texts with clicks to train on, %d held out as dev%s%n",
+        clicks.train().queryIds().size(), clicks.dev().queryIds().size(),
+        clicks.droppedDocuments() == 0 ? "" : "; " + clicks.droppedDocuments()
+            + " clicked documents are not in the corpus and were left out");
+    if (clicks.train().queryIds().isEmpty() || clicks.dev().queryIds().isEmpty()) {
+      throw new IllegalArgumentException(config.clicks().source() + ": the clicks leave no query "
+          + "to train on or none to judge the model on (" + clicks.train().queryIds().size()
+          + " train, " + clicks.dev().queryIds().size() + " dev query texts)");
+    }
+    return clicks;
+  }
+
+  /**
+   * How often a training positive is drawn, relative to its query's others: its click weight when
+   * training from clicks, else its grade.
+   */
   double positiveWeight(String queryId, String docId) {
-    return splits.train().judgments(queryId).get(docId);
+    return clicks != null ? clicks.weights().get(queryId).get(docId)
+        : splits.train().judgments(queryId).get(docId);
+  }
+
+  /** Documents known not to answer a training query: shown above a click and skipped. */
+  List<String> knownNegatives(String queryId) {
+    return clicks == null ? List.of() : clicks.skipAbove().getOrDefault(queryId, List.of());
   }
 
   List<String> documentIds() {

@@ -1,0 +1,104 @@
+package dev.whetstone.train;
+
+import dev.whetstone.clicks.ClickLabeler;
+import dev.whetstone.clicks.Impression;
+import dev.whetstone.clicks.InterventionHarvestingEstimator;
+import dev.whetstone.clicks.PositionBasedModelEstimator;
+import dev.whetstone.clicks.PositionPropensities;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Training from a click log instead of judgments: where the log is and how clicks become labels.
+ *
+ * @param source the log: a file of impressions, or a folder of UBI queries and events files
+ * @param propensity how the examination probability of each position is known
+ * @param theta for {@link Propensity#GIVEN}: examination (1/r)^theta
+ * @param weighting whether a click weighs the inverse of its position's propensity
+ * @param clip the most one click may weigh (clipped inverse propensity weighting)
+ * @param minDwellSeconds clicks with a known dwell below this do not count
+ */
+public record ClickConfig(String source, Propensity propensity, double theta, Weighting weighting,
+    double clip, double minDwellSeconds) {
+
+  /** How examination per position is known. */
+  public enum Propensity {
+    /** Intervention harvesting when the log shows documents at several positions, else PBM-EM. */
+    AUTO,
+    /** Intervention harvesting (Agarwal et al. 2019). */
+    HARVESTING,
+    /** The position-based click model fitted by EM (Wang et al. 2018). */
+    EM,
+    /** Examination (1/r)^theta, as the user gives it. */
+    GIVEN
+  }
+
+  /** How much a click counts. */
+  public enum Weighting {
+    /** The inverse of its position's propensity, clipped (Joachims et al. 2017). */
+    IPW,
+    /** 1 wherever it was: the baseline that learns the position bias too. */
+    NAIVE
+  }
+
+  public static final double DEFAULT_THETA = 1;
+
+  public ClickConfig {
+    if (!(theta >= 0) || Double.isInfinite(theta)) {
+      throw new IllegalArgumentException("--propensity-theta must be >= 0, got " + theta);
+    }
+    if (!(clip >= 1)) {
+      throw new IllegalArgumentException("--ipw-clip must be >= 1 (a click at the top weighs 1), got "
+          + clip);
+    }
+    if (!(minDwellSeconds >= 0)) {
+      throw new IllegalArgumentException("--min-dwell must be >= 0 seconds, got " + minDwellSeconds);
+    }
+  }
+
+  /** The labeler for {@code log}: its propensities estimated (and said) as configured. */
+  ClickLabeler labeler(List<Impression> log, PrintStream out) {
+    if (weighting == Weighting.NAIVE) {
+      out.println("Clicks: naive labels (every click weighs 1)");
+      return ClickLabeler.naive().withMinDwellSeconds(minDwellSeconds);
+    }
+    int depth = log.stream().mapToInt(impression -> impression.shown().size()).max().orElse(1);
+    Propensity method = propensity == Propensity.AUTO
+        ? (hasInterventions(log) ? Propensity.HARVESTING : Propensity.EM) : propensity;
+    PositionPropensities propensities = switch (method) {
+      case HARVESTING -> new InterventionHarvestingEstimator().estimate(log);
+      case EM -> new PositionBasedModelEstimator().estimate(log);
+      case GIVEN -> PositionPropensities.powerLaw(theta, depth);
+      case AUTO -> throw new AssertionError();
+    };
+    out.printf(Locale.ROOT, "Clicks: propensities by %s%s: %s (power-law fit theta %.2f), "
+        + "inverse-propensity weights clipped at %.1f%n", method.name().toLowerCase(Locale.ROOT),
+        propensity == Propensity.AUTO && method == Propensity.EM
+            ? " (no document was shown at two positions: harvesting has nothing to learn from,"
+                + " and EM tends to see less bias than there is)" : "",
+        Arrays.stream(propensities.toArray()).mapToObj(eta -> String.format(Locale.ROOT, "%.3f", eta))
+            .collect(Collectors.joining(" ")), propensities.powerLawExponent(), clip);
+    return ClickLabeler.inversePropensity(propensities).withClip(clip)
+        .withMinDwellSeconds(minDwellSeconds);
+  }
+
+  /** Whether some (query text, document) was shown at two different positions. */
+  static boolean hasInterventions(List<Impression> log) {
+    Map<String, Integer> positions = new HashMap<>();
+    for (Impression impression : log) {
+      for (int r = 0; r < impression.shown().size(); r++) {
+        Integer seen = positions.putIfAbsent(
+            impression.queryText() + "\u0000" + impression.shown().get(r), r);
+        if (seen != null && seen != r) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
