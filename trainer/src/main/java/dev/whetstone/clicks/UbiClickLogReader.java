@@ -1,0 +1,165 @@
+package dev.whetstone.clicks;
+
+import com.google.gson.JsonElement;
+import dev.whetstone.data.JsonLines;
+import dev.whetstone.data.MalformedDataException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads User Behavior Insights (UBI, https://github.com/o19s/ubi) logs exported as JSON lines: a
+ * queries file and an events file, joined by {@code query_id}.
+ *
+ * <p>Query records: {@code query_id} and {@code user_query} (both required, non-empty), the shown
+ * ids best first in {@code query_response_hit_ids} (OpenSearch's name) or {@code
+ * query_response_objects_ids} (the UBI schema's), optional {@code client_id}. Event records: {@code
+ * action_name} (required), {@code query_id}, {@code session_id}, and for clicks {@code
+ * event_attributes.object.object_id} (required), {@code event_attributes.position.ordinal} (the
+ * UBI schema's "nth position of the document on the search results page", 1-based as in its
+ * examples; either an integer or, as in older schema versions, {@code {"index": n}}) and {@code
+ * event_attributes.dwell_time} in seconds (not part of the UBI schema; NaN when absent). Other
+ * fields such as {@code timestamp} and {@code application} are not needed and not checked; clicks
+ * keep the events file's order, which UBI writes in time order.
+ *
+ * <p>Syntactic errors throw {@link MalformedDataException}; records that are well-formed but cannot
+ * be used (an event without or with an unknown {@code query_id}, a click on a document the query
+ * did not show, a query that showed nothing) are dropped and counted by reason in {@link
+ * ClickLogStats#dropped()}.
+ */
+public final class UbiClickLogReader {
+  /** The UBI action names counted as clicks unless the caller names others. */
+  public static final Set<String> DEFAULT_CLICK_ACTIONS = Set.of("click");
+
+  static final String NO_QUERY_ID = "event without query_id";
+  static final String UNKNOWN_QUERY = "event for unknown query_id";
+  static final String NOTHING_SHOWN = "query with no shown ids";
+  static final String EVENT_FOR_NOTHING_SHOWN = "event for a query with no shown ids";
+  static final String NOT_SHOWN = "click on a document not shown";
+
+  private final Set<String> clickActions;
+
+  public UbiClickLogReader(Set<String> clickActions) {
+    if (clickActions.isEmpty()) {
+      throw new IllegalArgumentException("no click action names");
+    }
+    this.clickActions = Set.copyOf(clickActions);
+  }
+
+  /** A query record while its events are joined to it. */
+  private static final class LoggedQuery {
+    final String id;
+    final String text;
+    final List<String> shown;
+    final String clientId;
+    final List<Impression.Click> clicks = new ArrayList<>();
+    String sessionId;
+
+    LoggedQuery(String id, String text, List<String> shown, String clientId) {
+      this.id = id;
+      this.text = text;
+      this.shown = shown;
+      this.clientId = clientId;
+    }
+
+    String sessionKey() {
+      if (sessionId != null) {
+        return "session:" + sessionId;
+      }
+      return clientId != null ? "client:" + clientId : "query:" + id;
+    }
+  }
+
+  public ClickLog read(Path queriesFile, Path eventsFile) throws IOException {
+    ClickLogTally tally = new ClickLogTally();
+    Map<String, LoggedQuery> queries = new LinkedHashMap<>();
+    Map<String, Long> firstLine = new HashMap<>();
+    JsonLines.read(queriesFile, (object, line) -> {
+      tally.lineRead(queriesFile);
+      LogFields fields = new LogFields(object, queriesFile, line);
+      String id = fields.requiredText("query_id");
+      String text = fields.requiredText("user_query");
+      List<String> shown = fields.optionalIds("query_response_hit_ids");
+      if (shown == null) {
+        shown = fields.optionalIds("query_response_objects_ids");
+      }
+      Long previous = firstLine.putIfAbsent(id, line);
+      if (previous != null) {
+        throw fields.malformed("duplicate query_id '" + id + "' (first on line " + previous + ")");
+      }
+      if (shown == null || shown.isEmpty()) {
+        tally.dropped(NOTHING_SHOWN);
+        return;
+      }
+      queries.put(id, new LoggedQuery(id, text, shown, fields.optionalString("client_id")));
+      tally.lineUsed();
+    });
+    JsonLines.read(eventsFile, (object, line) -> {
+      tally.lineRead(eventsFile);
+      LogFields fields = new LogFields(object, eventsFile, line);
+      readEvent(fields, fields.requiredText("action_name"), queries, firstLine, tally);
+    });
+    List<Impression> impressions = new ArrayList<>();
+    Set<String> sessions = new HashSet<>();
+    for (LoggedQuery query : queries.values()) {
+      impressions.add(new Impression(query.id, query.text, query.shown, query.clicks));
+      sessions.add(query.sessionKey());
+    }
+    return new ClickLog(impressions, tally.stats(impressions, sessions));
+  }
+
+  private void readEvent(LogFields fields, String action, Map<String, LoggedQuery> queries,
+      Map<String, Long> knownIds, ClickLogTally tally) throws MalformedDataException {
+    String queryId = fields.optionalString("query_id");
+    if (queryId == null || queryId.isBlank()) {
+      tally.dropped(NO_QUERY_ID);
+      return;
+    }
+    LoggedQuery query = queries.get(queryId);
+    if (query == null) {
+      tally.dropped(knownIds.containsKey(queryId) ? EVENT_FOR_NOTHING_SHOWN : UNKNOWN_QUERY);
+      return;
+    }
+    if (!clickActions.contains(action)) {
+      recordSession(fields, query);
+      tally.nonClickEvent();
+      tally.lineUsed();
+      return;
+    }
+    String docId = fields.requiredString("event_attributes.object.object_id");
+    int logged = loggedPosition(fields);
+    double dwell = fields.optionalSeconds("event_attributes.dwell_time");
+    int position = ShownPosition.of(query.shown, docId, logged);
+    if (position == 0) {
+      tally.dropped(NOT_SHOWN);
+      return;
+    }
+    recordSession(fields, query);
+    query.clicks.add(new Impression.Click(docId, position, dwell));
+    tally.click(logged != 0 && logged != position);
+    tally.lineUsed();
+  }
+
+  private static void recordSession(LogFields fields, LoggedQuery query)
+      throws MalformedDataException {
+    String sessionId = fields.optionalString("session_id");
+    if (query.sessionId == null && sessionId != null && !sessionId.isBlank()) {
+      query.sessionId = sessionId;
+    }
+  }
+
+  /** The click's own 1-based position, 0 when the event does not give one. */
+  private static int loggedPosition(LogFields fields) throws MalformedDataException {
+    JsonElement ordinal = fields.at("event_attributes.position.ordinal");
+    if (ordinal != null && ordinal.isJsonObject()) {
+      return fields.optionalPosition("event_attributes.position.ordinal.index");
+    }
+    return fields.optionalPosition("event_attributes.position.ordinal");
+  }
+}
