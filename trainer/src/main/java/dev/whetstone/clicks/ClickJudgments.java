@@ -12,11 +12,11 @@ import java.util.function.Predicate;
 /**
  * Click labels as the trainer's judgments. The query texts are split, seeded, into train and dev
  * (a text's impressions stay together, so the gate judges on queries it did not train on). Train
- * positives are the clicked documents, drawn in proportion to their click weight; dev grades are
- * the debiased click-through grades, what the gate's nDCG@10 is computed against.
+ * positives are the clicked documents (with {@code graded}: those whose click-through grade is at
+ * least 1), drawn in proportion to their click weight; dev grades are the debiased click-through
+ * grades, what the gate's nDCG@10 is computed against.
  *
- * @param train train query id → clicked document → grade (at least 1: every clicked document is
- *     a positive to train on)
+ * @param train train query id → positive document → grade (at least 1)
  * @param dev dev query id → document → grade (> 0 only), for queries with a graded document
  * @param queries query id → text, for both splits
  * @param weights train query id → clicked document → its click weight (the sampling weight)
@@ -31,17 +31,22 @@ public record ClickJudgments(Qrels train, Qrels dev, Map<String, String> queries
   public static final String ID_PREFIX = "click-";
 
   /**
-   * @param labels per query text, in log order
+   * @param trainLabels per query text, in log order: the training positives and their weights
+   * @param gateLabels per query text: the dev grades (debiased), and with {@code graded} which
+   *     clicked documents are positives
+   * @param graded keep as positives only the clicked documents of grade 1 or more: a document
+   *     clicked about as often as any shown one is not taken for a relevant one
    * @param devFraction share of the query texts held out as dev (at least one text when there
    *     are two or more)
    * @param inCorpus whether the corpus holds a document; clicks on others are dropped and counted
    */
-  public static ClickJudgments of(Map<String, ClickLabels> labels, double devFraction, long seed,
+  public static ClickJudgments of(Map<String, ClickLabels> trainLabels,
+      Map<String, ClickLabels> gateLabels, boolean graded, double devFraction, long seed,
       Predicate<String> inCorpus) {
     if (!(devFraction >= 0 && devFraction < 1)) {
       throw new IllegalArgumentException("dev fraction must be in [0, 1), got " + devFraction);
     }
-    List<String> texts = new ArrayList<>(labels.keySet());
+    List<String> texts = new ArrayList<>(trainLabels.keySet());
     Map<String, String> ids = new LinkedHashMap<>();
     for (int i = 0; i < texts.size(); i++) {
       ids.put(texts.get(i), ID_PREFIX + i);
@@ -59,17 +64,18 @@ public record ClickJudgments(Qrels train, Qrels dev, Map<String, String> queries
     Map<String, String> queries = new LinkedHashMap<>();
     int dropped = 0;
     for (String text : texts) {
-      ClickLabels label = labels.get(text);
+      ClickLabels label = trainLabels.get(text);
+      Map<String, Integer> grades = gateLabels.get(text).grades();
       String id = ids.get(text);
       if (devTexts.contains(text)) {
-        Map<String, Integer> graded = new LinkedHashMap<>();
-        label.grades().forEach((doc, grade) -> {
+        Map<String, Integer> relevant = new LinkedHashMap<>();
+        grades.forEach((doc, grade) -> {
           if (grade > 0 && inCorpus.test(doc)) {
-            graded.put(doc, grade);
+            relevant.put(doc, grade);
           }
         });
-        if (!graded.isEmpty()) {
-          dev.put(id, graded);
+        if (!relevant.isEmpty()) {
+          dev.put(id, relevant);
           queries.put(id, text);
         }
         continue;
@@ -80,8 +86,8 @@ public record ClickJudgments(Qrels train, Qrels dev, Map<String, String> queries
         String doc = positive.getKey();
         if (!inCorpus.test(doc)) {
           dropped++;
-        } else if (positive.getValue() > 0) {
-          positives.put(doc, Math.max(1, label.grades().getOrDefault(doc, 0)));
+        } else if (positive.getValue() > 0 && (!graded || grades.getOrDefault(doc, 0) > 0)) {
+          positives.put(doc, Math.max(1, grades.getOrDefault(doc, 0)));
           weighted.put(doc, positive.getValue());
         }
       }

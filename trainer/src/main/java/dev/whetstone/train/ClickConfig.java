@@ -1,6 +1,8 @@
 package dev.whetstone.train;
 
+import dev.whetstone.clicks.ClickJudgments;
 import dev.whetstone.clicks.ClickLabeler;
+import dev.whetstone.clicks.ClickLabels;
 import dev.whetstone.clicks.Impression;
 import dev.whetstone.clicks.InterventionHarvestingEstimator;
 import dev.whetstone.clicks.PositionBasedModelEstimator;
@@ -11,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -61,12 +64,13 @@ public record ClickConfig(String source, Propensity propensity, double theta, We
     }
   }
 
-  /** The labeler for {@code log}: its propensities estimated (and said) as configured. */
-  ClickLabeler labeler(List<Impression> log, PrintStream out) {
-    if (weighting == Weighting.NAIVE) {
-      out.println("Clicks: naive labels (every click weighs 1)");
-      return ClickLabeler.naive().withMinDwellSeconds(minDwellSeconds);
-    }
+  /**
+   * The clicks of {@code log} labeled for training (as {@link #weighting} says) and for the gate
+   * (always debiased: the gate must not reward the position bias), with the propensities
+   * estimated (and said) as configured.
+   */
+  ClickJudgments judgments(List<Impression> log, double devFraction, long seed,
+      Predicate<String> inCorpus, PrintStream out) {
     int depth = log.stream().mapToInt(impression -> impression.shown().size()).max().orElse(1);
     Propensity method = propensity == Propensity.AUTO
         ? (hasInterventions(log) ? Propensity.HARVESTING : Propensity.EM) : propensity;
@@ -76,15 +80,25 @@ public record ClickConfig(String source, Propensity propensity, double theta, We
       case GIVEN -> PositionPropensities.powerLaw(theta, depth);
       case AUTO -> throw new AssertionError();
     };
-    out.printf(Locale.ROOT, "Clicks: propensities by %s%s: %s (power-law fit theta %.2f), "
-        + "inverse-propensity weights clipped at %.1f%n", method.name().toLowerCase(Locale.ROOT),
+    out.printf(Locale.ROOT, "Clicks: propensities by %s%s: %s (power-law fit theta %.2f)%n",
+        method.name().toLowerCase(Locale.ROOT),
         propensity == Propensity.AUTO && method == Propensity.EM
             ? " (no document was shown at two positions: harvesting has nothing to learn from,"
                 + " and EM tends to see less bias than there is)" : "",
         Arrays.stream(propensities.toArray()).mapToObj(eta -> String.format(Locale.ROOT, "%.3f", eta))
-            .collect(Collectors.joining(" ")), propensities.powerLawExponent(), clip);
-    return ClickLabeler.inversePropensity(propensities).withClip(clip)
+            .collect(Collectors.joining(" ")), propensities.powerLawExponent());
+    ClickLabeler debiased = ClickLabeler.inversePropensity(propensities).withClip(clip)
         .withMinDwellSeconds(minDwellSeconds);
+    Map<String, ClickLabels> gate = debiased.label(log);
+    if (weighting == Weighting.NAIVE) {
+      out.println("Clicks: naive training labels (every click a positive weighing 1); the gate's "
+          + "are debiased");
+      return ClickJudgments.of(ClickLabeler.naive().withMinDwellSeconds(minDwellSeconds).label(log),
+          gate, false, devFraction, seed, inCorpus);
+    }
+    out.printf(Locale.ROOT, "Clicks: inverse-propensity weights clipped at %.1f; positives are "
+        + "the documents whose debiased click-through rate reaches grade 1%n", clip);
+    return ClickJudgments.of(gate, gate, true, devFraction, seed, inCorpus);
   }
 
   /** Whether some (query text, document) was shown at two different positions. */

@@ -1,7 +1,6 @@
 package dev.whetstone.train;
 
 import dev.whetstone.clicks.ClickJudgments;
-import dev.whetstone.clicks.ClickLabeler;
 import dev.whetstone.clicks.ClickLog;
 import dev.whetstone.clicks.ClickSource;
 import dev.whetstone.clicks.Impression;
@@ -129,9 +128,8 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
     ClickLog read = ClickSource.parse(config.clicks().source()).read();
     out.printf("Clicks: %s: %s%n", config.clicks().source(), read.stats());
     List<Impression> log = read.impressions();
-    ClickLabeler labeler = config.clicks().labeler(log, out);
-    ClickJudgments clicks = ClickJudgments.of(labeler.label(log), config.devFraction(),
-        config.seed(), inCorpus);
+    ClickJudgments clicks = config.clicks().judgments(log, config.devFraction(), config.seed(),
+        inCorpus, out);
     out.printf("Clicks: %d query texts with clicks to train on, %d held out as dev%s%n",
         clicks.train().queryIds().size(), clicks.dev().queryIds().size(),
         clicks.droppedDocuments() == 0 ? "" : "; " + clicks.droppedDocuments()
