@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -22,13 +21,11 @@ import java.util.function.Predicate;
  * @param queries query id → text, for both splits
  * @param weights train query id → clicked document → its click weight (the sampling weight)
  * @param skipAbove train query id → documents shown above a click and never clicked
- * @param devShown dev query id → the documents its impressions showed: the gate ranks these only,
- *     since a document nobody was shown has no label either way
  * @param droppedDocuments clicked documents left out because the corpus does not hold them
  */
 public record ClickJudgments(Qrels train, Qrels dev, Map<String, String> queries,
     Map<String, Map<String, Double>> weights, Map<String, List<String>> skipAbove,
-    Map<String, Set<String>> devShown, int droppedDocuments) {
+    int droppedDocuments) {
 
   /** Query ids are this prefix and the text's index in the log's order. */
   public static final String ID_PREFIX = "click-";
@@ -39,14 +36,13 @@ public record ClickJudgments(Qrels train, Qrels dev, Map<String, String> queries
    *     clicked documents are positives
    * @param graded keep as positives only the clicked documents of grade 1 or more: a document
    *     clicked about as often as any shown one is not taken for a relevant one
-   * @param shown per query text, every document its impressions showed
    * @param devFraction share of the query texts held out as dev (at least one text when there
    *     are two or more)
    * @param inCorpus whether the corpus holds a document; clicks on others are dropped and counted
    */
   public static ClickJudgments of(Map<String, ClickLabels> trainLabels,
-      Map<String, ClickLabels> gateLabels, boolean graded, Map<String, Set<String>> shown,
-      double devFraction, long seed, Predicate<String> inCorpus) {
+      Map<String, ClickLabels> gateLabels, boolean graded, double devFraction, long seed,
+      Predicate<String> inCorpus) {
     if (!(devFraction >= 0 && devFraction < 1)) {
       throw new IllegalArgumentException("dev fraction must be in [0, 1), got " + devFraction);
     }
@@ -59,14 +55,13 @@ public record ClickJudgments(Qrels train, Qrels dev, Map<String, String> queries
     Collections.shuffle(shuffled, new Random(seed));
     int devSize = texts.size() < 2 ? 0
         : Math.max(1, (int) Math.round(texts.size() * devFraction));
-    Set<String> devTexts = new java.util.HashSet<>(shuffled.subList(0, devSize));
+    java.util.Set<String> devTexts = new java.util.HashSet<>(shuffled.subList(0, devSize));
 
     Map<String, Map<String, Integer>> train = new LinkedHashMap<>();
     Map<String, Map<String, Integer>> dev = new LinkedHashMap<>();
     Map<String, Map<String, Double>> weights = new LinkedHashMap<>();
     Map<String, List<String>> skipAbove = new LinkedHashMap<>();
     Map<String, String> queries = new LinkedHashMap<>();
-    Map<String, Set<String>> devShown = new LinkedHashMap<>();
     int dropped = 0;
     for (String text : texts) {
       ClickLabels label = trainLabels.get(text);
@@ -82,7 +77,6 @@ public record ClickJudgments(Qrels train, Qrels dev, Map<String, String> queries
         if (!relevant.isEmpty()) {
           dev.put(id, relevant);
           queries.put(id, text);
-          devShown.put(id, Set.copyOf(shown.getOrDefault(text, Set.of())));
         }
         continue;
       }
@@ -105,6 +99,6 @@ public record ClickJudgments(Qrels train, Qrels dev, Map<String, String> queries
       }
     }
     return new ClickJudgments(new Qrels(train), new Qrels(dev), queries, weights, skipAbove,
-        devShown, dropped);
+        dropped);
   }
 }

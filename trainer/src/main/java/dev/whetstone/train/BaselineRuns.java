@@ -32,11 +32,11 @@ record BaselineRuns(Baselines baselines, Map<String, List<String>> baseDevRun) {
       Map<String, List<Candidate>> lexical = Runs.lexical(bm25, queries);
       Map<String, List<Candidate>> dense = Runs.dense(baseIndex,
           ModelSnapshots.encode(queries, base::encodeQueries));
-      table[0][s] = Evaluation.of(splits[s], data.judgedRun(splits[s], Runs.ids(lexical)));
-      Map<String, List<String>> denseIds = data.judgedRun(splits[s], Runs.ids(dense));
+      table[0][s] = Evaluation.of(splits[s], Runs.ids(lexical));
+      Map<String, List<String>> denseIds = Runs.ids(dense);
       baseDevRun = s == 0 ? denseIds : baseDevRun;
       table[1][s] = Evaluation.of(splits[s], denseIds);
-      table[2][s] = Evaluation.of(splits[s], data.judgedRun(splits[s], Runs.fuse(lexical, dense)));
+      table[2][s] = Evaluation.of(splits[s], Runs.fuse(lexical, dense));
     }
     Baselines baselines = new Baselines(new SplitEvaluations(table[0][0], table[0][1]),
         new SplitEvaluations(table[1][0], table[1][1]),

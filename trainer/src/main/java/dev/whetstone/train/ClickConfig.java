@@ -10,11 +10,9 @@ import dev.whetstone.clicks.PositionPropensities;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -92,17 +90,15 @@ public record ClickConfig(String source, Propensity propensity, double theta, We
     ClickLabeler debiased = ClickLabeler.inversePropensity(propensities).withClip(clip)
         .withMinDwellSeconds(minDwellSeconds);
     Map<String, ClickLabels> gate = debiased.label(log);
-    Map<String, Set<String>> shown = new HashMap<>();
-    log.forEach(i -> shown.computeIfAbsent(i.queryText(), t -> new HashSet<>()).addAll(i.shown()));
     if (weighting == Weighting.NAIVE) {
       out.println("Clicks: naive training labels (every click a positive weighing 1); the gate's "
           + "are debiased");
       return ClickJudgments.of(ClickLabeler.naive().withMinDwellSeconds(minDwellSeconds).label(log),
-          gate, false, shown, devFraction, seed, inCorpus);
+          gate, false, devFraction, seed, inCorpus);
     }
     out.printf(Locale.ROOT, "Clicks: inverse-propensity weights clipped at %.1f; positives are "
         + "the documents whose debiased click-through rate reaches grade 1%n", clip);
-    return ClickJudgments.of(gate, gate, true, shown, devFraction, seed, inCorpus);
+    return ClickJudgments.of(gate, gate, true, devFraction, seed, inCorpus);
   }
 
   /** Whether some (query text, document) was shown at two different positions. */

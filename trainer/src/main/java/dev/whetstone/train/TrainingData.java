@@ -151,23 +151,6 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
         : splits.train().judgments(queryId).get(docId);
   }
 
-  /**
-   * A run as the split judges it: from clicks, a dev query's run keeps only the documents users
-   * were shown (unshown ones have no label either way, and counting them as misses would favour
-   * the rankers that made the log); else the run unchanged.
-   */
-  Map<String, List<String>> judgedRun(Qrels split, Map<String, List<String>> run) {
-    if (clicks == null || split != splits.dev()) {
-      return run;
-    }
-    Map<String, List<String>> judged = new LinkedHashMap<>();
-    run.forEach((query, ids) -> {
-      java.util.Set<String> shown = clicks.devShown().getOrDefault(query, java.util.Set.of());
-      judged.put(query, ids.stream().filter(shown::contains).toList());
-    });
-    return judged;
-  }
-
   /** Documents known not to answer a training query: shown above a click and skipped. */
   List<String> knownNegatives(String queryId) {
     return clicks == null ? List.of() : clicks.skipAbove().getOrDefault(queryId, List.of());

@@ -30,12 +30,7 @@ public class ClickJudgmentsTest {
 
   @Test
   public void textsSplitIntoTrainAndDevWithTheirOwnLabels() {
-    Map<String, Set<String>> shown = new LinkedHashMap<>();
-    for (int t = 0; t < 20; t++) {
-      shown.put("text " + t, Set.of("d" + t, "s" + t, "x" + t));
-    }
-    ClickJudgments judgments = ClickJudgments.of(log(20), log(20), false, shown, 0.2, 7,
-        doc -> !doc.startsWith("gone"));
+    ClickJudgments judgments = ClickJudgments.of(log(20), log(20), false, 0.2, 7, doc -> !doc.startsWith("gone"));
     assertEquals(4, judgments.dev().queryIds().size());
     assertEquals(16, judgments.train().queryIds().size());
     Set<String> train = new HashSet<>(judgments.train().queryIds());
@@ -43,8 +38,6 @@ public class ClickJudgmentsTest {
       assertFalse("a text is in one split only: " + dev, train.contains(dev));
       String t = judgments.queries().get(dev).substring("text ".length());
       assertEquals(Map.of("d" + t, 1), judgments.dev().judgments(dev));
-      // the gate ranks what users were shown for a dev query
-      assertEquals(Set.of("d" + t, "s" + t, "x" + t), judgments.devShown().get(dev));
     }
     for (String id : train) {
       String t = judgments.queries().get(id).substring("text ".length());
@@ -63,13 +56,13 @@ public class ClickJudgmentsTest {
       labels.put("q" + t, labels("q" + t, Map.of("a" + t, 1.0, "b" + t, 0.2),
           Map.of("a" + t, 2, "b" + t, 0), Set.of()));
     }
-    ClickJudgments first = ClickJudgments.of(labels, labels, false, Map.of(), 0.3, 11, doc -> true);
+    ClickJudgments first = ClickJudgments.of(labels, labels, false, 0.3, 11, doc -> true);
     // a clicked document is a positive to train on (grade >= 1) even with a click-through grade 0
     String someTrain = first.train().queryIds().iterator().next();
     String t0 = first.queries().get(someTrain).substring(1);
     assertEquals(Map.of("a" + t0, 2, "b" + t0, 1), first.train().judgments(someTrain));
     // graded: a document clicked too rarely to reach grade 1 is not taken for a positive
-    ClickJudgments graded = ClickJudgments.of(labels, labels, true, Map.of(), 0.3, 11, doc -> true);
+    ClickJudgments graded = ClickJudgments.of(labels, labels, true, 0.3, 11, doc -> true);
     assertEquals(Map.of("a" + t0, 2), graded.train().judgments(someTrain));
     assertEquals(Map.of("a" + t0, 1.0), graded.weights().get(someTrain));
     assertEquals(3, first.dev().queryIds().size());
@@ -78,8 +71,8 @@ public class ClickJudgmentsTest {
       String t = first.queries().get(id).substring(1);
       assertEquals("grade 0 is not relevant", Map.of("a" + t, 2), first.dev().judgments(id));
     }
-    assertEquals(first.dev().queryIds(), ClickJudgments.of(labels, labels, false, Map.of(), 0.3, 11, doc -> true).dev().queryIds());
+    assertEquals(first.dev().queryIds(), ClickJudgments.of(labels, labels, false, 0.3, 11, doc -> true).dev().queryIds());
     assertTrue(first.queries().keySet().stream().allMatch(id -> id.startsWith(ClickJudgments.ID_PREFIX)));
-    assertThrows(IllegalArgumentException.class, () -> ClickJudgments.of(labels, labels, false, Map.of(), 1.0, 11, doc -> true));
+    assertThrows(IllegalArgumentException.class, () -> ClickJudgments.of(labels, labels, false, 1.0, 11, doc -> true));
   }
 }
