@@ -56,9 +56,12 @@ public final class CalibrationJob {
   /**
    * Fits and writes the calibration; returns the outcome with the encoder still open (the caller
    * closes it) for off-topic measurements.
+   *
+   * @param texts query id → text for every query the splits judge (the data set's, or a click
+   *     log's)
    */
-  public Outcome run(ModelDirectory model, BeirDataset dataset, TrainingSplits splits)
-      throws IOException {
+  public Outcome run(ModelDirectory model, BeirDataset dataset, TrainingSplits splits,
+      Map<String, String> texts) throws IOException {
     ModelManifest manifest = model.manifest();
     if (!Set.of("cosine", "dot_product").contains(manifest.similarity())) {
       throw new IllegalArgumentException("calibration maps cosine scores; model '"
@@ -71,7 +74,6 @@ public final class CalibrationJob {
       DenseIndex index = new DenseIndex(corpus.stream().map(BeirDocument::id).toList(),
           cache.documents(encoder, corpus));
       HitCollector collector = new HitCollector(index, DEPTH);
-      Map<String, String> texts = dataset.queries();
       EmbeddedQueries trainQueries = embed(encoder, splits.train(), texts);
       List<LabeledHits> train = collector.collect(splits.train(), trainQueries.byId(), texts,
           rules(encoder, index, trainQueries));

@@ -69,7 +69,7 @@ final class CalibrateCommand implements Callable<Integer> {
     Path work = workDir != null ? workDir : ModelCache.defaultDir().getParent().resolve("work");
     CalibrationJob job = new CalibrationJob(new EmbeddingCache(work.resolve("vectors"), System.err),
         noRelativeMargin ? null : relativeMargin, seed, System.out);
-    CalibrationJob.Outcome outcome = job.run(model, dataset, split);
+    CalibrationJob.Outcome outcome = job.run(model, dataset, split, dataset.queries());
     try (var encoder = outcome.encoder()) {
       if (outcome.test().isEmpty()) {
         System.out.println("No test split: nothing to compare on.");

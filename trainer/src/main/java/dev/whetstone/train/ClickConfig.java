@@ -9,7 +9,6 @@ import dev.whetstone.clicks.PositionBasedModelEstimator;
 import dev.whetstone.clicks.PositionPropensities;
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +30,7 @@ public record ClickConfig(String source, Propensity propensity, double theta, We
 
   /** How examination per position is known. */
   public enum Propensity {
-    /** Intervention harvesting when the log shows documents at several positions, else PBM-EM. */
+    /** Intervention harvesting when the log has clicks on documents at several positions, else PBM-EM. */
     AUTO,
     /** Intervention harvesting (Agarwal et al. 2019). */
     HARVESTING,
@@ -72,19 +71,25 @@ public record ClickConfig(String source, Propensity propensity, double theta, We
   ClickJudgments judgments(List<Impression> log, double devFraction, long seed,
       Predicate<String> inCorpus, PrintStream out) {
     int depth = log.stream().mapToInt(impression -> impression.shown().size()).max().orElse(1);
-    Propensity method = propensity == Propensity.AUTO
-        ? (hasInterventions(log) ? Propensity.HARVESTING : Propensity.EM) : propensity;
-    PositionPropensities propensities = switch (method) {
-      case HARVESTING -> new InterventionHarvestingEstimator().estimate(log);
-      case EM -> new PositionBasedModelEstimator().estimate(log);
-      case GIVEN -> PositionPropensities.powerLaw(theta, depth);
-      case AUTO -> throw new AssertionError();
-    };
-    out.printf(Locale.ROOT, "Clicks: propensities by %s%s: %s (power-law fit theta %.2f)%n",
-        method.name().toLowerCase(Locale.ROOT),
-        propensity == Propensity.AUTO && method == Propensity.EM
-            ? " (no document was shown at two positions: harvesting has nothing to learn from,"
-                + " and EM tends to see less bias than there is)" : "",
+    PositionPropensities propensities;
+    String method = propensity.name().toLowerCase(Locale.ROOT);
+    switch (propensity) {
+      case HARVESTING -> propensities = new InterventionHarvestingEstimator().estimate(log);
+      case EM -> propensities = new PositionBasedModelEstimator().estimate(log);
+      case GIVEN -> propensities = PositionPropensities.powerLaw(theta, depth);
+      default -> {
+        PositionPropensities harvested = null;
+        try {
+          harvested = new InterventionHarvestingEstimator().estimate(log);
+          method = "harvesting";
+        } catch (IllegalArgumentException noInterventions) {
+          method = "em (" + noInterventions.getMessage() + "; EM tends to see less bias than "
+              + "there is)";
+        }
+        propensities = harvested != null ? harvested : new PositionBasedModelEstimator().estimate(log);
+      }
+    }
+    out.printf(Locale.ROOT, "Clicks: propensities by %s: %s (power-law fit theta %.2f)%n", method,
         Arrays.stream(propensities.toArray()).mapToObj(eta -> String.format(Locale.ROOT, "%.3f", eta))
             .collect(Collectors.joining(" ")), propensities.powerLawExponent());
     ClickLabeler debiased = ClickLabeler.inversePropensity(propensities).withClip(clip)
@@ -99,20 +104,5 @@ public record ClickConfig(String source, Propensity propensity, double theta, We
     out.printf(Locale.ROOT, "Clicks: inverse-propensity weights clipped at %.1f; positives are "
         + "the documents whose debiased click-through rate reaches grade 1%n", clip);
     return ClickJudgments.of(gate, gate, true, devFraction, seed, inCorpus);
-  }
-
-  /** Whether some (query text, document) was shown at two different positions. */
-  static boolean hasInterventions(List<Impression> log) {
-    Map<String, Integer> positions = new HashMap<>();
-    for (Impression impression : log) {
-      for (int r = 0; r < impression.shown().size(); r++) {
-        Integer seen = positions.putIfAbsent(
-            impression.queryText() + "\u0000" + impression.shown().get(r), r);
-        if (seen != null && seen != r) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

@@ -108,7 +108,7 @@ public final class TrainingJob {
     out.println("Calibrating the promoted model's scores (Cosine Adapter)");
     CalibrationJob job = new CalibrationJob(vectors, config.mining().relativeMargin(),
         config.seed(), out);
-    job.run(promoted, dataset, data.splits()).encoder().close();
+    job.run(promoted, dataset, data.splits(), data.queries()).encoder().close();
   }
 
   private void refuseNonEmptyOutput() throws IOException {

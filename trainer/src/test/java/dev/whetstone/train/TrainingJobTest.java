@@ -8,8 +8,11 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import dev.whetstone.calibration.CosineAdapter;
+import dev.whetstone.clicks.ClickSimulator;
+import dev.whetstone.clicks.ImpressionsJsonl;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
+import dev.whetstone.data.Qrels;
 import dev.whetstone.demo.BeirCloud;
 import dev.whetstone.demo.BeirRunner;
 import dev.whetstone.mine.DenseIndex;
@@ -25,6 +28,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -73,6 +78,53 @@ public class TrainingJobTest {
         && printed.contains(" examples per epoch (one per training query)")
         && printed.contains("Measured: ") && printed.contains(" s per step"));
     return report;
+  }
+
+  /**
+   * Clicks instead of judgments: a simulated log over the slice's train queries (two rankers'
+   * lists, examination 1/r) trains the query tower, the gate judges on held-out query texts, and
+   * the slice's test judgments still test it.
+   */
+  @Test
+  public void queryTowerTrainsFromClicksAndIsJudgedOnHeldOutClicks() throws Exception {
+    BeirDataset dataset = BeirDataset.open(slice);
+    Qrels train = dataset.qrels("train");
+    List<String> ids = dataset.corpus().stream().map(BeirDocument::id).toList();
+    List<ClickSimulator.Query> queries = new ArrayList<>();
+    int q = 0;
+    for (String query : train.queryIds()) {
+      List<String> shown = new ArrayList<>(train.judgments(query).keySet());
+      for (int d = 0; shown.size() < 10; d++) {
+        String other = ids.get((q * 7 + d) % ids.size());
+        if (!shown.contains(other)) {
+          shown.add(other);
+        }
+      }
+      List<String> reversed = new ArrayList<>(shown);
+      Collections.reverse(reversed);
+      queries.add(new ClickSimulator.Query(query, dataset.queries().get(query),
+          List.of(shown, reversed)));
+      q++;
+    }
+    Path clicks = temp.newFolder("clicks").toPath().resolve("impressions.jsonl");
+    ImpressionsJsonl.write(clicks, new ClickSimulator(1).simulate(queries, train, 30, 5));
+
+    Path output = models.resolve("scifact-slice-clicks-" + System.nanoTime());
+    TrainingConfig judged = config(TrainingMode.QUERY_TOWER, output, 2e-5f, 2, true);
+    TrainingConfig config = new TrainingConfig(judged.mode(), judged.data(), null, null,
+        judged.baseModel(), judged.modelsDir(), judged.output(), judged.workDir(), judged.name(),
+        judged.epochs(), judged.batchSize(), judged.chunkSize(), judged.negatives(),
+        judged.learningRate(), judged.warmupFraction(), judged.weightDecay(), judged.temperature(),
+        judged.dropout(), judged.maxSteps(), judged.evalEvery(), judged.remineEvery(), 0.25,
+        null, 0, 0.95, 0, 0, MiningConfig.defaults(), new ClickConfig(clicks.toString(),
+            ClickConfig.Propensity.AUTO, 1, ClickConfig.Weighting.IPW, 10, 0),
+        judged.seed(), true, false);
+    TrainingReport report = run(config);
+
+    assertTrue(report.splits(), report.splits().startsWith("train and dev from the clicks in "));
+    assertEquals(2, report.steps().size());
+    assertNotNull("the slice's test judgments test it", report.candidate().test());
+    assertTrue(report.gate(), report.gate().contains("dev nDCG@10"));
   }
 
   @Test
