@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import org.apache.lucene.document.Document;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
@@ -16,13 +14,12 @@ import org.apache.solr.common.params.ShardParams;
 import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.common.util.SimpleOrderedMap;
+import org.apache.solr.core.CloseHook;
 import org.apache.solr.core.SolrCore;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.handler.component.SearchComponent;
-import org.apache.solr.schema.SchemaField;
-import org.apache.solr.search.DocIterator;
+import org.apache.solr.metrics.SolrMetricsContext;
 import org.apache.solr.search.DocList;
-import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.util.plugin.SolrCoreAware;
 
 /**
@@ -35,7 +32,7 @@ import org.apache.solr.util.plugin.SolrCoreAware;
  *
  * <p>Declare it and list it in the search handler's {@code last-components}. Arguments: {@code
  * collection} (index the queries there; default: one JSON line per query on the logger {@value
- * UbiLog.ToLogFile#LOGGER}), {@code queueSize}. In SolrCloud the coordinator logs what it
+ * UbiLog.LogFile#LOGGER}), {@code queueSize}. Both are written off the request thread. In SolrCloud the coordinator logs what it
  * returns, once; shards log nothing.
  */
 public class UbiComponent extends SearchComponent implements SolrCoreAware {
@@ -43,7 +40,7 @@ public class UbiComponent extends SearchComponent implements SolrCoreAware {
 
   private String collection;
   private int queueSize = DEFAULT_QUEUE_SIZE;
-  private volatile UbiLog ubiLog;
+  private UbiLog ubiLog;
   private Counter logged = new Counter();
 
   @Override
@@ -67,35 +64,30 @@ public class UbiComponent extends SearchComponent implements SolrCoreAware {
 
   @Override
   public void inform(SolrCore core) {
-    if (getSolrMetricsContext() != null) {
-      String[] path = {getCategory().toString(), getName()};
-      logged = getSolrMetricsContext().counter("ubi.logged", path);
+    SolrMetricsContext metrics = getSolrMetricsContext();
+    String[] path = {getCategory().toString(), getName()};
+    if (metrics != null) {
+      logged = metrics.counter("ubi.logged", path);
     }
+    UbiLog.Sink sink;
     if (collection == null) {
-      ubiLog = new UbiLog.ToLogFile();
+      sink = new UbiLog.LogFile();
     } else {
       if (!core.getCoreContainer().isZooKeeperAware()) {
         throw new SolrException(ErrorCode.SERVER_ERROR, "UbiComponent: " + WhetstoneParams.UBI_COLLECTION
             + "='" + collection + "' needs SolrCloud; a standalone Solr logs to the log file");
       }
-      String[] path = {getCategory().toString(), getName()};
-      Counter dropped = getSolrMetricsContext() == null ? new Counter()
-          : getSolrMetricsContext().counter("ubi.dropped", path);
-      Counter failed = getSolrMetricsContext() == null ? new Counter()
-          : getSolrMetricsContext().counter("ubi.failed", path);
       String zkHost = core.getCoreContainer().getZkController().getZkServerAddress();
-      ubiLog = new UbiLog.ToCollection(collection,
-          () -> core.getCoreContainer().getSolrClientCache().getCloudSolrClient(zkHost),
-          queueSize, dropped, failed);
+      sink = new UbiLog.Collection(collection,
+          () -> core.getCoreContainer().getSolrClientCache().getCloudSolrClient(zkHost));
     }
-    core.addCloseHook(new org.apache.solr.core.CloseHook() {
+    ubiLog = new UbiLog(sink, queueSize,
+        metrics == null ? new Counter() : metrics.counter("ubi.dropped", path),
+        metrics == null ? new Counter() : metrics.counter("ubi.failed", path));
+    core.addCloseHook(new CloseHook() {
       @Override
       public void preClose(SolrCore closing) {
-        try {
-          ubiLog.close();
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
+        ubiLog.close();
       }
     });
   }
@@ -122,15 +114,9 @@ public class UbiComponent extends SearchComponent implements SolrCoreAware {
     if (!logs(rb.req.getParams()) || rb.getResults() == null) {
       return;
     }
-    SolrIndexSearcher searcher = rb.req.getSearcher();
-    SchemaField key = rb.req.getSchema().getUniqueKeyField();
-    List<String> ids = new ArrayList<>();
     DocList page = rb.getResults().docList;
-    for (DocIterator docs = page.iterator(); docs.hasNext(); ) {
-      Document doc = searcher.getDocFetcher().doc(docs.nextDoc(), Set.of(key.getName()));
-      ids.add(key.getType().toExternal(doc.getField(key.getName())));
-    }
-    log(rb, ids, page.offset());
+    log(rb, UniqueKeys.of(rb.req.getSearcher(), rb.req.getSchema().getUniqueKeyField(), page),
+        page.offset());
   }
 
   /** A distributed request: the coordinator's merged page, once its fields are in. */

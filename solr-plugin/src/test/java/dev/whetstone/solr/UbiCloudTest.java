@@ -23,6 +23,8 @@ import org.junit.Test;
 public class UbiCloudTest extends BeirCloudTestCase {
   private static final String SHARDED = "two_shards";
   private static final String QUERIES = "ubi_queries";
+  /** One shard: Solr answers from the core alone, so the component logs from its process(). */
+  private static final String SINGLE = "one_shard";
 
   @BeforeClass
   public static void startCluster() throws Exception {
@@ -38,6 +40,9 @@ public class UbiCloudTest extends BeirCloudTestCase {
     }
     cluster.getSolrClient().add(SHARDED, docs);
     cluster.getSolrClient().commit(SHARDED);
+    createCollection(SINGLE, 1, 1);
+    cluster.getSolrClient().add(SINGLE, docs);
+    cluster.getSolrClient().commit(SINGLE);
   }
 
   @Test
@@ -63,9 +68,16 @@ public class UbiCloudTest extends BeirCloudTestCase {
     assertEquals("client-chosen-1", ((NamedList<?>) own.getResponse().get("ubi")).get("query_id"));
     QueryResponse unlogged = cluster.getSolrClient().query(SHARDED, new SolrQuery("bread"));
     assertNull(unlogged.getResponse().get("ubi"));
+    QueryResponse single = cluster.getSolrClient().query(SINGLE, new SolrQuery("*:*")
+        .setParam("ubi", "true").setParam("query_id", "one-shard-1").setStart(1).setRows(4));
 
-    SolrDocumentList logged = waitForQueries(4);
-    assertEquals(4, logged.getNumFound());
+    assertEquals(4, single.getResults().size());
+    SolrDocumentList logged = waitForQueries(5);
+    assertEquals(5, logged.getNumFound());
+    SolrDocument fromCore = byId(logged, "one-shard-1");
+    assertEquals(single.getResults().stream().map(doc -> doc.getFieldValue("id").toString()).toList(),
+        fromCore.getFieldValue("query_response_hit_ids"));
+    assertEquals(1, fromCore.getFieldValue("start"));
     for (int i = 0; i < requests.size(); i++) {
       SolrDocument doc = byId(logged, queryIds.get(i));
       assertFalse(shown.get(i).isEmpty());
