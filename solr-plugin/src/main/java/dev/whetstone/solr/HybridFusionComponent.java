@@ -160,6 +160,8 @@ public class HybridFusionComponent extends SearchComponent {
     if (hybrid == null) {
       return;
     }
+    // only this component asks shards for candidates: a client's value would empty its own answer
+    sreq.params.remove(WhetstoneParams.CANDIDATES);
     if ((sreq.purpose & ShardRequest.PURPOSE_GET_TERM_STATS) != 0) {
       setLexicalQuery(sreq.params, hybrid.plan);
     }

@@ -69,6 +69,9 @@ public class HybridCloudTest extends BeirCloudTestCase {
     String bm25 = "{!edismax qf='title text'}training for a race";
     assertEquals(4, shardRequests(new SolrQuery(bm25).setFields("id", "score")));
     assertEquals(4, shardRequests(new SolrQuery(hybrid).setFields("id", "score")));
+    // a client's own candidates request does not reach the shards: the answer stays whole
+    assertEquals(idsAndScores(SHARDED, new SolrQuery(hybrid).setRows(20)), idsAndScores(SHARDED,
+        new SolrQuery(hybrid).setRows(20).setParam(WhetstoneParams.CANDIDATES, "client-sent")));
     // 20 rows reach documents of both shards
     assertEquals(6, shardRequests(new SolrQuery(hybrid).setFields("id", "title").setRows(20)));
     // fields come back for the fused documents, in fused order
