@@ -73,11 +73,6 @@ public final class ClickSimulator {
     this.shuffledFraction = probability("shuffled fraction", shuffledFraction);
   }
 
-  /** The same simulator with other click probabilities given examination. */
-  public ClickSimulator withClickProbabilities(double gradeTwo, double gradeOne, double unjudged) {
-    return new ClickSimulator(theta, gradeTwo, gradeOne, unjudged, shuffledFraction);
-  }
-
   /** The same simulator showing a uniformly shuffled list in this fraction of sessions. */
   public ClickSimulator withShuffledFraction(double fraction) {
     return new ClickSimulator(theta, clickGradeTwo, clickGradeOne, clickUnjudged, fraction);

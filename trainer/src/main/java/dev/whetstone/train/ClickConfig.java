@@ -48,8 +48,6 @@ public record ClickConfig(String source, Propensity propensity, double theta, We
     NAIVE
   }
 
-  public static final double DEFAULT_THETA = 1;
-
   public ClickConfig {
     if (!(theta >= 0) || Double.isInfinite(theta)) {
       throw new IllegalArgumentException("--propensity-theta must be >= 0, got " + theta);
