@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
-import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.common.params.ShardParams;
@@ -15,8 +13,8 @@ import org.apache.solr.common.util.SimpleOrderedMap;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.handler.component.ShardRequest;
 import org.apache.solr.handler.component.ShardResponse;
+import org.apache.solr.schema.SchemaField;
 import org.apache.solr.search.SolrIndexSearcher;
-import org.apache.solr.search.SolrReturnFields;
 import org.apache.solr.search.SyntaxError;
 import org.apache.solr.search.stats.StatsCache;
 
@@ -32,7 +30,7 @@ final class HybridCandidates {
   /** Response key of the candidates in a shard's response. */
   static final String RESPONSE_KEY = "whetstone.hybridCandidates";
 
-  /** A candidate document: its unique key (as the schema types it), its score, its shard. */
+  /** A candidate document: its unique key (readable form), its score, its shard. */
   record Hit(Object key, float score, String shard) {}
 
   /** Both sides' candidates, best first. */
@@ -59,25 +57,22 @@ final class HybridCandidates {
     } catch (SyntaxError e) {
       throw new SolrException(ErrorCode.BAD_REQUEST, e.getMessage(), e);
     }
-    SolrReturnFields keyOnly = new SolrReturnFields(
-        new String[] {rb.req.getSchema().getUniqueKeyField().getName()}, rb.req);
+    SchemaField key = rb.req.getSchema().getUniqueKeyField();
     NamedList<Object> candidates = new SimpleOrderedMap<>();
-    add(candidates, "lexical", searcher.search(sides.lexical(), plan.lexicalWindow()), searcher, keyOnly);
-    add(candidates, "dense", searcher.search(sides.dense(), plan.denseWindow()), searcher, keyOnly);
+    add(candidates, "lexical", searcher.search(sides.lexical(), plan.lexicalWindow()), searcher, key);
+    add(candidates, "dense", searcher.search(sides.dense(), plan.denseWindow()), searcher, key);
     rb.rsp.add(RESPONSE_KEY, candidates);
   }
 
   private static void add(NamedList<Object> out, String side, TopDocs top,
-      SolrIndexSearcher searcher, SolrReturnFields keyOnly) {
-    String key = keyOnly.getLuceneFieldNames().iterator().next();
-    List<Object> keys = new ArrayList<>(top.scoreDocs.length);
-    List<Float> scores = new ArrayList<>(top.scoreDocs.length);
-    for (ScoreDoc hit : top.scoreDocs) {
-      SolrDocument doc = searcher.getDocFetcher().solrDoc(hit.doc, keyOnly);
-      keys.add(doc.getFirstValue(key));
-      scores.add(hit.score);
+      SolrIndexSearcher searcher, SchemaField key) throws IOException {
+    int[] docs = new int[top.scoreDocs.length];
+    List<Float> scores = new ArrayList<>(docs.length);
+    for (int i = 0; i < docs.length; i++) {
+      docs[i] = top.scoreDocs[i].doc;
+      scores.add(top.scoreDocs[i].score);
     }
-    out.add(side + ".keys", keys);
+    out.add(side + ".keys", UniqueKeys.of(searcher, key, docs));
     out.add(side + ".scores", scores);
   }
 
