@@ -77,13 +77,47 @@ public class ClickLabelerTest {
   }
 
   @Test
-  public void naiveCountsEveryClickAsOneAndGradesByClickRate() {
+  public void naiveCountsEveryClickAsOne() {
     ClickLabels q = ClickLabeler.naive().withMinDwellSeconds(5).label(LOG).get("q");
     assertEquals(Map.of("d3", 1.0, "d1", 1.0), q.positives());
-    // d3: 1 click in 2 impressions showing it = 0.5 → 2; d1: 1 in 3 = 0.33 → 1
-    assertEquals(Map.of("d3", 2, "d1", 1), q.grades());
-    // weighted: d3 3 / 2 = 1.5 → 2; d1 2 / 3 = 0.67 → 2
-    assertEquals(Map.of("d3", 2, "d1", 2), CLIPPED.label(LOG).get("q").grades());
+    // one click in two or three looks is no evidence of a grade either way
+    assertEquals(Map.of("d3", 0, "d1", 0), q.grades());
+  }
+
+  @Test
+  public void gradesTakeTheLowerBoundOfTheClickRatePerExamination() {
+    // 1 click in 2.5 expected looks: a rate of 0.4, but its 95 % lower bound is 0.095
+    assertEquals(0, ClickLabeler.grade(1, 2.5));
+    assertEquals(0.0950, ClickLabeler.wilsonLowerBound(1, 2.5, 1.645), 1e-4);
+    // 15 in 25 (bound 0.437) is grade 1; 30 in 40 (bound 0.624) grade 2; 3 in 3 (0.526) grade 2
+    assertEquals(1, ClickLabeler.grade(15, 25));
+    assertEquals(2, ClickLabeler.grade(30, 40));
+    assertEquals(2, ClickLabeler.grade(3, 3));
+    // more clicks than expected looks (propensities too low) count as a rate of 1
+    assertEquals(ClickLabeler.wilsonLowerBound(2, 2, 1.645),
+        ClickLabeler.wilsonLowerBound(4, 2, 1.645), 1e-12);
+    assertEquals(0, ClickLabeler.wilsonLowerBound(1, 0, 1.645), 0);
+  }
+
+  @Test
+  public void aStrayDeepClickGetsNoGradeWhereAConsistentlyClickedDocumentDoes() {
+    // rank 1 "rel" clicked in 6 of 10 impressions; rank 3 "noise" (η 0.25, 2.5 expected looks)
+    // clicked once: its inverse-propensity rate 4 / 10 = 0.4 would have made it grade 1
+    List<Impression> log = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      List<Impression.Click> clicks = new java.util.ArrayList<>();
+      if (i < 6) {
+        clicks.add(new Impression.Click("rel", 1, Double.NaN));
+      }
+      if (i == 9) {
+        clicks.add(new Impression.Click("noise", 3, Double.NaN));
+      }
+      log.add(new Impression(String.valueOf(i), "q", List.of("rel", "other", "noise"), clicks));
+    }
+    Map<String, Integer> grades =
+        ClickLabeler.inversePropensity(ETA).label(log).get("q").grades();
+    assertEquals(0, (int) grades.get("noise"));
+    assertEquals(1, (int) grades.get("rel"));
   }
 
   @Test
