@@ -121,23 +121,33 @@ final class LogFields {
 
   /** A 1-based position at {@code path}; 0 when absent. */
   int optionalPosition(String path) throws MalformedDataException {
+    return optionalInteger(path, 1, "positions are 1-based");
+  }
+
+  /** A result offset such as a request's {@code start} at {@code path}; 0 when absent. */
+  int optionalOffset(String path) throws MalformedDataException {
+    return optionalInteger(path, 0, "an offset");
+  }
+
+  private int optionalInteger(String path, int min, String why) throws MalformedDataException {
     JsonElement value = at(path);
     if (value == null) {
       return 0;
     }
-    int position;
+    int number;
     try {
       if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
         throw new NumberFormatException();
       }
-      position = value.getAsBigDecimal().intValueExact();
+      number = value.getAsBigDecimal().intValueExact();
     } catch (NumberFormatException | ArithmeticException e) {
       throw malformed("field '" + prefix + path + "' is not an integer: " + value);
     }
-    if (position < 1) {
-      throw malformed("field '" + prefix + path + "' must be >= 1 (positions are 1-based), got " + position);
+    if (number < min) {
+      throw malformed("field '" + prefix + path + "' must be >= " + min + " (" + why + "), got "
+          + number);
     }
-    return position;
+    return number;
   }
 
   /** A non-negative number of seconds at {@code path}; NaN when absent. */
