@@ -66,7 +66,7 @@ public record ClickConfig(String source, Propensity propensity, double theta, We
    * (always debiased: the gate must not reward the position bias), with the propensities
    * estimated (and said) as configured.
    */
-  ClickJudgments judgments(List<Impression> log, double devFraction, long seed,
+  public ClickJudgments judgments(List<Impression> log, double devFraction, long seed,
       Predicate<String> inCorpus, PrintStream out) {
     int depth = log.stream().mapToInt(impression -> impression.shown().size()).max().orElse(1);
     PositionPropensities propensities;
