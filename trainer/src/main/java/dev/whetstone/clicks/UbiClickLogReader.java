@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads User Behavior Insights (UBI, https://github.com/o19s/ubi) logs exported as JSON lines: a
- * queries file and an events file, joined by {@code query_id}.
+ * Reads User Behavior Insights (UBI, https://github.com/o19s/ubi) logs: queries and events joined
+ * by {@code query_id}, from JSON lines files or, given the same nested shape, from SolrCloud
+ * collections ({@link UbiCollectionRecords}); both go through {@link #read(Records, Records)}.
  *
  * <p>Query records: {@code query_id} and {@code user_query} (both required, non-empty), the shown
  * ids best first in {@code query_response_hit_ids} (OpenSearch's name) or {@code
@@ -82,23 +83,61 @@ public final class UbiClickLogReader {
     }
   }
 
+  /** The records of one UBI log, its queries or its events: a file, or a Solr collection. */
+  interface Records {
+    /** Its key in {@link ClickLogStats#linesReadPerFile}: a file or collection name. */
+    String name();
+
+    /** Gives each record, in the log's order, as the fields of UBI's nested shape. */
+    void forEach(RecordVisitor visitor) throws IOException;
+
+    /** The JSON lines of {@code file}, plain or {@code .gz}. */
+    static Records of(Path file) {
+      return new Records() {
+        @Override
+        public String name() {
+          return file.getFileName().toString();
+        }
+
+        @Override
+        public void forEach(RecordVisitor visitor) throws IOException {
+          JsonLines.read(file, (object, line) ->
+              visitor.visit(new LogFields(object, file, line), "on line " + line));
+        }
+      };
+    }
+  }
+
+  /** Receives one record. */
+  interface RecordVisitor {
+    /**
+     * {@code label} names the record in a message about a later one, such as a duplicate query
+     * id: {@code on line 3}, {@code in document q7}.
+     */
+    void visit(LogFields record, String label) throws MalformedDataException;
+  }
+
   public ClickLog read(Path queriesFile, Path eventsFile) throws IOException {
+    return read(Records.of(queriesFile), Records.of(eventsFile));
+  }
+
+  /** Reads all queries, then joins the events to them; both logs are read once, in order. */
+  ClickLog read(Records queryRecords, Records eventRecords) throws IOException {
     ClickLogTally tally = new ClickLogTally();
     Map<String, LoggedQuery> queries = new LinkedHashMap<>();
-    Map<String, Long> firstLine = new HashMap<>();
+    Map<String, String> firstSeen = new HashMap<>();
     Map<String, String> unusedQueries = new HashMap<>();
-    JsonLines.read(queriesFile, (object, line) -> {
-      tally.lineRead(queriesFile);
-      LogFields fields = new LogFields(object, queriesFile, line);
+    queryRecords.forEach((fields, label) -> {
+      tally.recordRead(queryRecords.name());
       String id = fields.requiredText("query_id");
       String text = fields.requiredText("user_query");
       List<String> shown = fields.optionalIds("query_response_hit_ids");
       if (shown == null) {
         shown = fields.optionalIds("query_response_objects_ids");
       }
-      Long previous = firstLine.putIfAbsent(id, line);
+      String previous = firstSeen.putIfAbsent(id, label);
       if (previous != null) {
-        throw fields.malformed("duplicate query_id '" + id + "' (first on line " + previous + ")");
+        throw fields.malformed("duplicate query_id '" + id + "' (first " + previous + ")");
       }
       if (shown == null || shown.isEmpty()) {
         tally.dropped(NOTHING_SHOWN);
@@ -113,9 +152,8 @@ public final class UbiClickLogReader {
       queries.put(id, new LoggedQuery(id, text, shown, fields.optionalString("client_id")));
       tally.lineUsed();
     });
-    JsonLines.read(eventsFile, (object, line) -> {
-      tally.lineRead(eventsFile);
-      LogFields fields = new LogFields(object, eventsFile, line);
+    eventRecords.forEach((fields, label) -> {
+      tally.recordRead(eventRecords.name());
       readEvent(fields, fields.requiredText("action_name"), queries, unusedQueries, tally);
     });
     List<Impression> impressions = new ArrayList<>();
