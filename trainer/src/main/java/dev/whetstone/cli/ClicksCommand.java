@@ -2,7 +2,6 @@ package dev.whetstone.cli;
 
 import dev.whetstone.clicks.ClickJudgments;
 import dev.whetstone.clicks.ClickLabelQuality;
-import dev.whetstone.clicks.ClickLabeler;
 import dev.whetstone.clicks.ClickSimulator;
 import dev.whetstone.clicks.Impression;
 import dev.whetstone.clicks.ImpressionsJsonl;
@@ -133,8 +132,7 @@ final class ClicksCommand implements Runnable {
       }
       System.out.println();
       // what training will make of it, against the judgments the clicks were drawn from
-      ClickJudgments labels = new ClickConfig(output.toString(), ClickConfig.Propensity.AUTO, 1,
-          ClickConfig.Weighting.IPW, ClickLabeler.DEFAULT_CLIP, ClickLabeler.DEFAULT_MIN_DWELL_SECONDS)
+      ClickJudgments labels = ClickConfig.defaults(output.toString())
           .judgments(log, devFraction, seed, doc -> true, System.out);
       Map<String, Map<String, Integer>> judgedByText = new LinkedHashMap<>();
       judged.forEach((q, judgments) -> judgedByText.put(texts.get(q), judgments));

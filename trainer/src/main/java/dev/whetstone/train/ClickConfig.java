@@ -29,8 +29,16 @@ import java.util.stream.Collectors;
  * @param clip the most one click may weigh (clipped inverse propensity weighting)
  * @param minDwellSeconds clicks with a known dwell below this do not count
  */
-public record ClickConfig(String source, List<String> ubiCollections, Propensity propensity, double theta, Weighting weighting,
-    double clip, double minDwellSeconds) {
+public record ClickConfig(String source, List<String> ubiCollections, Propensity propensity,
+    double theta, Weighting weighting, double clip, double minDwellSeconds) {
+
+  /** {@code whetstone train --clicks source} with every other click option at its default. */
+  public static ClickConfig defaults(String source) {
+    return new ClickConfig(source,
+        List.of(ClickSource.UBI_QUERIES_COLLECTION, ClickSource.UBI_EVENTS_COLLECTION),
+        Propensity.AUTO, 1, Weighting.IPW, ClickLabeler.DEFAULT_CLIP,
+        ClickLabeler.DEFAULT_MIN_DWELL_SECONDS);
+  }
 
   /** How examination per position is known. */
   public enum Propensity {
