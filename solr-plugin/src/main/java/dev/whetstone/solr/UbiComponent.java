@@ -20,20 +20,22 @@ import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.handler.component.SearchComponent;
 import org.apache.solr.metrics.SolrMetricsContext;
 import org.apache.solr.search.DocList;
+import org.apache.solr.search.QueryParsing;
+import org.apache.solr.search.SyntaxError;
 import org.apache.solr.util.plugin.SolrCoreAware;
 
 /**
  * Logs what users were shown, in the User Behavior Insights (UBI) query shape, for training from
  * clicks ({@code whetstone train --clicks}): for each request with {@code ubi=true}, the query id
  * (the client's {@code query_id}, else a new UUID, returned in the response under {@code ubi}),
- * what the user typed ({@code user_query}, else {@code q}), the returned document ids in the order
- * shown, and a timestamp. Clients then send their click events, with that query id, to an events
- * collection with a plain {@code /update} (see docs/clicks.md).
+ * what the user typed ({@link #userQuery}), the returned document ids in the order shown, and a
+ * timestamp. Clients then send their click events, with that query id, to an events collection
+ * with a plain {@code /update} (see docs/clicks.md).
  *
  * <p>Declare it and list it in the search handler's {@code last-components}. Arguments: {@code
  * collection} (index the queries there; default: one JSON line per query on the logger {@value
- * UbiLog.LogFile#LOGGER}), {@code queueSize}. Both are written off the request thread. In SolrCloud the coordinator logs what it
- * returns, once; shards log nothing.
+ * UbiLog.LogFile#LOGGER}), {@code queueSize}. Both are written off the request thread. In
+ * SolrCloud the coordinator logs what it returns, once; shards log nothing.
  */
 public class UbiComponent extends SearchComponent implements SolrCoreAware {
   static final int DEFAULT_QUEUE_SIZE = 10_000;
@@ -139,11 +141,33 @@ public class UbiComponent extends SearchComponent implements SolrCoreAware {
 
   private void log(ResponseBuilder rb, List<String> ids, int start) {
     SolrParams params = rb.req.getParams();
-    String userQuery = params.get(WhetstoneParams.UBI_USER_QUERY, params.get(CommonParams.Q, ""));
     ubiLog.log(new UbiQuery((String) rb.req.getContext().get(WhetstoneParams.UBI_QUERY_ID),
         params.get(WhetstoneParams.UBI_APPLICATION), params.get(WhetstoneParams.UBI_CLIENT_ID),
-        userQuery, rb.req.getSchema().getUniqueKeyField().getName(), ids, start, Instant.now()));
+        userQuery(params), rb.req.getSchema().getUniqueKeyField().getName(), ids, start, Instant.now()));
     logged.inc();
+  }
+
+  /**
+   * What the user typed: {@code user_query}, else the query text of {@code q}: its {@code v}
+   * local param ({@code {!hybrid … v=$qq}} gives qq's value) or what follows the local params,
+   * else {@code q} itself.
+   */
+  static String userQuery(SolrParams params) {
+    String given = params.get(WhetstoneParams.UBI_USER_QUERY);
+    if (given != null) {
+      return given;
+    }
+    String q = params.get(CommonParams.Q, "");
+    if (!q.startsWith(QueryParsing.LOCALPARAM_START)) {
+      return q;
+    }
+    try {
+      SolrParams local = QueryParsing.getLocalParams(q, params);
+      String text = local == null ? null : local.get(QueryParsing.V);
+      return text == null || text.isBlank() ? q : text;
+    } catch (SyntaxError e) {
+      return q; // the query parser reports it; the log keeps what was sent
+    }
   }
 
   /** Asked for, and not a shard's part of a distributed request (the coordinator logs it). */

@@ -46,7 +46,7 @@ final class UbiLog implements Closeable {
     @Override
     public void write(List<UbiQuery> batch) {
       for (UbiQuery query : batch) {
-        queries.info("{}", Utils.toJSONString(query.toJson()).replace('\n', ' '));
+        queries.info("{}", Utils.toJSONString(query.toJson(), -1));
       }
     }
   }

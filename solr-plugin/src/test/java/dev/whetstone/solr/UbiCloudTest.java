@@ -57,7 +57,10 @@ public class UbiCloudTest extends BeirCloudTestCase {
     List<String> queryIds = new ArrayList<>();
     List<List<String>> shown = new ArrayList<>();
     for (SolrQuery request : requests) {
-      request.set("ubi", true).set("user_query", text).set("client_id", "user-7");
+      request.set("ubi", true).set("client_id", "user-7");
+      if (request != requests.get(2)) { // the third's user_query is its q's v=$qq
+        request.set("user_query", text);
+      }
       QueryResponse response = cluster.getSolrClient().query(SHARDED, request);
       queryIds.add((String) ((NamedList<?>) response.getResponse().get("ubi")).get("query_id"));
       shown.add(response.getResults().stream().map(doc -> doc.getFieldValue("id").toString()).toList());

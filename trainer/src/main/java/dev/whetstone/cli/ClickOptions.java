@@ -1,6 +1,7 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.clicks.ClickLabeler;
+import dev.whetstone.clicks.ClickSource;
 import dev.whetstone.train.ClickConfig;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -8,10 +9,16 @@ import picocli.CommandLine.Option;
 /** {@code whetstone train --clicks}: train from a click log instead of the data set's judgments. */
 final class ClickOptions {
   @Option(names = "--clicks", required = true, paramLabel = "SRC", description = "train and select "
-      + "on a click log instead of the judgments: a JSONL file of impressions, or a folder of UBI "
-      + "query and event files (docs/clicks.md); --data still gives the corpus, and its test "
-      + "judgments, if any, test the result")
+      + "on a click log instead of the judgments: a JSONL file of impressions, a folder of UBI "
+      + "query and event files, or a Solr base URL (http://host:8983/solr) whose UBI collections "
+      + "hold it (docs/clicks.md); --data still gives the corpus, and its test judgments, if any, "
+      + "test the result")
   String source;
+
+  @Option(names = "--ubi-collections", paramLabel = "QUERIES,EVENTS", defaultValue =
+      ClickSource.UBI_QUERIES_COLLECTION + "," + ClickSource.UBI_EVENTS_COLLECTION, description =
+      "with --clicks URL: the UBI queries and events collections (default: ${DEFAULT-VALUE})")
+  String ubiCollections;
 
   @Option(names = "--propensity", defaultValue = "auto", description = "how likely each position "
       + "is looked at: auto (harvesting when the log shows documents at several positions, else "
@@ -37,6 +44,7 @@ final class ClickOptions {
 
   ClickConfig config() {
     return new ClickConfig(source,
+        java.util.Arrays.stream(ubiCollections.split(",", -1)).map(String::trim).toList(),
         choice("--propensity", propensity, ClickConfig.Propensity.class),
         theta, choice("--click-weighting", weighting, ClickConfig.Weighting.class),
         clip != null ? clip : ClickLabeler.DEFAULT_CLIP, minDwell);

@@ -1,5 +1,7 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.clicks.ClickJudgments;
+import dev.whetstone.clicks.ClickLabelQuality;
 import dev.whetstone.clicks.ClickSimulator;
 import dev.whetstone.clicks.Impression;
 import dev.whetstone.clicks.ImpressionsJsonl;
@@ -15,6 +17,7 @@ import dev.whetstone.mine.CandidateSource;
 import dev.whetstone.mine.DenseIndex;
 import dev.whetstone.mine.EmbeddingCache;
 import dev.whetstone.model.Encoder;
+import dev.whetstone.train.ClickConfig;
 import dev.whetstone.workspace.ModelCache;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,6 +131,13 @@ final class ClicksCommand implements Runnable {
         System.out.print(" " + n);
       }
       System.out.println();
+      // what training will make of it, against the judgments the clicks were drawn from
+      ClickJudgments labels = ClickConfig.defaults(output.toString())
+          .judgments(log, devFraction, seed, doc -> true, System.out);
+      Map<String, Map<String, Integer>> judgedByText = new LinkedHashMap<>();
+      judged.forEach((q, judgments) -> judgedByText.put(texts.get(q), judgments));
+      System.out.println("Labels as 'whetstone train --clicks' makes them by default: "
+          + ClickLabelQuality.of(labels, judgedByText, log));
       return 0;
     }
 

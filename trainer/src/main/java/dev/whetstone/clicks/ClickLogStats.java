@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * nothing is lost silently: every line read is either used or dropped with a reason, {@code
  * linesRead() == linesUsed + linesDropped()}.
  *
- * @param linesReadPerFile non-blank lines read, per file name
+ * @param linesReadPerFile non-blank lines read, per file name (for UBI read from Solr: documents
+ *     read, per collection name)
  * @param linesUsed lines that became an impression, a click or a counted non-click event
  * @param impressions impressions kept
  * @param distinctQueryTexts distinct query texts among the kept impressions

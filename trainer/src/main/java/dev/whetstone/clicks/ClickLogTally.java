@@ -17,7 +17,12 @@ final class ClickLogTally {
   private long positionsCorrected;
 
   void lineRead(Path file) {
-    ClickLogStats.count(linesRead, file.getFileName().toString());
+    recordRead(file.getFileName().toString());
+  }
+
+  /** One record read from the log named {@code log} (a file or collection name). */
+  void recordRead(String log) {
+    ClickLogStats.count(linesRead, log);
   }
 
   void lineUsed() {

@@ -5,26 +5,42 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
+import org.apache.solr.client.solrj.impl.CloudSolrClient;
 
 /**
- * Where {@code whetstone train --clicks SRC} reads its click log from. {@link #parse} knows files
- * and directories; a source that reads UBI from Solr collections would be one more implementation
- * and one more form of SRC.
+ * Where {@code whetstone train --clicks SRC} reads its click log from: a file, a directory, or a
+ * SolrCloud's UBI collections (see {@link #parse}).
  */
 public interface ClickSource {
   /** In a UBI directory, the queries file: {@value}, or the same name with {@code .gz}. */
   String UBI_QUERIES = "ubi_queries.jsonl";
   /** In a UBI directory, the events file: {@value}, or the same name with {@code .gz}. */
   String UBI_EVENTS = "ubi_events.jsonl";
+  /** In SolrCloud, the default queries collection: {@value}, as docs/clicks.md creates it. */
+  String UBI_QUERIES_COLLECTION = "ubi_queries";
+  /** In SolrCloud, the default events collection: {@value}. */
+  String UBI_EVENTS_COLLECTION = "ubi_events";
 
   ClickLog read() throws IOException;
 
-  /**
-   * SRC as given on the command line: a directory holding {@link #UBI_QUERIES} and {@link
-   * #UBI_EVENTS} (each plain or {@code .gz}) is UBI with {@link
-   * UbiClickLogReader#DEFAULT_CLICK_ACTIONS}; a file is simple impression JSONL.
-   */
+  /** {@link #parse(String, String, String)} with the default collection names. */
   static ClickSource parse(String source) throws IOException {
+    return parse(source, UBI_QUERIES_COLLECTION, UBI_EVENTS_COLLECTION);
+  }
+
+  /**
+   * SRC as given on the command line: a Solr base URL ({@code http://} or {@code https://}, e.g.
+   * {@code http://localhost:8983/solr}) is UBI in the SolrCloud collections {@code
+   * queriesCollection} and {@code eventsCollection}; a directory holding {@link #UBI_QUERIES} and
+   * {@link #UBI_EVENTS} (each plain or {@code .gz}) is UBI in files; both with {@link
+   * UbiClickLogReader#DEFAULT_CLICK_ACTIONS}. A file is simple impression JSONL.
+   */
+  static ClickSource parse(String source, String queriesCollection, String eventsCollection)
+      throws IOException {
+    if (source.matches("(?i)https?://.+")) {
+      return new UbiCollections(source.replaceAll("/+$", ""), queriesCollection, eventsCollection,
+          UbiClickLogReader.DEFAULT_CLICK_ACTIONS);
+    }
     Path path = Path.of(source);
     if (Files.isDirectory(path)) {
       return new UbiFiles(UbiFiles.find(path, UBI_QUERIES), UbiFiles.find(path, UBI_EVENTS),
@@ -43,6 +59,26 @@ public interface ClickSource {
     @Override
     public ClickLog read() throws IOException {
       return new SimpleImpressionReader().read(file);
+    }
+  }
+
+  /**
+   * The UBI queries and events collections of the SolrCloud at {@code solrUrl}, in the flat shape
+   * of conf-examples/ubi; see {@link UbiCollectionRecords}.
+   */
+  record UbiCollections(String solrUrl, String queries, String events, Set<String> clickActions)
+      implements ClickSource {
+    public UbiCollections {
+      clickActions = Set.copyOf(clickActions);
+    }
+
+    @Override
+    public ClickLog read() throws IOException {
+      try (CloudSolrClient client = UbiCollectionRecords.connect(solrUrl)) {
+        return new UbiClickLogReader(clickActions).read(
+            UbiCollectionRecords.queries(client, solrUrl, queries),
+            UbiCollectionRecords.events(client, solrUrl, events));
+      }
     }
   }
 

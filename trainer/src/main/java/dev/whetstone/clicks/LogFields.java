@@ -7,16 +7,17 @@ import dev.whetstone.data.MalformedDataException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
- * Typed access to the fields of one log line, so that every bad value is reported with its file,
- * line and field name rather than as a Gson exception.
+ * Typed access to the fields of one log record, so that every bad value is reported with where the
+ * record is (file and line, or collection and document) and the field's name rather than as a Gson
+ * exception.
  */
 final class LogFields {
   private final JsonObject object;
-  private final Path file;
-  private final long line;
-  private final String prefix;
+  private final String where;
+  private final UnaryOperator<String> names;
 
   LogFields(JsonObject object, Path file, long line) {
     this(object, file, line, "");
@@ -24,14 +25,22 @@ final class LogFields {
 
   /** Fields of an object nested in the line, named in messages as {@code prefix + field}. */
   LogFields(JsonObject object, Path file, long line, String prefix) {
+    this(object, file + ":" + line, path -> prefix + path);
+  }
+
+  /**
+   * Fields of a record that {@code where} names in messages; {@code names} gives the name a message
+   * uses for a field path, so that a record converted from another shape (a flat Solr document)
+   * is reported with its own field names.
+   */
+  LogFields(JsonObject object, String where, UnaryOperator<String> names) {
     this.object = object;
-    this.file = file;
-    this.line = line;
-    this.prefix = prefix;
+    this.where = where;
+    this.names = names;
   }
 
   MalformedDataException malformed(String problem) {
-    return new MalformedDataException(file, line, problem);
+    return new MalformedDataException(where, problem);
   }
 
   /** The value at a dotted path such as {@code event_attributes.object.object_id}; null if absent. */
@@ -43,7 +52,7 @@ final class LogFields {
         return null;
       }
       if (!current.isJsonObject()) {
-        throw malformed("field '" + prefix + walked + "' is not an object");
+        throw malformed("field '" + names.apply(walked) + "' is not an object");
       }
       current = current.getAsJsonObject().get(name);
       walked = walked.isEmpty() ? name : walked + "." + name;
@@ -58,7 +67,7 @@ final class LogFields {
       return null;
     }
     if (!value.isJsonPrimitive() || value.getAsJsonPrimitive().isBoolean()) {
-      throw malformed("field '" + prefix + path + "' is not a string");
+      throw malformed("field '" + names.apply(path) + "' is not a string");
     }
     return value.getAsString();
   }
@@ -66,7 +75,7 @@ final class LogFields {
   String requiredString(String path) throws MalformedDataException {
     String value = optionalString(path);
     if (value == null) {
-      throw malformed("missing field '" + prefix + path + "'");
+      throw malformed("missing field '" + names.apply(path) + "'");
     }
     return value;
   }
@@ -75,7 +84,7 @@ final class LogFields {
   String requiredText(String path) throws MalformedDataException {
     String value = requiredString(path);
     if (value.isBlank()) {
-      throw malformed("field '" + prefix + path + "' is empty");
+      throw malformed("field '" + names.apply(path) + "' is empty");
     }
     return value;
   }
@@ -87,12 +96,12 @@ final class LogFields {
       return null;
     }
     if (!value.isJsonArray()) {
-      throw malformed("field '" + prefix + path + "' is not a list");
+      throw malformed("field '" + names.apply(path) + "' is not a list");
     }
     List<String> ids = new ArrayList<>();
     for (JsonElement id : value.getAsJsonArray()) {
       if (id.isJsonNull() || !id.isJsonPrimitive() || id.getAsJsonPrimitive().isBoolean()) {
-        throw malformed("field '" + prefix + path + "' holds a value that is not an id: " + id);
+        throw malformed("field '" + names.apply(path) + "' holds a value that is not an id: " + id);
       }
       ids.add(id.getAsString());
     }
@@ -107,12 +116,12 @@ final class LogFields {
       return objects;
     }
     if (!value.isJsonArray()) {
-      throw malformed("field '" + prefix + path + "' is not a list");
+      throw malformed("field '" + names.apply(path) + "' is not a list");
     }
     JsonArray array = value.getAsJsonArray();
     for (JsonElement element : array) {
       if (!element.isJsonObject()) {
-        throw malformed("field '" + prefix + path + "' holds a value that is not an object: " + element);
+        throw malformed("field '" + names.apply(path) + "' holds a value that is not an object: " + element);
       }
       objects.add(element.getAsJsonObject());
     }
@@ -121,23 +130,33 @@ final class LogFields {
 
   /** A 1-based position at {@code path}; 0 when absent. */
   int optionalPosition(String path) throws MalformedDataException {
+    return optionalInteger(path, 1, "positions are 1-based");
+  }
+
+  /** A result offset such as a request's {@code start} at {@code path}; 0 when absent. */
+  int optionalOffset(String path) throws MalformedDataException {
+    return optionalInteger(path, 0, "an offset");
+  }
+
+  private int optionalInteger(String path, int min, String why) throws MalformedDataException {
     JsonElement value = at(path);
     if (value == null) {
       return 0;
     }
-    int position;
+    int number;
     try {
       if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
         throw new NumberFormatException();
       }
-      position = value.getAsBigDecimal().intValueExact();
+      number = value.getAsBigDecimal().intValueExact();
     } catch (NumberFormatException | ArithmeticException e) {
-      throw malformed("field '" + prefix + path + "' is not an integer: " + value);
+      throw malformed("field '" + names.apply(path) + "' is not an integer: " + value);
     }
-    if (position < 1) {
-      throw malformed("field '" + prefix + path + "' must be >= 1 (positions are 1-based), got " + position);
+    if (number < min) {
+      throw malformed("field '" + names.apply(path) + "' must be >= " + min + " (" + why + "), got "
+          + number);
     }
-    return position;
+    return number;
   }
 
   /** A non-negative number of seconds at {@code path}; NaN when absent. */
@@ -147,11 +166,11 @@ final class LogFields {
       return Double.NaN;
     }
     if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
-      throw malformed("field '" + prefix + path + "' is not a number: " + value);
+      throw malformed("field '" + names.apply(path) + "' is not a number: " + value);
     }
     double seconds = value.getAsDouble();
     if (!(seconds >= 0) || Double.isInfinite(seconds)) {
-      throw malformed("field '" + prefix + path + "' must be a non-negative number of seconds, got " + value);
+      throw malformed("field '" + names.apply(path) + "' must be a non-negative number of seconds, got " + value);
     }
     return seconds;
   }

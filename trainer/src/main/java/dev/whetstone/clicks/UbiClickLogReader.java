@@ -14,12 +14,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads User Behavior Insights (UBI, https://github.com/o19s/ubi) logs exported as JSON lines: a
- * queries file and an events file, joined by {@code query_id}.
+ * Reads User Behavior Insights (UBI, https://github.com/o19s/ubi) logs: queries and events joined
+ * by {@code query_id}, from JSON lines files or, given the same nested shape, from SolrCloud
+ * collections ({@link UbiCollectionRecords}); both go through {@link #read(Records, Records)}.
  *
  * <p>Query records: {@code query_id} and {@code user_query} (both required, non-empty), the shown
  * ids best first in {@code query_response_hit_ids} (OpenSearch's name) or {@code
- * query_response_objects_ids} (the UBI schema's), optional {@code client_id}. Event records: {@code
+ * query_response_objects_ids} (the UBI schema's), optional {@code client_id} and {@code
+ * query_attributes.start} (the request's offset, as Whetstone's {@code UbiComponent} logs it).
+ * Only first pages are read: the click models estimate how often each position of the first page
+ * is looked at, and a later page's positions are looked at by the few users who paged on, a
+ * different population; its query and events are dropped and counted. Event records: {@code
  * action_name} (required), {@code query_id}, {@code session_id}, and for clicks {@code
  * event_attributes.object.object_id} (required), {@code event_attributes.position.ordinal} (the
  * UBI schema's "nth position of the document on the search results page", 1-based as in its
@@ -30,7 +35,7 @@ import java.util.Set;
  *
  * <p>Syntactic errors throw {@link MalformedDataException}; records that are well-formed but cannot
  * be used (an event without or with an unknown {@code query_id}, a click on a document the query
- * did not show, a query that showed nothing) are dropped and counted by reason in {@link
+ * did not show, a query that showed nothing, a later page) are dropped and counted by reason in {@link
  * ClickLogStats#dropped()}.
  */
 public final class UbiClickLogReader {
@@ -41,6 +46,8 @@ public final class UbiClickLogReader {
   static final String UNKNOWN_QUERY = "event for unknown query_id";
   static final String NOTHING_SHOWN = "query with no shown ids";
   static final String EVENT_FOR_NOTHING_SHOWN = "event for a query with no shown ids";
+  static final String DEEPER_PAGE = "query for a page after the first (query_attributes.start > 0)";
+  static final String EVENT_FOR_DEEPER_PAGE = "event for a page after the first";
   static final String NOT_SHOWN = "click on a document not shown";
 
   private final Set<String> clickActions;
@@ -76,34 +83,78 @@ public final class UbiClickLogReader {
     }
   }
 
+  /** The records of one UBI log, its queries or its events: a file, or a Solr collection. */
+  interface Records {
+    /** Its key in {@link ClickLogStats#linesReadPerFile}: a file or collection name. */
+    String name();
+
+    /** Gives each record, in the log's order, as the fields of UBI's nested shape. */
+    void forEach(RecordVisitor visitor) throws IOException;
+
+    /** The JSON lines of {@code file}, plain or {@code .gz}. */
+    static Records of(Path file) {
+      return new Records() {
+        @Override
+        public String name() {
+          return file.getFileName().toString();
+        }
+
+        @Override
+        public void forEach(RecordVisitor visitor) throws IOException {
+          JsonLines.read(file, (object, line) ->
+              visitor.visit(new LogFields(object, file, line), "on line " + line));
+        }
+      };
+    }
+  }
+
+  /** Receives one record. */
+  interface RecordVisitor {
+    /**
+     * {@code label} names the record in a message about a later one, such as a duplicate query
+     * id: {@code on line 3}, {@code in document q7}.
+     */
+    void visit(LogFields record, String label) throws MalformedDataException;
+  }
+
   public ClickLog read(Path queriesFile, Path eventsFile) throws IOException {
+    return read(Records.of(queriesFile), Records.of(eventsFile));
+  }
+
+  /** Reads all queries, then joins the events to them; both logs are read once, in order. */
+  ClickLog read(Records queryRecords, Records eventRecords) throws IOException {
     ClickLogTally tally = new ClickLogTally();
     Map<String, LoggedQuery> queries = new LinkedHashMap<>();
-    Map<String, Long> firstLine = new HashMap<>();
-    JsonLines.read(queriesFile, (object, line) -> {
-      tally.lineRead(queriesFile);
-      LogFields fields = new LogFields(object, queriesFile, line);
+    Map<String, String> firstSeen = new HashMap<>();
+    Map<String, String> unusedQueries = new HashMap<>();
+    queryRecords.forEach((fields, label) -> {
+      tally.recordRead(queryRecords.name());
       String id = fields.requiredText("query_id");
       String text = fields.requiredText("user_query");
       List<String> shown = fields.optionalIds("query_response_hit_ids");
       if (shown == null) {
         shown = fields.optionalIds("query_response_objects_ids");
       }
-      Long previous = firstLine.putIfAbsent(id, line);
+      String previous = firstSeen.putIfAbsent(id, label);
       if (previous != null) {
-        throw fields.malformed("duplicate query_id '" + id + "' (first on line " + previous + ")");
+        throw fields.malformed("duplicate query_id '" + id + "' (first " + previous + ")");
       }
       if (shown == null || shown.isEmpty()) {
         tally.dropped(NOTHING_SHOWN);
+        unusedQueries.put(id, EVENT_FOR_NOTHING_SHOWN);
+        return;
+      }
+      if (fields.optionalOffset("query_attributes.start") > 0) {
+        tally.dropped(DEEPER_PAGE);
+        unusedQueries.put(id, EVENT_FOR_DEEPER_PAGE);
         return;
       }
       queries.put(id, new LoggedQuery(id, text, shown, fields.optionalString("client_id")));
       tally.lineUsed();
     });
-    JsonLines.read(eventsFile, (object, line) -> {
-      tally.lineRead(eventsFile);
-      LogFields fields = new LogFields(object, eventsFile, line);
-      readEvent(fields, fields.requiredText("action_name"), queries, firstLine, tally);
+    eventRecords.forEach((fields, label) -> {
+      tally.recordRead(eventRecords.name());
+      readEvent(fields, fields.requiredText("action_name"), queries, unusedQueries, tally);
     });
     List<Impression> impressions = new ArrayList<>();
     Set<String> sessions = new HashSet<>();
@@ -115,7 +166,7 @@ public final class UbiClickLogReader {
   }
 
   private void readEvent(LogFields fields, String action, Map<String, LoggedQuery> queries,
-      Map<String, Long> knownIds, ClickLogTally tally) throws MalformedDataException {
+      Map<String, String> unusedQueries, ClickLogTally tally) throws MalformedDataException {
     String queryId = fields.optionalString("query_id");
     if (queryId == null || queryId.isBlank()) {
       tally.dropped(NO_QUERY_ID);
@@ -123,7 +174,7 @@ public final class UbiClickLogReader {
     }
     LoggedQuery query = queries.get(queryId);
     if (query == null) {
-      tally.dropped(knownIds.containsKey(queryId) ? EVENT_FOR_NOTHING_SHOWN : UNKNOWN_QUERY);
+      tally.dropped(unusedQueries.getOrDefault(queryId, UNKNOWN_QUERY));
       return;
     }
     if (!clickActions.contains(action)) {

@@ -3,10 +3,12 @@ package dev.whetstone.train;
 import dev.whetstone.clicks.ClickJudgments;
 import dev.whetstone.clicks.ClickLabeler;
 import dev.whetstone.clicks.ClickLabels;
+import dev.whetstone.clicks.ClickSource;
 import dev.whetstone.clicks.Impression;
 import dev.whetstone.clicks.InterventionHarvestingEstimator;
 import dev.whetstone.clicks.PositionBasedModelEstimator;
 import dev.whetstone.clicks.PositionPropensities;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -18,15 +20,25 @@ import java.util.stream.Collectors;
 /**
  * Training from a click log instead of judgments: where the log is and how clicks become labels.
  *
- * @param source the log: a file of impressions, or a folder of UBI queries and events files
+ * @param source the log: a file of impressions, a folder of UBI queries and events files, or a
+ *     Solr base URL whose UBI collections hold it
+ * @param ubiCollections when {@code source} is a Solr URL: the queries and the events collection
  * @param propensity how the examination probability of each position is known
  * @param theta for {@link Propensity#GIVEN}: examination (1/r)^theta
  * @param weighting whether a click weighs the inverse of its position's propensity
  * @param clip the most one click may weigh (clipped inverse propensity weighting)
  * @param minDwellSeconds clicks with a known dwell below this do not count
  */
-public record ClickConfig(String source, Propensity propensity, double theta, Weighting weighting,
-    double clip, double minDwellSeconds) {
+public record ClickConfig(String source, List<String> ubiCollections, Propensity propensity,
+    double theta, Weighting weighting, double clip, double minDwellSeconds) {
+
+  /** {@code whetstone train --clicks source} with every other click option at its default. */
+  public static ClickConfig defaults(String source) {
+    return new ClickConfig(source,
+        List.of(ClickSource.UBI_QUERIES_COLLECTION, ClickSource.UBI_EVENTS_COLLECTION),
+        Propensity.AUTO, 1, Weighting.IPW, ClickLabeler.DEFAULT_CLIP,
+        ClickLabeler.DEFAULT_MIN_DWELL_SECONDS);
+  }
 
   /** How examination per position is known. */
   public enum Propensity {
@@ -49,6 +61,11 @@ public record ClickConfig(String source, Propensity propensity, double theta, We
   }
 
   public ClickConfig {
+    if (ubiCollections.size() != 2 || ubiCollections.stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException("--ubi-collections must be two collection names, "
+          + "QUERIES,EVENTS; got '" + String.join(",", ubiCollections) + "'");
+    }
+    ubiCollections = List.copyOf(ubiCollections);
     if (!(theta >= 0) || Double.isInfinite(theta)) {
       throw new IllegalArgumentException("--propensity-theta must be >= 0, got " + theta);
     }
@@ -61,12 +78,17 @@ public record ClickConfig(String source, Propensity propensity, double theta, We
     }
   }
 
+  /** Where {@link #source} says the log is. */
+  ClickSource clickSource() throws IOException {
+    return ClickSource.parse(source, ubiCollections.get(0), ubiCollections.get(1));
+  }
+
   /**
    * The clicks of {@code log} labeled for training (as {@link #weighting} says) and for the gate
    * (always debiased: the gate must not reward the position bias), with the propensities
    * estimated (and said) as configured.
    */
-  ClickJudgments judgments(List<Impression> log, double devFraction, long seed,
+  public ClickJudgments judgments(List<Impression> log, double devFraction, long seed,
       Predicate<String> inCorpus, PrintStream out) {
     int depth = log.stream().mapToInt(impression -> impression.shown().size()).max().orElse(1);
     PositionPropensities propensities;

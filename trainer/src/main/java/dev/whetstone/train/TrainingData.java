@@ -2,7 +2,6 @@ package dev.whetstone.train;
 
 import dev.whetstone.clicks.ClickJudgments;
 import dev.whetstone.clicks.ClickLog;
-import dev.whetstone.clicks.ClickSource;
 import dev.whetstone.clicks.Impression;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
@@ -125,7 +124,7 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
   /** Click judgments from the configured log, its propensities estimated from the log itself. */
   private static ClickJudgments clickJudgments(TrainingConfig config,
       java.util.function.Predicate<String> inCorpus, PrintStream out) throws IOException {
-    ClickLog read = ClickSource.parse(config.clicks().source()).read();
+    ClickLog read = config.clicks().clickSource().read();
     out.printf("Clicks: %s: %s%n", config.clicks().source(), read.stats());
     List<Impression> log = read.impressions();
     ClickJudgments clicks = config.clicks().judgments(log, config.devFraction(), config.seed(),

@@ -89,6 +89,26 @@ public class UbiClickLogReaderTest {
   }
 
   @Test
+  public void laterPagesAndTheirEventsAreDroppedAndCounted() throws IOException {
+    Path dir = temp.newFolder().toPath();
+    Path queries = write(dir.resolve("ubi_queries.jsonl"), ""
+        + "{\"query_id\": \"p1\", \"user_query\": \"x\", \"query_response_hit_ids\": [\"d1\"],"
+        + " \"query_attributes\": {\"start\": 0}}\n"
+        + "{\"query_id\": \"p2\", \"user_query\": \"x\", \"query_response_hit_ids\": [\"d7\"],"
+        + " \"query_attributes\": {\"start\": 10}}\n");
+    Path events = write(dir.resolve("ubi_events.jsonl"), ""
+        + "{\"query_id\": \"p2\", \"action_name\": \"click\","
+        + " \"event_attributes\": {\"object\": {\"object_id\": \"d7\"}, \"position\": {\"ordinal\": 11}}}\n");
+    ClickLog log = read(queries, events);
+    assertEquals(List.of(new Impression("p1", "x", List.of("d1"), List.of())), log.impressions());
+    assertEquals(Map.of(UbiClickLogReader.DEEPER_PAGE, 1L, UbiClickLogReader.EVENT_FOR_DEEPER_PAGE, 1L),
+        log.stats().dropped());
+
+    assertQueryLineRefused("{\"query_id\": \"q2\", \"user_query\": \"x\", \"query_response_hit_ids\": [\"d1\"],"
+        + " \"query_attributes\": {\"start\": -1}}", ":2: field 'query_attributes.start' must be >= 0");
+  }
+
+  @Test
   public void clickActionNamesAreConfigurable() throws IOException {
     Path dir = temp.newFolder().toPath();
     ClickLog log = new UbiClickLogReader(Set.of("click", "hover")).read(

@@ -117,7 +117,7 @@ public class TrainingJobTest {
         judged.learningRate(), judged.warmupFraction(), judged.weightDecay(), judged.temperature(),
         judged.dropout(), judged.maxSteps(), judged.evalEvery(), judged.remineEvery(), 0.25,
         null, 0, 0.95, 0, 0, MiningConfig.defaults(), new ClickConfig(clicks.toString(),
-            ClickConfig.Propensity.AUTO, 1, ClickConfig.Weighting.IPW, 10, 0),
+            List.of("ubi_queries", "ubi_events"), ClickConfig.Propensity.AUTO, 1, ClickConfig.Weighting.IPW, 10, 0),
         judged.seed(), true, false);
     TrainingReport report = run(config);
 
