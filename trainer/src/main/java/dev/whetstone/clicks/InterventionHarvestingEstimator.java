@@ -66,7 +66,7 @@ public final class InterventionHarvestingEstimator implements PropensityEstimato
           + "with rank 1; use PositionBasedModelEstimator or a given propensity instead");
     }
     double[] eta = solve(ctrSum, clickSum, reached);
-    return PositionPropensities.of(Arrays.copyOf(eta, estimatedDepth));
+    return PositionPropensities.estimated(Arrays.copyOf(eta, estimatedDepth));
   }
 
   /** Which ranks are linked to rank 1 by a chain of rank pairs with clicks on both sides. */

@@ -92,6 +92,6 @@ public final class PositionBasedModelEstimator implements PropensityEstimator {
     if (!(theta[0] > 0)) {
       throw new IllegalArgumentException("no clicks at rank 1: examination cannot be normalized");
     }
-    return PositionPropensities.of(theta);
+    return PositionPropensities.estimated(theta);
   }
 }

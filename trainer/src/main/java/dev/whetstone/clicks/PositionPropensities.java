@@ -31,6 +31,21 @@ public final class PositionPropensities {
     return new PositionPropensities(Arrays.stream(eta).map(e -> e / top).toArray());
   }
 
+  /**
+   * An estimate from a log, made non-increasing: rank r keeps at most rank r - 1's examination.
+   * Users read a result list from the top, so a deeper rank looked at more often than a higher
+   * one is estimation noise (a small log, or one that cannot separate the ranks), and an inverse
+   * weight built on it would shrink the clicks at that rank instead of raising them.
+   */
+  public static PositionPropensities estimated(double... eta) {
+    PositionPropensities normalized = of(eta);
+    double[] capped = normalized.eta.clone();
+    for (int r = 1; r < capped.length; r++) {
+      capped[r] = Math.min(capped[r], capped[r - 1]);
+    }
+    return new PositionPropensities(capped);
+  }
+
   /** The usual power-law assumption η_r = (1/r)^θ (Joachims et al. 2017), for ranks 1..depth. */
   public static PositionPropensities powerLaw(double theta, int depth) {
     if (!(theta >= 0) || !Double.isFinite(theta)) {

@@ -80,6 +80,27 @@ public class PropensityEstimatorsTest {
   }
 
   @Test
+  public void aDeeperRankIsNeverLookedAtMoreThanAHigherOne() {
+    // a tiny log, every click at rank 2 (as in a demo session by hand): EM puts rank 1's
+    // examination near 0, which normalized to rank 1 made rank 2 weigh ~1/1000 of a click
+    List<Impression> log = new ArrayList<>();
+    for (String text : List.of("a", "b", "c")) {
+      for (int session = 0; session < 3; session++) {
+        log.add(new Impression(text + session, text, List.of(text + "1", text + "2", text + "3"),
+            List.of(new Impression.Click(text + "2", 2, Double.NaN))));
+      }
+    }
+    PositionPropensities estimated = new PositionBasedModelEstimator().estimate(log);
+    for (int rank = 2; rank <= estimated.depth(); rank++) {
+      assertTrue(estimated.toString(), estimated.at(rank) <= estimated.at(rank - 1));
+    }
+    assertEquals(1, estimated.at(1), 0);
+    PositionPropensities capped = PositionPropensities.estimated(0.8, 0.9, 0.4, 0.6);
+    assertEquals(List.of(1.0, 1.0, 0.5, 0.5),
+        java.util.Arrays.stream(capped.toArray()).boxed().toList());
+  }
+
+  @Test
   public void interventionHarvestingRefusesALogWithoutInterventions() {
     List<Impression> fixedLists = new ClickSimulator(1)
         .simulate(queries(), qrels(), SESSIONS, 7);
