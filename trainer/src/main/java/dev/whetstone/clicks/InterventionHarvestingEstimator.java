@@ -63,7 +63,8 @@ public final class InterventionHarvestingEstimator implements PropensityEstimato
     if (estimatedDepth < 2) {
       throw new IllegalArgumentException("the click log has no interventions: no (query text, "
           + "document) pair was clicked at two different positions, so rank 2 cannot be compared "
-          + "with rank 1; use PositionBasedModelEstimator or a given propensity instead");
+          + "with rank 1; use the position-based model (--propensity em) or given propensities "
+          + "(--propensity given) instead");
     }
     double[] eta = solve(ctrSum, clickSum, reached);
     return PositionPropensities.estimated(Arrays.copyOf(eta, estimatedDepth));
