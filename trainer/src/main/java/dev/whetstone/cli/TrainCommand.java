@@ -7,6 +7,7 @@ import dev.whetstone.data.TrainingSplits;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.rollout.QueryTowerRollout;
 import dev.whetstone.rollout.SolrAdmin;
+import dev.whetstone.train.ClickConfig;
 import dev.whetstone.train.TrainingConfig;
 import dev.whetstone.train.TrainingJob;
 import dev.whetstone.train.TrainingMode;
@@ -26,6 +27,8 @@ import picocli.CommandLine.Option;
         + "directory Solr loads unchanged, only if it beats the current model on dev. --model also "
         + "takes a model directory (e.g. an earlier export). Exit status 3: trained, not promoted; 4: training diverged.")
 final class TrainCommand implements Callable<Integer> {
+  static final double DEFAULT_DEV_FRACTION = 0.1;
+
   @Mixin DataAndModelOptions options;
   @Mixin MiningOptions mining;
   @Mixin LoggingOptions logging;
@@ -99,9 +102,11 @@ final class TrainCommand implements Callable<Integer> {
       + "mode, where it is cheap, never in full mode)")
   Integer remineEvery;
 
-  @Option(names = "--dev-fraction", defaultValue = "0.1", description = "dev split carved from "
-      + "train when the data set has qrels/train.tsv but no qrels/dev.tsv (default: ${DEFAULT-VALUE})")
-  double devFraction;
+  @Option(names = "--dev-fraction", description = "dev split carved from train when the data "
+      + "set has qrels/train.tsv but no qrels/dev.tsv (default: " + DEFAULT_DEV_FRACTION + "), or "
+      + "the share of a click log's query texts held out for the gate (default: "
+      + ClickConfig.DEFAULT_DEV_FRACTION + ")")
+  Double devFraction;
 
   @Option(names = "--splits", paramLabel = "TRAIN/DEV/TEST", description = "carve all judged "
       + "queries (every qrels file) by query into train/dev/test, seeded by --seed, e.g. 60/20/20. "
@@ -166,7 +171,9 @@ final class TrainCommand implements Callable<Integer> {
         negatives != null ? negatives : full ? 1 : 7,
         learningRate != null ? learningRate : full ? 5e-5f : 3e-5f,
         warmup, weightDecay, temperature, dropout, maxSteps, evalEvery,
-        remineEvery != null ? remineEvery : full ? 0 : TrainingConfig.EACH_EPOCH, devFraction,
+        remineEvery != null ? remineEvery : full ? 0 : TrainingConfig.EACH_EPOCH,
+        devFraction != null ? devFraction
+            : clicks != null ? ClickConfig.DEFAULT_DEV_FRACTION : DEFAULT_DEV_FRACTION,
         splits == null ? null : SplitRatios.parse(splits),
         timeBudget == null ? 0 : Durations.parseSeconds("--time-budget", timeBudget),
         promotionConfidence,
