@@ -9,6 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.common.util.Utils;
@@ -16,14 +17,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where {@link UbiComponent} writes its queries, off the request thread: a bounded queue drained
- * by one background thread in batches (up to {@value #BATCH} records, or what arrived within a
- * second) into a {@link Sink}. A full queue drops the record: counted, and said once at WARN, so
- * a slow sink never slows searches down.
+ * Where {@link UbiComponent} writes its queries, off the request thread: a bounded queue that one
+ * background thread drains every {@value #DEFAULT_FLUSH_INTERVAL_MS} ms, in batches of up to {@value
+ * #BATCH} records, into a {@link Sink}. The writer sleeps between flushes rather than waiting on
+ * the queue, so a search only enqueues: it never wakes a thread, and the writing happens in one
+ * burst per interval instead of a context switch per search. A full queue drops the record:
+ * counted, and said once at WARN, so a slow sink never slows searches down ({@code queueSize}
+ * must hold one interval's searches).
  */
 final class UbiLog implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
   static final int BATCH = 500;
+  static final long DEFAULT_FLUSH_INTERVAL_MS = 1000;
 
   /** Receives the records, a batch at a time, on the background thread. */
   interface Sink {
@@ -79,11 +84,17 @@ final class UbiLog implements Closeable {
   private final Counter failed;
   private final AtomicBoolean warnedDrop = new AtomicBoolean();
   private final AtomicBoolean warnedFailure = new AtomicBoolean();
+  private final long flushIntervalNanos;
   private final Thread writer;
   private volatile boolean closed;
 
   UbiLog(Sink sink, int queueSize, Counter dropped, Counter failed) {
+    this(sink, queueSize, DEFAULT_FLUSH_INTERVAL_MS, dropped, failed);
+  }
+
+  UbiLog(Sink sink, int queueSize, long flushIntervalMs, Counter dropped, Counter failed) {
     this.sink = sink;
+    this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMs);
     this.queue = new ArrayBlockingQueue<>(queueSize);
     this.dropped = dropped;
     this.failed = failed;
@@ -104,18 +115,18 @@ final class UbiLog implements Closeable {
 
   private void drain() {
     List<UbiQuery> batch = new ArrayList<>(BATCH);
-    while (!closed || !queue.isEmpty()) {
+    while (!closed) {
+      // close() unparks it early; an interrupt instead could cut a sink's request short
+      LockSupport.parkNanos(flushIntervalNanos);
+      flush(batch);
+    }
+    flush(batch);
+  }
+
+  private void flush(List<UbiQuery> batch) {
+    while (queue.drainTo(batch, BATCH) > 0) {
       try {
-        UbiQuery first = queue.poll(1, TimeUnit.SECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, BATCH - 1);
         sink.write(batch);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       } catch (Exception e) {
         failed.inc(batch.size());
         if (warnedFailure.compareAndSet(false, true)) {
@@ -131,6 +142,7 @@ final class UbiLog implements Closeable {
   @Override
   public void close() {
     closed = true;
+    LockSupport.unpark(writer);
     try {
       writer.join(TimeUnit.SECONDS.toMillis(10));
     } catch (InterruptedException e) {
