@@ -35,8 +35,8 @@ import java.util.Set;
  *
  * <p>Syntactic errors throw {@link MalformedDataException}; records that are well-formed but cannot
  * be used (an event without or with an unknown {@code query_id}, a click on a document the query
- * did not show, a query that showed nothing, a later page) are dropped and counted by reason in {@link
- * ClickLogStats#dropped()}.
+ * did not show, a query that showed nothing, a later page) are dropped and counted by reason in
+ * {@link ClickLogStats#dropped()}.
  */
 public final class UbiClickLogReader {
   /** The UBI action names counted as clicks unless the caller names others. */
