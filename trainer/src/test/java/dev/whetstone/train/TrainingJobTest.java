@@ -213,6 +213,8 @@ public class TrainingJobTest {
     assertTrue(report.gate(), report.gate().startsWith("promoted: dev nDCG@10 ")
         && report.gate().contains("paired t") && !report.gate().contains("forced"));
     assertTrue(report.candidate().dev().ndcg10() > report.baselines().base().dev().ndcg10());
+    // what {!hybrid} would serve with it, on the same queries
+    assertEquals(report.candidate().dev().queries(), report.candidateHybrid().dev().queries());
     assertEquals(output.toString(), report.output());
     ModelDirectory promoted = ModelDirectory.open(output);
     assertEquals(base.manifest().fingerprint(), promoted.manifest().documentTowerFingerprint());
