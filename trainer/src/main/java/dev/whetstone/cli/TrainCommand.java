@@ -8,6 +8,7 @@ import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.rollout.QueryTowerRollout;
 import dev.whetstone.rollout.SolrAdmin;
 import dev.whetstone.train.ClickConfig;
+import dev.whetstone.train.DistillationConfig;
 import dev.whetstone.train.TrainingConfig;
 import dev.whetstone.train.TrainingJob;
 import dev.whetstone.train.TrainingMode;
@@ -85,6 +86,17 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--temperature", defaultValue = "0.05",
       description = "InfoNCE temperature (default: ${DEFAULT-VALUE})")
   float temperature;
+
+  @Option(names = "--distill-weight", defaultValue = "" + DistillationConfig.DEFAULT_WEIGHT,
+      description = "weight of the score distillation loss (KL from the teacher's scores over "
+          + "each query's batch columns to the student's) beside InfoNCE's 1; the teacher is "
+          + "--teacher; 0: off (default: ${DEFAULT-VALUE})")
+  float distillWeight;
+
+  @Option(names = "--distill-temperature", defaultValue = ""
+      + DistillationConfig.DEFAULT_TEACHER_TEMPERATURE, description = "temperature of the "
+      + "teacher's score softmax (default: ${DEFAULT-VALUE})")
+  float distillTemperature;
 
   @Option(names = "--dropout", defaultValue = "0",
       description = "encoder dropout; query-tower mode only (default: ${DEFAULT-VALUE})")
@@ -177,7 +189,8 @@ final class TrainCommand implements Callable<Integer> {
         splits == null ? null : SplitRatios.parse(splits),
         timeBudget == null ? 0 : Durations.parseSeconds("--time-budget", timeBudget),
         promotionConfidence,
-        trainQueries, topicClusters, mining.config(), clicks == null ? null : clicks.config(),
+        trainQueries, topicClusters, mining.config(),
+        new DistillationConfig(distillWeight, distillTemperature), clicks == null ? null : clicks.config(),
         seed, force, resume);
     int status = ExitStatus.of(new TrainingJob(config, System.out).run());
     return status == ExitStatus.OK && deploy ? deploy(config) : status;

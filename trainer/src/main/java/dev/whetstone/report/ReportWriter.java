@@ -38,6 +38,9 @@ public final class ReportWriter {
     if (report.candidate() != null) {
       rows(md, "**trained**", report.candidate());
     }
+    if (report.candidateHybrid() != null) {
+      rows(md, "**trained hybrid**", report.candidateHybrid());
+    }
     md.append(String.format(Locale.ROOT, "%n**Promotion gate:** %s%n%n", report.gate()));
     if (report.divergence() != null) {
       md.append("**Training stopped:** ").append(report.divergence()).append("\n\n");

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param settings every setting of the run, by name
  * @param candidate the exported candidate through the shared encoder; null when none was
  *     evaluated (no evaluation beat the base, or the run diverged)
+ * @param candidateHybrid the candidate fused with BM25 by RRF, what {@code {!hybrid}} serves;
+ *     null when there was no candidate
  * @param promoted whether the candidate was written to the output directory
  * @param gate why it was or was not promoted
  * @param divergence "diverged at step N: …" when the run stopped on a NaN or infinity, else null
@@ -32,6 +34,7 @@ public record TrainingReport(
     List<StepRecord> steps,
     List<EvalRecord> evaluations,
     SplitEvaluations candidate,
+    SplitEvaluations candidateHybrid,
     boolean promoted,
     String gate,
     String divergence,

@@ -19,17 +19,22 @@ import java.util.Map;
  * The baselines on dev and test: BM25, the current model, and their RRF hybrid.
  *
  * @param baseDevRun the current model's dev run, which the promotion gate compares query by query
+ * @param devLexical the BM25 dev run, which the trained model's hybrid fuses with
+ * @param testLexical the BM25 test run; null without a test split
  */
-record BaselineRuns(Baselines baselines, Map<String, List<String>> baseDevRun) {
+record BaselineRuns(Baselines baselines, Map<String, List<String>> baseDevRun,
+    Map<String, List<Candidate>> devLexical, Map<String, List<Candidate>> testLexical) {
 
   static BaselineRuns measure(Encoder base, CandidateSource bm25, DenseIndex baseIndex,
       TrainingData data, PrintStream out) throws IOException {
     Evaluation[][] table = new Evaluation[3][2];
     Map<String, List<String>> baseDevRun = null;
+    List<Map<String, List<Candidate>>> lexicalRuns = new java.util.ArrayList<>();
     Qrels[] splits = {data.splits().dev(), data.splits().test()};
     for (int s = 0; s < splits.length && splits[s] != null; s++) {
       Map<String, String> queries = data.queryTexts(splits[s]);
       Map<String, List<Candidate>> lexical = Runs.lexical(bm25, queries);
+      lexicalRuns.add(lexical);
       Map<String, List<Candidate>> dense = Runs.dense(baseIndex,
           ModelSnapshots.encode(queries, base::encodeQueries));
       table[0][s] = Evaluation.of(splits[s], Runs.ids(lexical));
@@ -44,7 +49,8 @@ record BaselineRuns(Baselines baselines, Map<String, List<String>> baseDevRun) {
     print(out, "bm25", baselines.bm25());
     print(out, "base", baselines.base());
     print(out, "hybrid", baselines.hybrid());
-    return new BaselineRuns(baselines, baseDevRun);
+    return new BaselineRuns(baselines, baseDevRun, lexicalRuns.get(0),
+        lexicalRuns.size() > 1 ? lexicalRuns.get(1) : null);
   }
 
   private static void print(PrintStream out, String name, SplitEvaluations evaluations) {
@@ -55,7 +61,7 @@ record BaselineRuns(Baselines baselines, Map<String, List<String>> baseDevRun) {
   }
 
   static void print(PrintStream out, String name, String split, Evaluation e) {
-    out.printf(Locale.ROOT, "  %-7s %-4s nDCG@10 %.4f  MRR@10 %.4f  R@100 %.4f%n", name, split,
+    out.printf(Locale.ROOT, "  %-14s %-4s nDCG@10 %.4f  MRR@10 %.4f  R@100 %.4f%n", name, split,
         e.ndcg10(), e.mrr10(), e.recall100());
   }
 }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import dev.whetstone.loss.InfoNceLoss;
 import dev.whetstone.model.TokenBatch;
 import dev.whetstone.nn.SentenceEncoder;
 import java.util.List;
@@ -24,12 +23,12 @@ import java.util.function.Function;
  */
 final class FullModelStep implements TrainingStep {
   private final SentenceEncoder encoder;
-  private final InfoNceLoss loss;
+  private final BatchLoss loss;
   private final Map<String, String> documentTexts;
   private final int chunkSize;
   private final ParameterStore parameters;
 
-  FullModelStep(SentenceEncoder encoder, InfoNceLoss loss,
+  FullModelStep(SentenceEncoder encoder, BatchLoss loss,
       Map<String, String> documentTexts, int chunkSize) {
     this.encoder = encoder;
     this.loss = loss;
@@ -51,7 +50,7 @@ final class FullModelStep implements TrainingStep {
       documentEmbeddings.setRequiresGradient(true);
       try (GradientCollector collector = Engine.getEngine(SentenceEncoder.ENGINE).newGradientCollector()) {
         NDArray batchLoss =
-            loss.loss(queryEmbeddings, documentEmbeddings, batch.targets(), batch.excluded());
+            loss.loss(queryEmbeddings, documentEmbeddings, batch);
         collector.backward(batchLoss);
         value = batchLoss.getFloat();
       }

@@ -63,7 +63,7 @@ final class Mining implements AutoCloseable {
     }
     MiningConfig mining = config.mining();
     this.teacher = mining.relativeMargin() != null || mining.guide()
-        ? teacher(base, baseIndex, texts, vectors, cache) : null;
+        || config.distillation().enabled() ? teacher(base, baseIndex, texts, vectors, cache) : null;
     this.audit = AuditLog.create(config.workDir().resolve(mining.audit().defaultFile()),
         mining.audit());
     this.chain = new FilterChain(mining.rules(teacher).enabled(), teacher, audit);
@@ -149,6 +149,11 @@ final class Mining implements AutoCloseable {
       pools.add(new QueryPool(query.queryId(), query.queryText(), positives, List.copyOf(negatives)));
     }
     return pools;
+  }
+
+  /** The teacher of the false-negative rules, null when no rule (and no distillation) uses one. */
+  RelevanceScorer teacher() {
+    return teacher;
   }
 
   BatchSampler sampler() {

@@ -4,6 +4,7 @@ import dev.whetstone.data.Qrels;
 import dev.whetstone.eval.Evaluation;
 import dev.whetstone.eval.Runs;
 import dev.whetstone.export.OnnxExport;
+import dev.whetstone.mine.Candidate;
 import dev.whetstone.mine.DenseIndex;
 import dev.whetstone.mine.EmbeddingCache;
 import dev.whetstone.model.Encoder;
@@ -106,7 +107,13 @@ final class ModelSnapshots {
   /** The dense run of a split's queries: query id → document ids, best first. */
   static Map<String, List<String>> run(Encoder encoder, DenseIndex index, Qrels split,
       TrainingData data) {
-    return Runs.ids(Runs.dense(index, encode(data.queryTexts(split), encoder::encodeQueries)));
+    return Runs.ids(scoredRun(encoder, index, split, data));
+  }
+
+  /** The dense run of a split's queries with their scores, for fusion. */
+  static Map<String, List<Candidate>> scoredRun(Encoder encoder, DenseIndex index, Qrels split,
+      TrainingData data) {
+    return Runs.dense(index, encode(data.queryTexts(split), encoder::encodeQueries));
   }
 
   static Map<String, float[]> encode(Map<String, String> queries,

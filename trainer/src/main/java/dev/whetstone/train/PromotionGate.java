@@ -2,9 +2,11 @@ package dev.whetstone.train;
 
 import dev.whetstone.eval.Evaluation;
 import dev.whetstone.eval.PairedComparison;
+import dev.whetstone.eval.Runs;
 import dev.whetstone.eval.SplitEvaluations;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.model.ModelDirectory;
+import dev.whetstone.mine.Candidate;
 import dev.whetstone.mine.DenseIndex;
 import dev.whetstone.nn.SentenceEncoder;
 import java.io.IOException;
@@ -27,9 +29,12 @@ import org.apache.lucene.util.IOUtils;
 final class PromotionGate {
   /**
    * @param candidate the candidate's dev and test evaluation; null when there was none
+   * @param candidateHybrid the candidate fused with BM25 (RRF), as users of {@code {!hybrid}}
+   *     get it; null when there was no candidate
    * @param output where the promoted model now is; null when not promoted
    */
-  record Decision(boolean promoted, String reason, SplitEvaluations candidate, Path output) {}
+  record Decision(boolean promoted, String reason, SplitEvaluations candidate,
+      SplitEvaluations candidateHybrid, Path output) {}
 
   private final TrainingConfig config;
   private final TrainingData data;
@@ -44,11 +49,9 @@ final class PromotionGate {
     this.out = out;
   }
 
-  /**
-   * @param baseDevRun the current model's dev run, compared with the candidate's query by query
-   */
-  Decision decide(TrainingState state, Evaluation baseDev, Map<String, List<String>> baseDevRun,
-      SentenceEncoder model, Path bestWeights) throws IOException {
+  Decision decide(TrainingState state, BaselineRuns baselines, SentenceEncoder model,
+      Path bestWeights) throws IOException {
+    Evaluation baseDev = baselines.baselines().base().dev();
     if (state.divergence() != null) {
       return refuse(state.bestStep() == 0
           ? String.format(Locale.ROOT, "not promoted: %s; no evaluation before it beat the "
@@ -64,15 +67,21 @@ final class PromotionGate {
     Checkpoint.loadWeights(model, bestWeights);
     ModelDirectory candidateDir = snapshots.export(model, config.workDir().resolve("candidate"));
     out.println("Evaluating the exported model through the shared encoder (ONNX Runtime)");
-    Map<String, List<String>> devRun;
-    Evaluation test;
+    Map<String, List<Candidate>> dev;
+    Map<String, List<Candidate>> test;
     try (Encoder trained = Encoder.load(candidateDir)) {
       DenseIndex index = snapshots.documentIndex(trained);
-      devRun = ModelSnapshots.run(trained, index, data.splits().dev(), data);
+      dev = ModelSnapshots.scoredRun(trained, index, data.splits().dev(), data);
       test = data.splits().test() == null ? null
-          : ModelSnapshots.evaluate(trained, index, data.splits().test(), data);
+          : ModelSnapshots.scoredRun(trained, index, data.splits().test(), data);
     }
-    return judge(candidateDir.path(), devRun, test, baseDev, baseDevRun);
+    SplitEvaluations hybrid = new SplitEvaluations(
+        Evaluation.of(data.splits().dev(), Runs.fuse(baselines.devLexical(), dev)),
+        test == null ? null
+            : Evaluation.of(data.splits().test(), Runs.fuse(baselines.testLexical(), test)));
+    return judge(candidateDir.path(), Runs.ids(dev),
+        test == null ? null : Evaluation.of(data.splits().test(), Runs.ids(test)), hybrid,
+        baseDev, baselines.baseDevRun());
   }
 
   /**
@@ -81,9 +90,11 @@ final class PromotionGate {
    * is and nothing is written to the output.
    *
    * @param test the candidate's test evaluation, reported beside dev; null when there is no test
+   * @param hybrid the candidate fused with BM25, reported beside it; null if not measured
    */
   Decision judge(Path candidateDir, Map<String, List<String>> devRun, Evaluation test,
-      Evaluation baseDev, Map<String, List<String>> baseDevRun) throws IOException {
+      SplitEvaluations hybrid, Evaluation baseDev, Map<String, List<String>> baseDevRun)
+      throws IOException {
     PairedComparison comparison =
         PairedComparison.ndcg10(data.splits().dev(), devRun, baseDevRun);
     SplitEvaluations candidate =
@@ -91,6 +102,12 @@ final class PromotionGate {
     BaselineRuns.print(out, "trained", "dev", candidate.dev());
     if (candidate.test() != null) {
       BaselineRuns.print(out, "trained", "test", candidate.test());
+    }
+    if (hybrid != null) {
+      BaselineRuns.print(out, "trained hybrid", "dev", hybrid.dev());
+      if (hybrid.test() != null) {
+        BaselineRuns.print(out, "trained hybrid", "test", hybrid.test());
+      }
     }
     boolean better = comparison.better(config.promotionConfidence());
     boolean promoted = better || config.force();
@@ -101,18 +118,18 @@ final class PromotionGate {
         1 - config.promotionConfidence(), !better && promoted ? " (forced)" : "");
     if (!promoted) {
       out.println(reason);
-      return new Decision(false, reason, candidate, null);
+      return new Decision(false, reason, candidate, hybrid, null);
     }
     Path output = config.output();
     Files.createDirectories(output.toAbsolutePath().getParent());
     IOUtils.rm(output);
     Files.move(candidateDir, output, StandardCopyOption.ATOMIC_MOVE);
     out.println(reason);
-    return new Decision(true, reason, candidate, output);
+    return new Decision(true, reason, candidate, hybrid, output);
   }
 
   private Decision refuse(String reason) {
     out.println(reason);
-    return new Decision(false, reason, null, null);
+    return new Decision(false, reason, null, null, null);
   }
 }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import dev.whetstone.loss.InfoNceLoss;
 import dev.whetstone.mine.DenseIndex;
 import dev.whetstone.nn.SentenceEncoder;
 import java.util.List;
@@ -17,11 +16,11 @@ import java.util.List;
  */
 final class QueryTowerStep implements TrainingStep {
   private final SentenceEncoder encoder;
-  private final InfoNceLoss loss;
+  private final BatchLoss loss;
   private final DenseIndex documents;
   private final ParameterStore parameters;
 
-  QueryTowerStep(SentenceEncoder encoder, InfoNceLoss loss,
+  QueryTowerStep(SentenceEncoder encoder, BatchLoss loss,
       DenseIndex documents) {
     this.encoder = encoder;
     this.loss = loss;
@@ -43,7 +42,7 @@ final class QueryTowerStep implements TrainingStep {
       NDArray documentVectors = scratch.create(fixed, new Shape(ids.size(), dimension));
       NDArray queries = encoder.embed(parameters, scratch,
           encoder.tokenizer().queries(batch.queryTexts()), true);
-      NDArray batchLoss = loss.loss(queries, documentVectors, batch.targets(), batch.excluded());
+      NDArray batchLoss = loss.loss(queries, documentVectors, batch);
       collector.backward(batchLoss);
       value = batchLoss.getFloat();
     }

@@ -29,6 +29,7 @@ import java.nio.file.Path;
  *     that the trained model beats the current one, needed to promote it; 0: any gain
  * @param trainQueries use only the first this many training queries (0: all), for quick runs
  * @param topicClusters TAS-Balanced: cluster the queries into this many topics (0: off)
+ * @param distillation score distillation from the mining teacher
  * @param clicks train (and select on dev) from this click log instead of the data set's
  *     judgments; null: the judgments
  */
@@ -61,6 +62,7 @@ public record TrainingConfig(
     int trainQueries,
     int topicClusters,
     MiningConfig mining,
+    DistillationConfig distillation,
     ClickConfig clicks,
     long seed,
     boolean force,
@@ -88,6 +90,9 @@ public record TrainingConfig(
     if (mode == TrainingMode.FULL && dropout != 0) {
       throw new IllegalArgumentException("--dropout must be 0 in full mode: GradCache embeds each "
           + "text twice and both passes must agree");
+    }
+    if (distillation.enabled() && MiningConfig.NO_TEACHER.equals(mining.teacher())) {
+      throw new IllegalArgumentException("--distill-weight needs a teacher (--teacher is none)");
     }
     if ((solrUrl == null) != (solrCollection == null)) {
       throw new IllegalArgumentException("--solr-url and --collection go together");

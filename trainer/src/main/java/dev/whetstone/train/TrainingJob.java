@@ -79,15 +79,14 @@ public final class TrainingJob {
             (System.nanoTime() - miningStarted) / 1e9, started, out);
         TrainingState state = loop.run(baselines.base().dev());
         PromotionGate.Decision decision = new PromotionGate(config, data, snapshots, out)
-            .decide(state, baselines.base().dev(), baselineRuns.baseDevRun(), model,
-                loop.bestWeights());
+            .decide(state, baselineRuns, model, loop.bestWeights());
         if (decision.output() != null) {
           calibrate(ModelDirectory.open(decision.output()), dataset, data, vectors);
         }
         TrainingReport report = new TrainingReport(config.mode().label(), base.path().toString(),
             config.data().toString(), data.splits().origin(), settings(), baselines, pools.size(),
             loop.plannedSteps(), state.steps(), state.evaluations(), decision.candidate(),
-            decision.promoted(), decision.reason(), state.divergence(),
+            decision.candidateHybrid(), decision.promoted(), decision.reason(), state.divergence(),
             decision.output() == null ? null : decision.output().toString(), mining.counts(),
             (System.nanoTime() - started) / 1e9, loop.secondsPerStep());
         Path reportDir = config.workDir().resolve("report");

@@ -8,7 +8,9 @@ import dev.whetstone.batch.TrainingExamples;
 import dev.whetstone.data.Seeds;
 import dev.whetstone.console.ProgressBar;
 import dev.whetstone.eval.Evaluation;
+import dev.whetstone.filter.RelevanceScorer;
 import dev.whetstone.loss.InfoNceLoss;
+import dev.whetstone.loss.ScoreDistillationLoss;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.nn.SentenceEncoder;
 import dev.whetstone.report.TrainingReport.EvalRecord;
@@ -90,7 +92,11 @@ final class TrainingLoop {
     RunPlan plan = RunPlan.of(stepsPerEpoch, config.maxSteps(), config.evalEvery(),
         config.remineEvery());
     AdamW optimizer = new AdamW(model.model().getNDManager(), config.weightDecay());
-    InfoNceLoss loss = new InfoNceLoss(config.temperature());
+    DistillationConfig distillation = config.distillation();
+    BatchLoss loss = new BatchLoss(new InfoNceLoss(config.temperature()),
+        distillation.enabled() ? new ScoreDistillationLoss(config.temperature(),
+            distillation.teacherTemperature()) : null, distillation.weight());
+    RelevanceScorer distillFrom = loss.distills() ? mining.teacher() : null;
     TrainingStep trainingStep = config.mode() == TrainingMode.FULL
         ? new FullModelStep(model, loss, data.documentTexts(), config.chunkSize())
         : new QueryTowerStep(model, loss, snapshots.baseIndex());
@@ -125,7 +131,8 @@ final class TrainingLoop {
         List<List<TrainingExample>> batches = batches(epoch);
         int first = epoch == state.epoch() ? state.batchInEpoch() : 0;
         for (int b = first; b < batches.size() && step < plan.totalSteps(); b++) {
-          ContrastiveBatch batch = ContrastiveBatch.of(batches.get(b), mining.mask());
+          ContrastiveBatch batch = ContrastiveBatch.of(batches.get(b), mining.mask(),
+              distillFrom);
           float rate = schedule.rate(step);
           int current = step + 1;
           long started = System.nanoTime();

@@ -11,7 +11,7 @@ import org.junit.Test;
 public class ExitStatusTest {
   private static TrainingReport report(boolean promoted, String divergence) {
     return new TrainingReport("query-tower", "base", "data", "planted", Map.of(), null, 8, 3,
-        List.of(), List.of(), null, promoted, promoted ? "promoted: …" : "not promoted: …",
+        List.of(), List.of(), null, null, promoted, promoted ? "promoted: …" : "not promoted: …",
         divergence, promoted ? "out" : null, Map.of(), 1, 1);
   }
 

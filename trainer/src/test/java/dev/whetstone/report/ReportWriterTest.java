@@ -32,7 +32,8 @@ public class ReportWriterTest {
             new TrainingReport.StepRecord(2, 0.9f, 2e-5f),
             new TrainingReport.StepRecord(3, Float.POSITIVE_INFINITY, 3e-5f)),
         List.of(new TrainingReport.EvalRecord(0, base), new TrainingReport.EvalRecord(2, trained)),
-        new SplitEvaluations(trained, null), true, "promoted: dev nDCG@10 0.6600 vs current 0.6100",
+        new SplitEvaluations(trained, null),
+        new SplitEvaluations(new Evaluation(0.71, 0.69, 0.95, 80), null), true, "promoted: dev nDCG@10 0.6600 vs current 0.6100",
         null, "out", Map.of("removed by margin", 3L), 12.5, 4.0);
     Path dir = temp.getRoot().toPath();
     ReportWriter.write(report, dir);
@@ -41,6 +42,7 @@ public class ReportWriterTest {
     assertTrue(json, json.contains("\"promoted\": true") && json.contains("0.66"));
     String md = Files.readString(dir.resolve("report.md"));
     assertTrue(md, md.contains("| **trained** | dev | 0.6600 |")
+        && md.contains("| **trained hybrid** | dev | 0.7100 |")
         && md.contains("| base | dev | 0.6100 |") && md.contains("| removed by margin | 3 |")
         && md.contains("| seed | 42 |") && !md.contains("Training stopped"));
     BufferedImage png = ImageIO.read(dir.resolve("training.png").toFile());

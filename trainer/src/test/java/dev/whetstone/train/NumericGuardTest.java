@@ -19,7 +19,7 @@ public class NumericGuardTest {
   private static final ContrastiveBatch BATCH = new ContrastiveBatch(
       List.of(new TrainingExample("q1", "first", "d1", List.of("d3")),
           new TrainingExample("q2", "second", "d2", List.of())),
-      List.of("d1", "d2", "d3"), new int[] {0, 1}, new boolean[2][3]);
+      List.of("d1", "d2", "d3"), new int[] {0, 1}, new boolean[2][3], null);
   private static final String WHERE = "in the batch of 2 queries and 3 documents (queries q1, q2)";
 
   private static PairList<String, Parameter> parameters(NDManager manager, float... values) {

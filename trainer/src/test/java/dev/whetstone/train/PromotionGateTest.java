@@ -7,7 +7,9 @@ import static org.junit.Assert.assertTrue;
 
 import dev.whetstone.data.Qrels;
 import dev.whetstone.data.TrainingSplits;
+import dev.whetstone.eval.Baselines;
 import dev.whetstone.eval.Evaluation;
+import dev.whetstone.eval.SplitEvaluations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +71,7 @@ public class PromotionGateTest {
     TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, temp.getRoot().toPath(),
         null, null, temp.getRoot().toPath(), temp.getRoot().toPath(), output,
         temp.getRoot().toPath().resolve("work"), "promoted", 1, 8, 8, 3, 1e-5f, 0.1f, 0.01f, 0.05f,
-        0f, 0, 0, 0, 0.1, null, 0, 0.95, 0, 0, MiningConfig.defaults(), null, 42, force, false);
+        0f, 0, 0, 0, 0.1, null, 0, 0.95, 0, 0, MiningConfig.defaults(), DistillationConfig.defaults(), null, 42, force, false);
     return new PromotionGate(config, data, null,
         new PrintStream(printed, true, StandardCharsets.UTF_8));
   }
@@ -78,7 +80,7 @@ public class PromotionGateTest {
   public void aCandidateWorseOnDevIsNotPromotedAndNothingIsMoved() throws Exception {
     // the relevant document one rank lower than the current model puts it, for every query
     PromotionGate.Decision decision =
-        gate(false).judge(candidate, run(2, 3, 4, 2, 3, 4), null, currentDev, currentRun);
+        gate(false).judge(candidate, run(2, 3, 4, 2, 3, 4), null, null, currentDev, currentRun);
 
     assertFalse(decision.reason(), decision.promoted());
     assertTrue(decision.reason(), decision.reason().startsWith("not promoted: dev nDCG@10 "));
@@ -93,7 +95,7 @@ public class PromotionGateTest {
   @Test
   public void aCandidateBetterOnDevBeyondChanceIsMovedToTheOutput() throws Exception {
     PromotionGate.Decision decision =
-        gate(false).judge(candidate, run(1, 1, 1, 1, 1, 1), null, currentDev, currentRun);
+        gate(false).judge(candidate, run(1, 1, 1, 1, 1, 1), null, null, currentDev, currentRun);
 
     assertTrue(decision.reason(), decision.promoted());
     assertTrue(decision.reason(), decision.reason().startsWith("promoted: dev nDCG@10 ")
@@ -106,7 +108,7 @@ public class PromotionGateTest {
   @Test
   public void forceExportsAWorseCandidateAndSaysSo() throws Exception {
     PromotionGate.Decision decision =
-        gate(true).judge(candidate, run(2, 3, 4, 2, 3, 4), null, currentDev, currentRun);
+        gate(true).judge(candidate, run(2, 3, 4, 2, 3, 4), null, null, currentDev, currentRun);
 
     assertTrue(decision.promoted());
     assertTrue(decision.reason(), decision.reason().endsWith("(forced)"));
@@ -119,7 +121,8 @@ public class PromotionGateTest {
         .withBest(currentDev.ndcg10(), 0);
     // no model, no snapshots: the gate must refuse before exporting anything
     PromotionGate.Decision decision =
-        gate(false).decide(state, currentDev, currentRun, null, null);
+        gate(false).decide(state, new BaselineRuns(new Baselines(null,
+            new SplitEvaluations(currentDev, null), null), currentRun, Map.of(), null), null, null);
 
     assertFalse(decision.promoted());
     assertTrue(decision.reason(), decision.reason().startsWith("not promoted: no evaluation beat "

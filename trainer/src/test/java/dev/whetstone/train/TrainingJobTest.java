@@ -65,7 +65,7 @@ public class TrainingJobTest {
     return new TrainingConfig(mode, slice, null, null, base.path(), models, output,
         output.resolveSibling(output.getFileName() + ".work"), output.getFileName().toString(),
         epochs, 8, 8, mode == TrainingMode.FULL ? 1 : 3, learningRate, 0.1f, 0.01f, 0.05f, 0f,
-        maxSteps, evalEvery, 0, 0.25, null, 0, 0.95, 0, 0, MiningConfig.defaults(), null, 11, force,
+        maxSteps, evalEvery, 0, 0.25, null, 0, 0.95, 0, 0, MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, force,
         resume);
   }
 
@@ -116,8 +116,8 @@ public class TrainingJobTest {
         judged.epochs(), judged.batchSize(), judged.chunkSize(), judged.negatives(),
         judged.learningRate(), judged.warmupFraction(), judged.weightDecay(), judged.temperature(),
         judged.dropout(), judged.maxSteps(), judged.evalEvery(), judged.remineEvery(), 0.25,
-        null, 0, 0.95, 0, 0, MiningConfig.defaults(), new ClickConfig(clicks.toString(),
-            List.of("ubi_queries", "ubi_events"), ClickConfig.Propensity.AUTO, 1, ClickConfig.Weighting.IPW, 10, 0),
+        null, 0, 0.95, 0, 0, MiningConfig.defaults(), DistillationConfig.defaults(),
+        ClickConfig.defaults(clicks.toString()),
         judged.seed(), true, false);
     TrainingReport report = run(config);
 
@@ -204,7 +204,7 @@ public class TrainingJobTest {
     TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, data, null, null,
         base.path(), models, output, output.resolveSibling("promoted.work"), "promoted", 4, 8, 8,
         3, 1e-4f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0.25, null, 0, 0.95, 0, 0,
-        MiningConfig.defaults(), null, 11, false, false);
+        MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, false, false);
     TrainingReport report = run(config);
 
     assertNull(report.divergence());
@@ -213,6 +213,8 @@ public class TrainingJobTest {
     assertTrue(report.gate(), report.gate().startsWith("promoted: dev nDCG@10 ")
         && report.gate().contains("paired t") && !report.gate().contains("forced"));
     assertTrue(report.candidate().dev().ndcg10() > report.baselines().base().dev().ndcg10());
+    // what {!hybrid} would serve with it, on the same queries
+    assertEquals(report.candidate().dev().queries(), report.candidateHybrid().dev().queries());
     assertEquals(output.toString(), report.output());
     ModelDirectory promoted = ModelDirectory.open(output);
     assertEquals(base.manifest().fingerprint(), promoted.manifest().documentTowerFingerprint());
@@ -231,7 +233,7 @@ public class TrainingJobTest {
     TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, slice, null, null,
         base.path(), models, output, output.resolveSibling("budget.work"), "budget", 3, 8, 8, 3,
         2e-5f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0.25, null, 1, 0.95, 0, 0,
-        MiningConfig.defaults(), null, 11, true, false);
+        MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, true, false);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     TrainingReport report =
         new TrainingJob(config, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
