@@ -36,10 +36,6 @@ public final class CalibratedVectorQuery extends Query {
     return in;
   }
 
-  public RelevanceScoring scoring() {
-    return scoring;
-  }
-
   @Override
   public Query rewrite(IndexSearcher searcher) throws IOException {
     // kNN queries do their search here; the result is the same wrapper around the found hits

@@ -42,10 +42,6 @@ public enum PretrainedModel {
     this.documentPrefix = documentPrefix;
   }
 
-  public String modelName() {
-    return modelName;
-  }
-
   /** Finds a model by its name, e.g. {@code all-minilm-l6-v2}. */
   public static PretrainedModel byName(String name) {
     String wanted = name.trim().toLowerCase(Locale.ROOT);

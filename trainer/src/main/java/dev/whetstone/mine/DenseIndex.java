@@ -87,10 +87,6 @@ public final class DenseIndex {
     return vectors.length;
   }
 
-  public List<String> docIds() {
-    return docIds;
-  }
-
   /** The vector of a document; fails naming the id when it is not indexed. */
   public float[] vector(String docId) {
     Integer ordinal = ordinals.get(docId);

@@ -163,16 +163,6 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
     return corpus.stream().map(BeirDocument::embeddingText).toList();
   }
 
-  /** dev, then test when the data set has it. */
-  Map<String, Qrels> evaluationSplits() {
-    Map<String, Qrels> splits = new LinkedHashMap<>();
-    splits.put("dev", this.splits.dev());
-    if (this.splits.test() != null) {
-      splits.put("test", this.splits.test());
-    }
-    return splits;
-  }
-
   /** Query id → text for the queries a split judges, in the split's order. */
   Map<String, String> queryTexts(Qrels qrels) {
     Map<String, String> texts = new LinkedHashMap<>();
