@@ -4,7 +4,9 @@ import dev.whetstone.data.SplitRatios;
 import java.nio.file.Path;
 
 /**
- * Everything one training run depends on; {@link TrainingJob} validates it before any work.
+ * Everything one training run depends on. The compact constructor validates the settings (ranges
+ * and combinations), so an invalid config is refused when it is built; {@link TrainingJob} then
+ * checks what needs the file system (an empty output folder, a base model that embeds both sides).
  *
  * @param data BEIR data set folder (queries and judgments; the corpus unless {@code solrUrl})
  * @param solrUrl a live Solr collection to read the corpus from and mine BM25 with, or null

@@ -25,8 +25,9 @@ import java.util.Map;
 
 /**
  * The retraining job, phase by phase: data → baselines → mining → training ({@link TrainingLoop})
- * → promotion gate ({@link PromotionGate}) → report. Every phase prints progress; the run
- * checkpoints after each dev evaluation and resumes from there.
+ * → promotion gate ({@link PromotionGate}) → calibration of the promoted model (Cosine Adapter,
+ * {@link CalibrationJob}; skipped when nothing is promoted) → report. Every phase prints progress;
+ * the run checkpoints after each dev evaluation and resumes from there.
  */
 public final class TrainingJob {
   private final TrainingConfig config;
