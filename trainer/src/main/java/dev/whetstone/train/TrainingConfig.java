@@ -19,6 +19,7 @@ import java.nio.file.Path;
  * @param chunkSize texts per forward pass (GradCache chunk) in full mode
  * @param negatives hard negatives per query in a batch
  * @param maxSteps stop after this many steps (0: run all epochs)
+ * @param minSteps run more epochs than {@code epochs} when those take fewer steps than this
  * @param evalEvery evaluate on dev every this many steps (0: once per epoch)
  * @param remineEvery re-mine dense negatives with the updating model every this many steps (0:
  *     never, {@link #EACH_EPOCH}: at the end of each epoch)
@@ -55,6 +56,7 @@ public record TrainingConfig(
     float temperature,
     float dropout,
     int maxSteps,
+    int minSteps,
     int evalEvery,
     int remineEvery,
     double devFraction,
@@ -77,9 +79,9 @@ public record TrainingConfig(
     positive("epochs", epochs);
     positive("batch size", batchSize);
     positive("chunk size", chunkSize);
-    if (negatives < 0 || maxSteps < 0 || evalEvery < 0 || remineEvery < EACH_EPOCH
+    if (negatives < 0 || maxSteps < 0 || minSteps < 0 || evalEvery < 0 || remineEvery < EACH_EPOCH
         || trainQueries < 0 || topicClusters < 0 || timeBudgetSeconds < 0) {
-      throw new IllegalArgumentException("negatives, max steps, eval-every, remine-every, "
+      throw new IllegalArgumentException("negatives, max steps, min steps, eval-every, remine-every, "
           + "train queries, topic clusters and the time budget must be >= 0");
     }
     if (!(promotionConfidence >= 0 && promotionConfidence < 1)) {

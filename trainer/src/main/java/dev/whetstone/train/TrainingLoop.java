@@ -85,10 +85,7 @@ final class TrainingLoop {
   }
 
   TrainingState run(Evaluation baseDev) throws IOException {
-    List<Integer> stepsPerEpoch = new ArrayList<>();
-    for (int epoch = 0; epoch < config.epochs(); epoch++) {
-      stepsPerEpoch.add(batches(epoch).size());
-    }
+    List<Integer> stepsPerEpoch = epochs();
     RunPlan plan = RunPlan.of(stepsPerEpoch, config.maxSteps(), config.evalEvery(),
         config.remineEvery());
     AdamW optimizer = new AdamW(model.model().getNDManager(), config.weightDecay());
@@ -127,7 +124,8 @@ final class TrainingLoop {
     int step = state.step();
     int firstTimed = step + UNTIMED_STEPS + 1; // this process's first steps pay native warm-up
     try {
-      for (int epoch = state.epoch(); epoch < config.epochs() && step < plan.totalSteps(); epoch++) {
+      for (int epoch = state.epoch(); epoch < plan.stepsPerEpoch().size()
+          && step < plan.totalSteps(); epoch++) {
         List<List<TrainingExample>> batches = batches(epoch);
         int first = epoch == state.epoch() ? state.batchInEpoch() : 0;
         for (int b = first; b < batches.size() && step < plan.totalSteps(); b++) {
@@ -175,6 +173,24 @@ final class TrainingLoop {
     return state;
   }
 
+  /**
+   * Steps of each epoch the run takes: {@code --epochs} of them, or more when those fall short of
+   * {@code --min-steps} (a small data set's few batches would end before dev could tell).
+   */
+  private List<Integer> epochs() {
+    List<Integer> stepsPerEpoch = new ArrayList<>();
+    int total = 0;
+    for (int epoch = 0; epoch < config.epochs() || total < config.minSteps(); epoch++) {
+      int steps = batches(epoch).size();
+      if (steps == 0) {
+        break;
+      }
+      stepsPerEpoch.add(steps);
+      total += steps;
+    }
+    return stepsPerEpoch;
+  }
+
   private LearningRateSchedule schedule(RunPlan plan) {
     return new LearningRateSchedule(config.learningRate(),
         Math.round(plan.totalSteps() * config.warmupFraction()), Math.max(1, plan.totalSteps()));
@@ -182,10 +198,14 @@ final class TrainingLoop {
 
   private void describe(RunPlan plan) {
     int perEpoch = plan.stepsPerEpoch().isEmpty() ? 0 : plan.stepsPerEpoch().get(0);
+    int epochs = plan.stepsPerEpoch().size();
     out.printf(Locale.ROOT, "Training (%s): %d examples per epoch (one per training query), "
-        + "%d steps per epoch of up to %d queries, %d epoch(s): %d steps%s; %d dev evaluations, "
+        + "%d steps per epoch of up to %d queries, %d epoch(s)%s: %d steps%s; %d dev evaluations, "
         + "%d re-minings%n", config.mode().label(), pools.size(), perEpoch, config.batchSize(),
-        config.epochs(), plan.totalSteps(), config.maxSteps() > 0 ? " (--max-steps)" : "",
+        epochs, epochs > config.epochs() ? String.format(Locale.ROOT,
+            " (--epochs %d raised to reach --min-steps %d)", config.epochs(),
+            config.minSteps()) : "",
+        plan.totalSteps(), config.maxSteps() > 0 ? " (--max-steps)" : "",
         plan.evaluations(), plan.reminings());
   }
 

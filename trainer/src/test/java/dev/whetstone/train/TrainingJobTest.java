@@ -65,7 +65,7 @@ public class TrainingJobTest {
     return new TrainingConfig(mode, slice, null, null, base.path(), models, output,
         output.resolveSibling(output.getFileName() + ".work"), output.getFileName().toString(),
         epochs, 8, 8, mode == TrainingMode.FULL ? 1 : 3, learningRate, 0.1f, 0.01f, 0.05f, 0f,
-        maxSteps, evalEvery, 0, 0.25, null, 0, 0.95, 0, 0, MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, force,
+        maxSteps, 0, evalEvery, 0, 0.25, null, 0, 0.95, 0, 0, MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, force,
         resume);
   }
 
@@ -115,7 +115,7 @@ public class TrainingJobTest {
         judged.baseModel(), judged.modelsDir(), judged.output(), judged.workDir(), judged.name(),
         judged.epochs(), judged.batchSize(), judged.chunkSize(), judged.negatives(),
         judged.learningRate(), judged.warmupFraction(), judged.weightDecay(), judged.temperature(),
-        judged.dropout(), judged.maxSteps(), judged.evalEvery(), judged.remineEvery(), 0.25,
+        judged.dropout(), judged.maxSteps(), judged.minSteps(), judged.evalEvery(), judged.remineEvery(), 0.25,
         null, 0, 0.95, 0, 0, MiningConfig.defaults(), DistillationConfig.defaults(),
         ClickConfig.defaults(clicks.toString()),
         judged.seed(), true, false);
@@ -203,7 +203,7 @@ public class TrainingJobTest {
     Path output = temp.getRoot().toPath().resolve("promoted");
     TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, data, null, null,
         base.path(), models, output, output.resolveSibling("promoted.work"), "promoted", 4, 8, 8,
-        3, 1e-4f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0.25, null, 0, 0.95, 0, 0,
+        3, 1e-4f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0, 0.25, null, 0, 0.95, 0, 0,
         MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, false, false);
     TrainingReport report = run(config);
 
@@ -232,7 +232,7 @@ public class TrainingJobTest {
     // steps it took to measure a step's time.
     TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, slice, null, null,
         base.path(), models, output, output.resolveSibling("budget.work"), "budget", 3, 8, 8, 3,
-        2e-5f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0.25, null, 1, 0.95, 0, 0,
+        2e-5f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0, 0.25, null, 1, 0.95, 0, 0,
         MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, true, false);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     TrainingReport report =
@@ -246,6 +246,27 @@ public class TrainingJobTest {
     assertEquals(4, report.steps().size());
     assertEquals("an evaluation after the last step", 4,
         report.evaluations().get(report.evaluations().size() - 1).step());
+  }
+
+  @Test
+  public void aDataSetTooSmallForMinStepsRunsMoreEpochs() throws Exception {
+    Path output = temp.getRoot().toPath().resolve("min-steps");
+    // 18 training queries in batches of 8: 3 steps per epoch; --epochs 1 with --min-steps 5 takes
+    // two epochs (6 steps), each evaluated on dev
+    TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, slice, null, null,
+        base.path(), models, output, output.resolveSibling("min-steps.work"), "min-steps", 1, 8, 8,
+        3, 2e-5f, 0.1f, 0.01f, 0.05f, 0f, 0, 5, 0, 0, 0.25, null, 0, 0.95, 0, 0,
+        MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, true, false);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    TrainingReport report =
+        new TrainingJob(config, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+
+    String printed = log.toString(StandardCharsets.UTF_8);
+    assertTrue(printed, printed.contains(
+        "2 epoch(s) (--epochs 1 raised to reach --min-steps 5): 6 steps; 2 dev evaluations"));
+    assertEquals(6, report.steps().size());
+    assertEquals(List.of(0, 3, 6),
+        report.evaluations().stream().map(TrainingReport.EvalRecord::step).toList());
   }
 
   /** Fails the job on the first output containing {@code marker}, like a crash at that point. */
