@@ -1,6 +1,6 @@
 package dev.whetstone.bench;
 
-import dev.whetstone.demo.RetrievalMode;
+import dev.whetstone.retrieval.RetrievalMode;
 import dev.whetstone.solr.EmbeddingModel;
 import dev.whetstone.solr.InternalParamsSigner;
 import dev.whetstone.solr.WhetstoneParams;

@@ -2,9 +2,9 @@ package dev.whetstone.calibrate;
 
 import dev.whetstone.data.Qrels;
 import dev.whetstone.filter.FilterChain;
-import dev.whetstone.mine.Candidate;
-import dev.whetstone.mine.DenseIndex;
-import dev.whetstone.mine.LabeledQuery;
+import dev.whetstone.retrieval.Candidate;
+import dev.whetstone.retrieval.DenseIndex;
+import dev.whetstone.retrieval.LabeledQuery;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

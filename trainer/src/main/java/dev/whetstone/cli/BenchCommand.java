@@ -2,15 +2,15 @@ package dev.whetstone.cli;
 
 import dev.whetstone.bench.EncoderBench;
 import dev.whetstone.bench.RolloutBench;
-import dev.whetstone.calibration.CosineAdapter;
-import dev.whetstone.codec.KnnSearchMode;
 import dev.whetstone.bench.SigningBench;
 import dev.whetstone.bench.SolrQueryBench;
+import dev.whetstone.calibration.CosineAdapter;
+import dev.whetstone.codec.KnnSearchMode;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.demo.BeirCloud;
-import dev.whetstone.demo.RetrievalMode;
 import dev.whetstone.model.Encoder;
+import dev.whetstone.retrieval.RetrievalMode;
 import dev.whetstone.rollout.CollectionCopy;
 import dev.whetstone.workspace.BeirConfigSet;
 import dev.whetstone.workspace.ModelCache;

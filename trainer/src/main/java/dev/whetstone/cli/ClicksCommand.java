@@ -11,12 +11,12 @@ import dev.whetstone.data.Qrels;
 import dev.whetstone.data.SplitRatios;
 import dev.whetstone.data.TrainingSplits;
 import dev.whetstone.eval.Runs;
-import dev.whetstone.mine.Bm25Sources;
-import dev.whetstone.mine.Candidate;
-import dev.whetstone.mine.CandidateSource;
-import dev.whetstone.mine.DenseIndex;
-import dev.whetstone.mine.EmbeddingCache;
 import dev.whetstone.model.Encoder;
+import dev.whetstone.retrieval.Bm25Sources;
+import dev.whetstone.retrieval.Candidate;
+import dev.whetstone.retrieval.CandidateSource;
+import dev.whetstone.retrieval.DenseIndex;
+import dev.whetstone.retrieval.EmbeddingCache;
 import dev.whetstone.train.ClickConfig;
 import dev.whetstone.workspace.ModelCache;
 import java.nio.file.Path;
@@ -26,10 +26,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code whetstone clicks}: click logs. */
 @Command(name = "clicks", mixinStandardHelpOptions = true, description = "Click logs for "

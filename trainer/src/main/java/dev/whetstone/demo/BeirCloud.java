@@ -3,6 +3,7 @@ package dev.whetstone.demo;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.eval.Evaluation;
+import dev.whetstone.retrieval.RetrievalMode;
 import dev.whetstone.workspace.ModelCache;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.whetstone.demo;
 
+import dev.whetstone.retrieval.RetrievalMode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

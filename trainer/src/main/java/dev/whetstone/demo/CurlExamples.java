@@ -1,5 +1,6 @@
 package dev.whetstone.demo;
 
+import dev.whetstone.retrieval.RetrievalMode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 

@@ -1,5 +1,6 @@
 package dev.whetstone.demo;
 
+import dev.whetstone.retrieval.RetrievalMode;
 import java.util.Map;
 import java.util.Optional;
 

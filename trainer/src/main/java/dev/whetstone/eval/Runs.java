@@ -1,9 +1,9 @@
 package dev.whetstone.eval;
 
-import dev.whetstone.mine.Candidate;
-import dev.whetstone.mine.CandidateSource;
-import dev.whetstone.mine.DenseIndex;
-import dev.whetstone.mine.NonFiniteVectorException;
+import dev.whetstone.retrieval.Candidate;
+import dev.whetstone.retrieval.CandidateSource;
+import dev.whetstone.retrieval.DenseIndex;
+import dev.whetstone.retrieval.NonFiniteVectorException;
 import dev.whetstone.search.ReciprocalRankFusion;
 import java.io.IOException;
 import java.util.ArrayList;

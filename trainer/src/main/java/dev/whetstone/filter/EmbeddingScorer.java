@@ -1,10 +1,10 @@
 package dev.whetstone.filter;
 
 import dev.whetstone.data.BeirDocument;
-import dev.whetstone.mine.DenseIndex;
-import dev.whetstone.mine.EmbeddingCache;
-import dev.whetstone.mine.QueryVectors;
 import dev.whetstone.model.Encoder;
+import dev.whetstone.retrieval.DenseIndex;
+import dev.whetstone.retrieval.EmbeddingCache;
+import dev.whetstone.retrieval.QueryVectors;
 import dev.whetstone.workspace.ModelCache;
 import java.io.IOException;
 import java.io.PrintStream;

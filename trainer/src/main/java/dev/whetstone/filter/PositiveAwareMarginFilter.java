@@ -1,7 +1,7 @@
 package dev.whetstone.filter;
 
-import dev.whetstone.mine.Candidate;
-import dev.whetstone.mine.LabeledQuery;
+import dev.whetstone.retrieval.Candidate;
+import dev.whetstone.retrieval.LabeledQuery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

@@ -3,6 +3,8 @@ package dev.whetstone.mine;
 import dev.whetstone.console.ProgressBar;
 import dev.whetstone.filter.FilterChain;
 import dev.whetstone.filter.NegativeFilter;
+import dev.whetstone.retrieval.Candidate;
+import dev.whetstone.retrieval.LabeledQuery;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;

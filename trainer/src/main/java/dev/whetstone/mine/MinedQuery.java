@@ -1,5 +1,6 @@
 package dev.whetstone.mine;
 
+import dev.whetstone.retrieval.Candidate;
 import java.util.List;
 
 /**

@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.whetstone.data.JsonLines;
 import dev.whetstone.data.MalformedDataException;
+import dev.whetstone.retrieval.Candidate;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import dev.whetstone.mine.NonFiniteVectorException;
+import dev.whetstone.retrieval.NonFiniteVectorException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;

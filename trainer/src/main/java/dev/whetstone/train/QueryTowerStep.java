@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import dev.whetstone.mine.DenseIndex;
 import dev.whetstone.nn.SentenceEncoder;
+import dev.whetstone.retrieval.DenseIndex;
 import java.util.List;
 
 /**

@@ -7,6 +7,7 @@ import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.eval.Evaluation;
+import dev.whetstone.retrieval.RetrievalMode;
 import dev.whetstone.workspace.BeirConfigSet;
 import java.nio.file.Path;
 import java.nio.file.Paths;

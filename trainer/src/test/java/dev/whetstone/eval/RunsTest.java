@@ -2,7 +2,7 @@ package dev.whetstone.eval;
 
 import static org.junit.Assert.assertEquals;
 
-import dev.whetstone.mine.Candidate;
+import dev.whetstone.retrieval.Candidate;
 import java.util.List;
 import java.util.Map;
 import org.junit.Test;

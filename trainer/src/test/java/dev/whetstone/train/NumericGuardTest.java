@@ -10,7 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.PairList;
 import dev.whetstone.batch.TrainingExample;
-import dev.whetstone.mine.DenseIndex;
+import dev.whetstone.retrieval.DenseIndex;
 import java.util.List;
 import org.junit.Test;
 

@@ -1,4 +1,4 @@
-package dev.whetstone.mine;
+package dev.whetstone.retrieval;
 
 import dev.whetstone.data.BeirDocument;
 import java.nio.charset.StandardCharsets;

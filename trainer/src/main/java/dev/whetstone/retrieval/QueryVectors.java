@@ -1,4 +1,4 @@
-package dev.whetstone.mine;
+package dev.whetstone.retrieval;
 
 import java.util.ArrayList;
 import java.util.Collection;

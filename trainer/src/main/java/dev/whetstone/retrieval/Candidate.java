@@ -1,4 +1,4 @@
-package dev.whetstone.mine;
+package dev.whetstone.retrieval;
 
 /**
  * A document a candidate source ranked for a query.

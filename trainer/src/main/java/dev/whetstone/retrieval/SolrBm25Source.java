@@ -1,6 +1,5 @@
-package dev.whetstone.mine;
+package dev.whetstone.retrieval;
 
-import dev.whetstone.demo.RetrievalMode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.whetstone.mine;
+package dev.whetstone.retrieval;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;

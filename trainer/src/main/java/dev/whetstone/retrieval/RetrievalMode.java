@@ -1,11 +1,12 @@
-package dev.whetstone.demo;
+package dev.whetstone.retrieval;
 
 import java.util.Locale;
 import org.apache.solr.client.solrj.SolrQuery;
 
 /**
- * The three ways the demo searches a BEIR collection. The query text travels as its own parameter
- * ({@code v=$qq}), so no query syntax inside it needs escaping for the local-params parsers.
+ * The three ways the demo, the benchmarks and BM25 mining search a BEIR collection. The query
+ * text travels as its own parameter ({@code v=$qq}), so no query syntax inside it needs escaping
+ * for the local-params parsers.
  */
 public enum RetrievalMode {
   /**
@@ -14,7 +15,7 @@ public enum RetrievalMode {
    */
   BM25("{!edismax qf=\"title text\" tie=1.0 v=$qq}") {
     @Override
-    String queryText(String text) {
+    public String queryText(String text) {
       return QueryText.escapeTerms(text);
     }
   },
@@ -42,7 +43,8 @@ public enum RetrievalMode {
     return localParams;
   }
 
-  String queryText(String text) {
+  /** The text as sent in {@link #TEXT_PARAM}: escaped for BM25, as typed otherwise. */
+  public String queryText(String text) {
     return text;
   }
 

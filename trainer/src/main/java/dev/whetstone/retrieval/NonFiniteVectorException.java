@@ -1,4 +1,4 @@
-package dev.whetstone.mine;
+package dev.whetstone.retrieval;
 
 /**
  * A vector with a NaN or infinite component, named by what it embeds. Thrown before such a vector

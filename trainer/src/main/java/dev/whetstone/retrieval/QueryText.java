@@ -1,4 +1,4 @@
-package dev.whetstone.demo;
+package dev.whetstone.retrieval;
 
 import java.util.Locale;
 import java.util.Set;
