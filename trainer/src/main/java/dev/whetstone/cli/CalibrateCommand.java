@@ -4,7 +4,6 @@ import dev.whetstone.calibrate.CalibrationJob;
 import dev.whetstone.calibrate.FilterComparison;
 import dev.whetstone.calibrate.LabeledHits;
 import dev.whetstone.data.BeirDataset;
-import dev.whetstone.data.SplitRatios;
 import dev.whetstone.data.TrainingSplits;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.retrieval.EmbeddingCache;
@@ -28,25 +27,15 @@ import picocli.CommandLine.Option;
 final class CalibrateCommand implements Callable<Integer> {
   @Mixin DataAndModelOptions options;
 
-  @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "embedding cache (default: ~/.cache/whetstone/work)")
-  Path workDir;
+  @Mixin WorkDirOption workDir;
 
   @Option(names = "--dev-fraction", defaultValue = "0.1", description = "dev split carved from "
       + "train when the data set has no qrels/dev.tsv (default: ${DEFAULT-VALUE})")
   double devFraction;
 
-  @Option(names = "--splits", paramLabel = "TRAIN/DEV/TEST", description = "carve all judged "
-      + "queries into train/dev/test by query, e.g. 60/20/20 (default: the data set's files)")
-  String splits;
+  @Mixin SplitsOption splits;
 
-  @Option(names = "--relative-margin", defaultValue = "0.05", description = "an unjudged hit "
-      + "the model scores above (1 - this) x the query's positive is left out of the fit, not "
-      + "taught as irrelevant (default: ${DEFAULT-VALUE})")
-  float relativeMargin;
-
-  @Option(names = "--no-relative-margin", description = "every unjudged hit is a negative")
-  boolean noRelativeMargin;
+  @Mixin RelativeMarginOptions margin;
 
   @Option(names = "--off-topic", paramLabel = "DIR", description = "another BEIR data set whose "
       + "queries should find nothing here: reports the share that comes back empty")
@@ -56,19 +45,17 @@ final class CalibrateCommand implements Callable<Integer> {
       + "curves as a PNG")
   Path plot;
 
-  @Option(names = "--seed", defaultValue = "42", description = "makes a run repeatable (default: ${DEFAULT-VALUE})")
-  long seed;
+  @Mixin SeedOption seeding;
 
   @Override
   public Integer call() throws Exception {
     ModelDirectory model = ModelDirectory.open(Files.isDirectory(Path.of(options.model))
         ? Path.of(options.model) : ModelCache.ensure(options.models(), options.model).path());
     BeirDataset dataset = BeirDataset.open(options.data);
-    TrainingSplits split = TrainingSplits.of(dataset, splits == null ? null : SplitRatios.parse(splits),
-        devFraction, seed);
-    Path work = workDir != null ? workDir : ModelCache.defaultDir().getParent().resolve("work");
+    TrainingSplits split = TrainingSplits.of(dataset, splits.ratios(), devFraction, seeding.seed);
+    Path work = workDir.dir();
     CalibrationJob job = new CalibrationJob(new EmbeddingCache(work.resolve("vectors"), System.err),
-        noRelativeMargin ? null : relativeMargin, seed, System.out);
+        margin.margin(), seeding.seed, System.out);
     CalibrationJob.Outcome outcome = job.run(model, dataset, split, dataset.queries());
     try (var encoder = outcome.encoder()) {
       if (outcome.test().isEmpty()) {

@@ -8,7 +8,6 @@ import dev.whetstone.clicks.ImpressionsJsonl;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
-import dev.whetstone.data.SplitRatios;
 import dev.whetstone.data.TrainingSplits;
 import dev.whetstone.eval.Runs;
 import dev.whetstone.model.Encoder;
@@ -67,27 +66,21 @@ final class ClicksCommand implements Runnable {
         + "rankers whose top 10 users see, one per session: bm25, hybrid (default: ${DEFAULT-VALUE})")
     List<String> shown;
 
-    @Option(names = "--splits", paramLabel = "TRAIN/DEV/TEST", description = "carve the judged "
-        + "queries as 'whetstone train --splits' does, so that train leaves the same test unseen")
-    String splits;
+    @Mixin SplitsOption splits;
 
     @Option(names = "--dev-fraction", defaultValue = "0.1", description = "as 'whetstone train' "
         + "(default: ${DEFAULT-VALUE})")
     double devFraction;
 
-    @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
-    long seed;
+    @Mixin SeedOption seeding;
 
-    @Option(names = "--work-dir", paramLabel = "DIR",
-        description = "BM25 index and embedding cache (default: ~/.cache/whetstone/work)")
-    Path workDir;
+    @Mixin WorkDirOption workDir;
 
     @Override
     public Integer call() throws Exception {
       long start = System.nanoTime();
       BeirDataset dataset = BeirDataset.open(options.data);
-      TrainingSplits split = TrainingSplits.of(dataset, splits == null ? null
-          : SplitRatios.parse(splits), devFraction, seed);
+      TrainingSplits split = TrainingSplits.of(dataset, splits.ratios(), devFraction, seeding.seed);
       Map<String, Map<String, Integer>> judged = new LinkedHashMap<>();
       for (Qrels qrels : List.of(split.train(), split.dev())) {
         qrels.queryIds().forEach(q -> judged.put(q, qrels.judgments(q)));
@@ -96,7 +89,7 @@ final class ClicksCommand implements Runnable {
       Map<String, String> queries = new LinkedHashMap<>();
       judged.keySet().forEach(q -> queries.put(q, texts.get(q)));
       List<BeirDocument> corpus = dataset.corpus();
-      Path work = workDir != null ? workDir : ModelCache.defaultDir().getParent().resolve("work");
+      Path work = workDir.dir();
       System.err.printf("Ranking %d train and dev queries of %s with %s%n", queries.size(),
           dataset.name(), shown);
 
@@ -118,7 +111,7 @@ final class ClicksCommand implements Runnable {
       List<ClickSimulator.Query> simulated = new ArrayList<>();
       queries.forEach((q, text) -> simulated.add(new ClickSimulator.Query(q, text, rankings.get(q))));
       List<Impression> log = new ClickSimulator(theta).simulate(simulated, new Qrels(judged),
-          sessions, seed);
+          sessions, seeding.seed);
       ImpressionsJsonl.write(output, log);
 
       long clicks = log.stream().mapToLong(i -> i.clicks().size()).sum();
@@ -133,7 +126,7 @@ final class ClicksCommand implements Runnable {
       System.out.println();
       // what training will make of it, against the judgments the clicks were drawn from
       ClickJudgments labels = ClickConfig.defaults(output.toString())
-          .judgments(log, devFraction, seed, doc -> true, System.out);
+          .judgments(log, devFraction, seeding.seed, doc -> true, System.out);
       Map<String, Map<String, Integer>> judgedByText = new LinkedHashMap<>();
       judged.forEach((q, judgments) -> judgedByText.put(texts.get(q), judgments));
       System.out.println("Labels as 'whetstone train --clicks' makes them by default: "

@@ -70,8 +70,7 @@ final class MineCommand implements Callable<Integer> {
       description = "measurement rounds, each hiding another seeded sample (default: ${DEFAULT-VALUE})")
   int rounds;
 
-  @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
-  long seed;
+  @Mixin SeedOption seeding;
 
   @Option(names = "--output", defaultValue = "negatives.jsonl", paramLabel = "FILE",
       description = "mined negatives, one query per line (default: ${DEFAULT-VALUE})")
@@ -81,9 +80,7 @@ final class MineCommand implements Callable<Integer> {
       + "rule, as --audit-mode says (default: audit.jsonl.gz, or audit.jsonl with --audit-mode full)")
   Path audit;
 
-  @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "BM25 index and embedding cache (default: ~/.cache/whetstone/work)")
-  Path workDir;
+  @Mixin WorkDirOption workDir;
 
   @Override
   public Integer call() throws Exception {
@@ -91,7 +88,7 @@ final class MineCommand implements Callable<Integer> {
     MiningConfig settings = mining.config();
     BeirDataset dataset = BeirDataset.open(options.data);
     List<LabeledQuery> queries = LabeledQuery.judged(dataset.qrels(split), dataset.queries());
-    Path work = workDir != null ? workDir : ModelCache.defaultDir().getParent().resolve("work");
+    Path work = workDir.dir();
     EmbeddingCache cache = new EmbeddingCache(work.resolve("vectors"), System.err);
     List<String> queryTexts = queries.stream().map(LabeledQuery::queryText).toList();
     List<BeirDocument> corpus = solr == null ? dataset.corpus() : readCollection();
@@ -117,7 +114,7 @@ final class MineCommand implements Callable<Integer> {
       try (AuditLog auditLog = AuditLog.create(auditFile, settings.audit())) {
         chain = new FilterChain(rules.enabled(), teacherScorer, auditLog);
         HardNegativeMiner miner = new HardNegativeMiner(sources, mining.depth, chain)
-            .withRandomNegatives(ids, mining.randomNegatives, seed);
+            .withRandomNegatives(ids, mining.randomNegatives, seeding.seed);
         System.err.printf("Mining %d %s queries: %s, depth %d, rules %s%n", queries.size(), split,
             String.join(" + ", sources.stream().map(CandidateSource::name).toList()), mining.depth,
             chain.filters().isEmpty() ? "none" : chain.filters());
@@ -169,7 +166,7 @@ final class MineCommand implements Callable<Integer> {
       settings.add(new Setting(rules.margin().toString(), List.of(rules.margin())));
     }
     if (teacherScorer != null && teacherScorer != modelScorer) {
-      NegativeFilter modelMargin = new PositiveAwareMarginFilter(modelScorer, mining.relativeMargin);
+      NegativeFilter modelMargin = new PositiveAwareMarginFilter(modelScorer, mining.margin.relativeMargin);
       settings.add(new Setting(modelMargin + ", the model itself", List.of(modelMargin)));
     }
     if (rules.enabled().size() > 1) {
@@ -179,10 +176,10 @@ final class MineCommand implements Callable<Integer> {
         rounds, 100 * hidePositives, split);
     FalseNegativeExperiment experiment = new FalseNegativeExperiment(miner, queries);
     experiment.retrieve(System.err);
-    List<FalseNegativeExperiment.Row> rows = experiment.run(settings, hidePositives, seed, rounds);
+    List<FalseNegativeExperiment.Row> rows = experiment.run(settings, hidePositives, seeding.seed, rounds);
     System.out.printf(Locale.ROOT, "%nHidden positives: %d over %d rounds (seed %d..%d); %d of them "
         + "belonged to queries left with no visible positive, which are not mined.%n",
-        experiment.hiddenTotal(), rounds, seed, seed + rounds - 1, experiment.hiddenInDroppedQueries());
+        experiment.hiddenTotal(), rounds, seeding.seed, seeding.seed + rounds - 1, experiment.hiddenInDroppedQueries());
     List<String> ruleNames = new ArrayList<>(List.of(RankWindowFilter.RULE, PositiveAwareMarginFilter.RULE));
     System.out.println(FalseNegativeExperiment.markdown(rows, ruleNames));
   }

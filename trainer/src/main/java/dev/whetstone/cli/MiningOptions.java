@@ -2,6 +2,7 @@ package dev.whetstone.cli;
 
 import dev.whetstone.filter.AuditLog;
 import dev.whetstone.train.MiningConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Mining and false-negative options of {@code whetstone mine} and {@code whetstone train}. */
@@ -20,13 +21,7 @@ final class MiningOptions {
   @Option(names = "--no-window", description = "switch the rank window off")
   boolean noWindow;
 
-  @Option(names = "--relative-margin", defaultValue = "0.05", description = "positive-aware "
-      + "margin, as sentence-transformers' relative_margin: keep a candidate only if the teacher "
-      + "scores it <= (1 - this) x the positive (default: ${DEFAULT-VALUE})")
-  float relativeMargin;
-
-  @Option(names = "--no-relative-margin", description = "switch the positive-aware margin off")
-  boolean noRelativeMargin;
+  @Mixin RelativeMarginOptions margin;
 
   @Option(names = "--teacher", defaultValue = "bge-small-en-v1.5", description = "scores the "
       + "relative-margin and guide rules: a pretrained model, '" + MiningConfig.MODEL_AS_TEACHER
@@ -55,7 +50,7 @@ final class MiningOptions {
   MiningConfig config() {
     boolean noTeacher = teacher.equals(MiningConfig.NO_TEACHER);
     return new MiningConfig(depth, noWindow ? 0 : windowFrom, windowTo,
-        noRelativeMargin || noTeacher ? null : relativeMargin, teacher, !noGuide && !noTeacher,
+        noTeacher ? null : margin.margin(), teacher, !noGuide && !noTeacher,
         randomNegatives, hnsw, AuditLog.Mode.parse(auditMode));
   }
 }

@@ -2,7 +2,6 @@ package dev.whetstone.cli;
 
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.Qrels;
-import dev.whetstone.data.SplitRatios;
 import dev.whetstone.data.TrainingSplits;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.rollout.QueryTowerRollout;
@@ -131,11 +130,7 @@ final class TrainCommand implements Callable<Integer> {
       + ClickConfig.DEFAULT_DEV_FRACTION + ")")
   Double devFraction;
 
-  @Option(names = "--splits", paramLabel = "TRAIN/DEV/TEST", description = "carve all judged "
-      + "queries (every qrels file) by query into train/dev/test, seeded by --seed, e.g. 60/20/20. "
-      + "Default: the data set's own files; a data set without qrels/train.tsv is carved "
-      + "60/20/20")
-  String splits;
+  @Mixin SplitsOption splits;
 
   @Option(names = "--time-budget", paramLabel = "DURATION", description = "fit the whole job in "
       + "this time, e.g. 45m, 2h, 1h30m, 90s: after timing the first steps, the steps (and the "
@@ -150,8 +145,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "TAS-Balanced batches: cluster queries into N topics, one topic per batch (0: off)")
   int topicClusters;
 
-  @Option(names = "--seed", defaultValue = "42", description = "makes a run repeatable (default: ${DEFAULT-VALUE})")
-  long seed;
+  @Mixin SeedOption seeding;
 
   @Option(names = "--promotion-confidence", defaultValue = "0.95", description = "promote only "
       + "when a one-sided paired t-test over the dev queries' nDCG@10 says the trained model beats "
@@ -198,12 +192,12 @@ final class TrainCommand implements Callable<Integer> {
         remineEvery != null ? remineEvery : full ? 0 : TrainingConfig.EACH_EPOCH,
         devFraction != null ? devFraction
             : clicks != null ? ClickConfig.DEFAULT_DEV_FRACTION : DEFAULT_DEV_FRACTION,
-        splits == null ? null : SplitRatios.parse(splits),
+        splits.ratios(),
         timeBudget == null ? 0 : Durations.parseSeconds("--time-budget", timeBudget),
         promotionConfidence,
         trainQueries, topicClusters, mining.config(),
         new DistillationConfig(distillWeight, distillTemperature), clicks == null ? null : clicks.config(),
-        seed, force, resume);
+        seeding.seed, force, resume);
     int status = ExitStatus.of(new TrainingJob(config, System.out).run());
     return status == ExitStatus.OK && deploy ? deploy(config) : status;
   }
