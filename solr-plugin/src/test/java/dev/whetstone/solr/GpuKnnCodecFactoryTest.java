@@ -1,6 +1,7 @@
 package dev.whetstone.solr;
 
 import dev.whetstone.codec.GpuKnn;
+import dev.whetstone.codec.GpuKnnSettings;
 import dev.whetstone.codec.SearchModeReader;
 import dev.whetstone.codec.KnnFallback;
 import dev.whetstone.codec.KnnFieldSettings;
@@ -9,6 +10,7 @@ import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.Locale;
 import java.util.Set;
 import java.util.Collection;
 import java.util.HashMap;
@@ -212,6 +214,25 @@ public class GpuKnnCodecFactoryTest extends SolrTestCaseJ4 {
       ids.add(searcher.getDocFetcher().doc(hit.doc, Set.of("id")).get("id"));
     }
     return ids;
+  }
+
+  @Test
+  public void nodeSettingsComeFromTheFactorysArguments() {
+    NamedList<Object> args = new NamedList<>();
+    args.add("maxBatch", 0);
+    SolrException e = expectThrows(SolrException.class, () -> new GpuKnnCodecFactory().init(args));
+    assertTrue(e.getMessage(), e.getMessage().contains("whetstone.gpu.maxBatch=0"));
+    NamedList<Object> mode = new NamedList<>();
+    mode.add("knnSearchMode", "fast");
+    e = expectThrows(SolrException.class, () -> new GpuKnnCodecFactory().init(mode));
+    assertTrue(e.getMessage(), e.getMessage().contains("knnSearchMode: \"fast\""));
+
+    GpuKnnSettings node = GpuKnn.settings();
+    NamedList<Object> same = new NamedList<>();
+    same.add("maxBatch", node.maxBatch());
+    same.add("knnSearchMode", node.searchMode().name().toLowerCase(Locale.ROOT));
+    new GpuKnnCodecFactory().init(same);
+    assertSame("the node's settings, fixed once", node, GpuKnn.settings());
   }
 
   @Test
