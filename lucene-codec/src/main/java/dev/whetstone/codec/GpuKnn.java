@@ -16,7 +16,17 @@ public final class GpuKnn {
   static final String BACKEND_CLASS = "dev.whetstone.codec.gpu.CudaKnnBackend";
   private static final System.Logger LOG = System.getLogger(GpuKnn.class.getName());
 
-  private static volatile GpuKnnSettings settings = GpuKnnSettings.fromSystemProperties();
+  /**
+   * The node's settings, fixed by their first reader ({@link #initSettings}). Process-wide because
+   * Lucene builds each segment's vector reader through SPI, from a format made with no arguments:
+   * a reader can reach only the node's settings and its one GPU backend. Never changed once set.
+   */
+  private static volatile GpuKnnSettings settings;
+  /**
+   * The backend, loaded once on first use with the node's settings; null once a CUDA error has
+   * moved the node to the CPU ({@link #failed}), for good. {@link #setBackend} replaces it in
+   * tests, since a test cannot hand a backend to the readers Lucene makes through SPI.
+   */
   private static volatile boolean loaded;
   private static volatile GpuKnnBackend backend;
   private static volatile String unavailableReason = "not loaded yet";
@@ -24,17 +34,29 @@ public final class GpuKnn {
 
   private GpuKnn() {}
 
+  /** The node's settings: those given to {@link #initSettings}, else the system properties'. */
   public static GpuKnnSettings settings() {
-    return settings;
+    GpuKnnSettings current = settings;
+    return current != null ? current : initSettings(null);
   }
 
   /**
-   * Replaces the settings. Memory budget, batching and library path take effect only if the
-   * backend has not been loaded yet; {@code minVectors} and {@code enabled} apply to segments
-   * searched from now on.
+   * Fixes the node's settings to {@code requested} (null: the system properties') unless they
+   * are fixed already, by an earlier call or by a search; then a different request is ignored
+   * with a WARN line, as the backend serving the node was opened with the first ones.
+   *
+   * @return the node's settings
+   * @throws IllegalArgumentException naming the property, when {@code requested} is null and a
+   *     system property is malformed or out of range
    */
-  public static void configure(GpuKnnSettings newSettings) {
-    settings = newSettings;
+  public static synchronized GpuKnnSettings initSettings(GpuKnnSettings requested) {
+    if (settings == null) {
+      settings = requested != null ? requested : GpuKnnSettings.fromSystemProperties();
+    } else if (requested != null && !requested.equals(settings)) {
+      LOG.log(Level.WARNING, "Whetstone kNN: the node's GPU settings are fixed already, " + settings
+          + "; ignoring " + requested + " (a restart applies them)");
+    }
+    return settings;
   }
 
   /** The backend, loading it on first call; null when searches run on the CPU. */
@@ -42,13 +64,13 @@ public final class GpuKnn {
     if (!loaded) {
       load();
     }
-    return settings.enabled() ? backend : null;
+    return settings().enabled() ? backend : null;
   }
 
   /** Why {@link #backend()} is null, or null when a GPU backend is active. */
   public static String unavailableReason() {
     backend();
-    return settings.enabled() ? unavailableReason : "disabled (" + GpuKnnSettings.PREFIX + "enabled=false)";
+    return settings().enabled() ? unavailableReason : "disabled (" + GpuKnnSettings.PREFIX + "enabled=false)";
   }
 
   /** Searches answered on the GPU since the JVM started. */
@@ -71,7 +93,11 @@ public final class GpuKnn {
         "GPU search failed, all kNN searches now run on the CPU: " + error);
   }
 
-  /** Replaces the backend, or with null loads it again on next use; for tests. */
+  /**
+   * Replaces the backend, or with null loads it again on next use: the one way for a test to
+   * put a backend (an emulated one, or one opened with other settings by {@link #open}) behind the
+   * readers Lucene makes through SPI.
+   */
   static synchronized void setBackend(GpuKnnBackend newBackend) {
     backend = newBackend;
     loaded = newBackend != null;
@@ -83,7 +109,7 @@ public final class GpuKnn {
       return;
     }
     try {
-      backend = open();
+      backend = open(settings());
       unavailableReason = null;
       LOG.log(Level.INFO, "Whetstone kNN: exact search on GPU " + backend.device());
     } catch (Unavailable e) {
@@ -99,7 +125,8 @@ public final class GpuKnn {
     }
   }
 
-  private static GpuKnnBackend open() throws Unavailable {
+  /** Opens a backend with {@code settings}; {@link Unavailable} says why there is none. */
+  static GpuKnnBackend open(GpuKnnSettings settings) throws Unavailable {
     if (!settings.enabled()) {
       throw new Unavailable(null, "disabled (" + GpuKnnSettings.PREFIX + "enabled=false)");
     }
@@ -127,7 +154,7 @@ public final class GpuKnn {
     }
   }
 
-  private static final class Unavailable extends Exception {
+  static final class Unavailable extends Exception {
     /** Null when the GPU was switched off on purpose. */
     final KnnFallback fallback;
 

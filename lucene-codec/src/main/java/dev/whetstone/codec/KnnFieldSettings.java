@@ -11,7 +11,7 @@ import org.apache.lucene.index.FieldInfo;
  * settings to the reader. Like HNSW graph parameters, a change applies to segments written (or
  * merged) after it.
  *
- * @param searchMode the field's mode, or null for the node's ({@link KnnSearchMode#current()})
+ * @param searchMode the field's mode, or null for the node's ({@link GpuKnnSettings#searchMode()})
  * @param minVectors the field's minimum, or {@link #NODE_DEFAULT} for the node's ({@link
  *     GpuKnnSettings#minVectors()})
  */
@@ -29,14 +29,17 @@ public record KnnFieldSettings(KnnSearchMode searchMode, int minVectors) {
     }
   }
 
-  /** The mode searches of this field use. */
-  public KnnSearchMode effectiveSearchMode() {
-    return searchMode != null ? searchMode : KnnSearchMode.current();
+  /** The mode searches of this field use on a node with settings {@code node}. */
+  public KnnSearchMode effectiveSearchMode(GpuKnnSettings node) {
+    return searchMode != null ? searchMode : node.searchMode();
   }
 
-  /** The fewest vectors a segment of this field needs to be searched on the GPU. */
-  public int effectiveMinVectors() {
-    return minVectors != NODE_DEFAULT ? minVectors : GpuKnn.settings().minVectors();
+  /**
+   * The fewest vectors a segment of this field needs to be searched on the GPU, on a node with
+   * settings {@code node}.
+   */
+  public int effectiveMinVectors(GpuKnnSettings node) {
+    return minVectors != NODE_DEFAULT ? minVectors : node.minVectors();
   }
 
   /**

@@ -28,7 +28,10 @@ public final class WhetstoneKnnVectorsFormat extends KnnVectorsFormat {
   private final Lucene99HnswVectorsFormat hnsw;
   private final KnnFieldSettings fieldSettings;
 
-  /** Lucene's default graph parameters, the node's settings; the SPI constructor used for reading. */
+  /**
+   * Lucene's default graph parameters, the node's settings; the SPI constructor used for reading,
+   * whose readers search by the node's {@link GpuKnnSettings} ({@link GpuKnn#settings()}).
+   */
   public WhetstoneKnnVectorsFormat() {
     this(new Lucene99HnswVectorsFormat(), KnnFieldSettings.NODE_DEFAULTS);
   }
@@ -68,8 +71,9 @@ public final class WhetstoneKnnVectorsFormat extends KnnVectorsFormat {
 
   @Override
   public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
+    // the node's settings: a segment is read through SPI, by an instance made with no arguments
     return new WhetstoneKnnVectorsReader(hnsw.fieldsReader(state), state.segmentInfo,
-        state.fieldInfos);
+        state.fieldInfos, GpuKnn.settings());
   }
 
   @Override

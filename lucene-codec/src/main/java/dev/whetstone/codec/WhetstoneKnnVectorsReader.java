@@ -37,14 +37,18 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
   /** The segment's unique id: fallbacks are logged once per segment field, whatever its name. */
   private final String segmentKey;
   private final FieldInfos fieldInfos;
+  /** The node's settings, for the fields whose own say nothing. */
+  private final GpuKnnSettings node;
   private final Map<String, KnnFieldSettings> fieldSettings = new HashMap<>();
   /** Per field: its {@link GpuField}, or {@link #ON_CPU} once it is known to stay on the CPU. */
   private final Map<String, Object> gpuFields = new ConcurrentHashMap<>();
   /** Guarded by {@link #gpuFields}' lock: no upload once closing has begun. */
   private boolean closed;
 
-  WhetstoneKnnVectorsReader(KnnVectorsReader hnsw, SegmentInfo segment, FieldInfos fieldInfos) {
+  WhetstoneKnnVectorsReader(KnnVectorsReader hnsw, SegmentInfo segment, FieldInfos fieldInfos,
+      GpuKnnSettings node) {
     this.hnsw = hnsw;
+    this.node = node;
     this.segment = segment.name;
     this.segmentKey = StringHelper.idToString(segment.getId());
     this.fieldInfos = fieldInfos;
@@ -58,13 +62,18 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
   @Override
   public void search(String field, float[] target, KnnCollector collector, Bits acceptDocs)
       throws IOException {
-    KnnFieldSettings settings = fieldSettings.getOrDefault(field, KnnFieldSettings.NODE_DEFAULTS);
-    switch (settings.effectiveSearchMode()) {
+    search(fieldSettings(field).effectiveSearchMode(node), field, target, collector, acceptDocs);
+  }
+
+  /** A float search in {@code mode}, whatever the field's and the node's; see {@link SearchModeReader}. */
+  void search(KnnSearchMode mode, String field, float[] target, KnnCollector collector,
+      Bits acceptDocs) throws IOException {
+    switch (mode) {
       case EXACT:
         ExactKnnSearch.search(hnsw.getFloatVectorValues(field), target, collector, acceptDocs);
         return;
       case AUTO:
-        if (searchOnGpu(field, settings, target, collector, acceptDocs)) {
+        if (searchOnGpu(field, fieldSettings(field), target, collector, acceptDocs)) {
           return;
         }
         break;
@@ -72,6 +81,10 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
         break;
     }
     hnsw.search(field, target, collector, acceptDocs);
+  }
+
+  private KnnFieldSettings fieldSettings(String field) {
+    return fieldSettings.getOrDefault(field, KnnFieldSettings.NODE_DEFAULTS);
   }
 
   @Override
@@ -145,7 +158,7 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
     GpuKnnBackend backend = GpuKnn.backend();
     if (info == null || info.getVectorEncoding() != VectorEncoding.FLOAT32 || values == null
         || backend == null || values.size() == 0
-        || values.size() < settings.effectiveMinVectors()
+        || values.size() < settings.effectiveMinVectors(node)
         || !(values instanceof RandomAccessVectorValues.Floats)) {
       return ON_CPU;
     }

@@ -17,23 +17,16 @@ import org.junit.Before;
  * for each similarity, single and concurrent. Subclasses supply the backend.
  */
 public abstract class GpuTopKTestCase extends LuceneTestCase {
-  private GpuKnnSettings savedSettings;
-
   /** Installs the backend under test, or skips the test (with the reason) when there is none. */
   protected abstract void installBackend();
 
   @Before
   public void setUpBackend() {
-    savedSettings = GpuKnn.settings();
-    // every segment goes to the GPU, however small
-    GpuKnn.configure(savedSettings.withMinVectors(1));
-    installBackend();
+    installBackend(); // every segment goes to it, however small: RandomVectorIndex's field says so
   }
 
   @After
   public void restoreBackend() {
-    KnnSearchMode.set(KnnSearchMode.AUTO);
-    GpuKnn.configure(savedSettings);
     GpuKnn.setBackend(null);
   }
 

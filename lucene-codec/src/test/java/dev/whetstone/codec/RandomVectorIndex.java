@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -29,6 +30,8 @@ import org.apache.lucene.util.VectorUtil;
  */
 final class RandomVectorIndex implements Closeable {
   static final String FIELD = "v";
+  /** The field's settings: every segment goes to the GPU, however small. */
+  static final KnnFieldSettings EVERY_SEGMENT_ON_GPU = new KnnFieldSettings(null, 1);
 
   final VectorSimilarityFunction similarity;
   final int dimension;
@@ -43,7 +46,7 @@ final class RandomVectorIndex implements Closeable {
     this.dimension = dimension;
     this.random = random;
     this.directory = directory;
-    config.setCodec(TestWhetstoneKnnVectorsFormat.codecWith(new WhetstoneKnnVectorsFormat()));
+    config.setCodec(TestWhetstoneKnnVectorsFormat.codecWith(format()));
     try (IndexWriter writer = new IndexWriter(directory, config)) {
       for (int i = 0; i < docs; i++) {
         Document doc = new Document();
@@ -66,6 +69,12 @@ final class RandomVectorIndex implements Closeable {
     }
     reader = DirectoryReader.open(directory);
     searcher = new IndexSearcher(reader);
+  }
+
+  /** Lucene's default graph parameters; every segment goes to the GPU, however small. */
+  static WhetstoneKnnVectorsFormat format() {
+    return new WhetstoneKnnVectorsFormat(Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN,
+        Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH, EVERY_SEGMENT_ON_GPU);
   }
 
   float[] randomVector() {
@@ -105,13 +114,12 @@ final class RandomVectorIndex implements Closeable {
     return filters;
   }
 
+  /** The top {@code k}, searched in {@code mode} (AUTO: as the field's settings say). */
   TopDocs search(KnnSearchMode mode, float[] target, int k, Query filter) throws IOException {
-    KnnSearchMode.set(mode);
-    try {
-      return searcher.search(new KnnFloatVectorQuery(FIELD, target, k, filter), k);
-    } finally {
-      KnnSearchMode.set(KnnSearchMode.AUTO);
-    }
+    IndexSearcher in = mode == KnnSearchMode.AUTO
+        ? searcher
+        : new IndexSearcher(SearchModeReader.wrap(reader, mode));
+    return in.search(new KnnFloatVectorQuery(FIELD, target, k, filter), k);
   }
 
   @Override

@@ -26,16 +26,12 @@ import org.junit.After;
  * instead of throwing; see {@code dev.whetstone.codec.gpu.TestQuietRelease}).
  */
 public class TestGpuFallback extends LuceneTestCase {
-  private final GpuKnnSettings saved = GpuKnn.settings();
-
   @After
   public void restore() {
-    GpuKnn.configure(saved);
     GpuKnn.setBackend(null);
   }
 
   public void testCudaErrorFallsBackToHnsw() throws Exception {
-    GpuKnn.configure(saved.withMinVectors(1));
     try (RandomVectorIndex index = newIndex(500)) {
       float[] target = index.randomVector();
       TopDocs hnsw = index.search(KnnSearchMode.HNSW, target, 10, null);
@@ -55,7 +51,6 @@ public class TestGpuFallback extends LuceneTestCase {
   }
 
   public void testSearchRacingCloseIsNoCudaFailure() throws Exception {
-    GpuKnn.configure(saved.withMinVectors(1));
     try (RandomVectorIndex index = newIndex(500)) {
       float[] target = index.randomVector();
       TopDocs hnsw = index.search(KnnSearchMode.HNSW, target, 10, null);
@@ -73,7 +68,6 @@ public class TestGpuFallback extends LuceneTestCase {
   }
 
   public void testOutOfMemoryMovesOnlyItsSegmentToTheCpu() throws Exception {
-    GpuKnn.configure(saved.withMinVectors(1));
     try (RandomVectorIndex index = newIndex(3000)) {
       int largest = largestSegmentVectors(index);
       EmulatedGpuBackend backend = new EmulatedGpuBackend();
@@ -103,7 +97,6 @@ public class TestGpuFallback extends LuceneTestCase {
   }
 
   public void testOutOfMemoryAtUploadKeepsTheOtherSegmentsOnTheGpu() throws Exception {
-    GpuKnn.configure(saved.withMinVectors(1));
     try (RandomVectorIndex index = newIndex(3000)) {
       int largest = largestSegmentVectors(index);
       EmulatedGpuBackend backend = new EmulatedGpuBackend();
@@ -126,7 +119,6 @@ public class TestGpuFallback extends LuceneTestCase {
   }
 
   public void testMemoryBudgetKeepsTheSegmentsBeyondItOnTheCpu() throws Exception {
-    GpuKnn.configure(saved.withMinVectors(1));
     try (RandomVectorIndex index = newIndex(3000)) {
       EmulatedGpuBackend backend = new EmulatedGpuBackend();
       // room for the smaller segments, not the largest
@@ -148,10 +140,9 @@ public class TestGpuFallback extends LuceneTestCase {
   }
 
   public void testVectorsBeyondFp16RangeKeepTheirSegmentOnTheCpu() throws Exception {
-    GpuKnn.configure(saved.withMinVectors(1));
     GpuKnn.setBackend(new EmulatedGpuBackend());
     IndexWriterConfig config = newIndexWriterConfig()
-        .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(new WhetstoneKnnVectorsFormat()));
+        .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(RandomVectorIndex.format()));
     try (Directory directory = newDirectory()) {
       RandomVectorIndex.writeBeyondFp16Segment(directory, config);
       try (DirectoryReader reader = DirectoryReader.open(directory);
@@ -170,7 +161,6 @@ public class TestGpuFallback extends LuceneTestCase {
   }
 
   public void testAQueryBeyondFp16RangeIsCountedPerSearchAndLoggedPerSegment() throws Exception {
-    GpuKnn.configure(saved.withMinVectors(1));
     GpuKnn.setBackend(new EmulatedGpuBackend());
     try (RandomVectorIndex index = newIndex(600);
         FallbackWarnings warnings = new FallbackWarnings()) {
@@ -184,7 +174,6 @@ public class TestGpuFallback extends LuceneTestCase {
   }
 
   public void testKBeyondTheGpusCandidatesIsCountedPerSearchAndLoggedPerSegment() throws Exception {
-    GpuKnn.configure(saved.withMinVectors(1));
     GpuKnn.setBackend(new EmulatedGpuBackend());
     int k = GpuVectorIndex.MAX_CANDIDATES - GpuVectorIndex.RESCORE_MARGIN + 1;
     try (RandomVectorIndex index = newIndex(3000);
@@ -203,7 +192,6 @@ public class TestGpuFallback extends LuceneTestCase {
 
 
   public void testReaderCloseDoesNotFailWhenFreeingGpuMemoryFails() throws Exception {
-    GpuKnn.configure(saved.withMinVectors(1));
     EmulatedGpuBackend backend = new EmulatedGpuBackend();
     GpuKnn.setBackend(backend);
     RandomVectorIndex index = newIndex(500);

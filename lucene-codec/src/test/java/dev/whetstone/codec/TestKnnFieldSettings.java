@@ -21,13 +21,9 @@ import org.junit.After;
 public class TestKnnFieldSettings extends LuceneTestCase {
   private static final KnnFieldSettings HNSW_MIN_7 = new KnnFieldSettings(KnnSearchMode.HNSW, 7);
 
-  private final GpuKnnSettings saved = GpuKnn.settings();
-
   @After
   public void restore() {
-    GpuKnn.configure(saved);
     GpuKnn.setBackend(null);
-    KnnSearchMode.set(KnnSearchMode.AUTO);
   }
 
   public void testSettingsAreRecordedInEachSegmentAndSurviveAMerge() throws IOException {
@@ -49,36 +45,54 @@ public class TestKnnFieldSettings extends LuceneTestCase {
     }
   }
 
-  public void testTheFieldsSearchModeOverridesTheNodes() throws IOException {
-    GpuKnn.configure(saved.withMinVectors(1));
+  public void testTheFieldsSearchModeOverridesTheNodes() {
+    GpuKnnSettings hnswNode = GpuKnnSettings.DEFAULTS.withSearchMode(KnnSearchMode.HNSW);
+    assertEquals("field says hnsw, node auto", KnnSearchMode.HNSW,
+        new KnnFieldSettings(KnnSearchMode.HNSW, KnnFieldSettings.NODE_DEFAULT)
+            .effectiveSearchMode(GpuKnnSettings.DEFAULTS));
+    assertEquals("field says auto, node hnsw", KnnSearchMode.AUTO,
+        new KnnFieldSettings(KnnSearchMode.AUTO, KnnFieldSettings.NODE_DEFAULT)
+            .effectiveSearchMode(hnswNode));
+    assertEquals("field says nothing, node hnsw", KnnSearchMode.HNSW,
+        KnnFieldSettings.NODE_DEFAULTS.effectiveSearchMode(hnswNode));
+  }
+
+  public void testTheFieldsMinimumOverridesTheNodes() {
+    assertEquals("field 1000, node 1", 1000, new KnnFieldSettings(null, 1000)
+        .effectiveMinVectors(GpuKnnSettings.DEFAULTS.withMinVectors(1)));
+    assertEquals("field 10, node 1000", 10, new KnnFieldSettings(null, 10)
+        .effectiveMinVectors(GpuKnnSettings.DEFAULTS.withMinVectors(1000)));
+    assertEquals("field says nothing, node 7", 7,
+        KnnFieldSettings.NODE_DEFAULTS.effectiveMinVectors(GpuKnnSettings.DEFAULTS.withMinVectors(7)));
+  }
+
+  public void testTheReaderSearchesByTheFieldsMode() throws IOException {
+    assumeTrue("the node's mode is auto", GpuKnn.settings().searchMode() == KnnSearchMode.AUTO);
     GpuKnn.setBackend(new EmulatedGpuBackend());
     try (Directory dir = newDirectory()) {
-      write(dir, new KnnFieldSettings(KnnSearchMode.HNSW, KnnFieldSettings.NODE_DEFAULT), 50);
+      write(dir, new KnnFieldSettings(KnnSearchMode.HNSW, 1), 50);
       assertFalse("field says hnsw", searchedOnGpu(dir));
     }
     try (Directory dir = newDirectory()) {
-      write(dir, new KnnFieldSettings(KnnSearchMode.AUTO, KnnFieldSettings.NODE_DEFAULT), 50);
-      KnnSearchMode.set(KnnSearchMode.HNSW);
-      assertTrue("field says auto, node hnsw", searchedOnGpu(dir));
-    }
-    try (Directory dir = newDirectory()) {
-      write(dir, KnnFieldSettings.NODE_DEFAULTS, 50);
-      KnnSearchMode.set(KnnSearchMode.HNSW);
-      assertFalse("field says nothing, node hnsw", searchedOnGpu(dir));
+      write(dir, new KnnFieldSettings(null, 1), 50);
+      assertTrue("field says nothing, node auto", searchedOnGpu(dir));
     }
   }
 
-  public void testTheFieldsMinimumOverridesTheNodes() throws IOException {
+  public void testTheReaderSearchesByTheFieldsMinimum() throws IOException {
     GpuKnn.setBackend(new EmulatedGpuBackend());
     try (Directory dir = newDirectory()) {
       write(dir, new KnnFieldSettings(null, 1000), 50);
-      GpuKnn.configure(saved.withMinVectors(1));
       assertFalse("50 vectors, field minimum 1000", searchedOnGpu(dir));
     }
     try (Directory dir = newDirectory()) {
       write(dir, new KnnFieldSettings(null, 10), 50);
-      GpuKnn.configure(saved.withMinVectors(1000));
-      assertTrue("50 vectors, field minimum 10, node 1000", searchedOnGpu(dir));
+      assertTrue("50 vectors, field minimum 10", searchedOnGpu(dir));
+    }
+    assumeTrue("the node's minimum is over 50", GpuKnn.settings().minVectors() > 50);
+    try (Directory dir = newDirectory()) {
+      write(dir, KnnFieldSettings.NODE_DEFAULTS, 50);
+      assertFalse("50 vectors, the node's minimum", searchedOnGpu(dir));
     }
   }
 

@@ -27,22 +27,18 @@ import org.junit.After;
  * unverified without a device.
  */
 public class TestReusedFilters extends LuceneTestCase {
-  private final GpuKnnSettings saved = GpuKnn.settings();
-
   @After
   public void restore() {
-    GpuKnn.configure(saved);
     GpuKnn.setBackend(null);
   }
 
   public void testAlternatingNrtSearchersConvertEachLiveDocsOnce() throws Exception {
-    GpuKnn.configure(saved.withMinVectors(1));
     EmulatedGpuBackend backend = new EmulatedGpuBackend();
     GpuKnn.setBackend(backend);
     IndexWriterConfig config = newIndexWriterConfig().setRAMBufferSizeMB(64)
         .setMaxBufferedDocs(IndexWriterConfig.DISABLE_AUTO_FLUSH)
         .setMergePolicy(NoMergePolicy.INSTANCE)
-        .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(new WhetstoneKnnVectorsFormat()));
+        .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(RandomVectorIndex.format()));
     try (Directory dir = newDirectory(); IndexWriter writer = new IndexWriter(dir, config)) {
       for (int i = 0; i < 300; i++) {
         Document doc = new Document();

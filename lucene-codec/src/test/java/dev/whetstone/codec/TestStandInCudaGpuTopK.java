@@ -57,6 +57,8 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
   private static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static Path standIn;
   private boolean installed;
+  /** The settings the backend was last opened with. */
+  private static GpuKnnSettings installedSettings;
 
   @Override
   protected void installBackend() {
@@ -73,9 +75,19 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
 
   /** Loads the backend again on the stand-in with these settings (a budget of 0: the default). */
   private static void install(long memoryBudgetBytes, long scoresBytes, long batchWindowNanos) {
-    GpuKnn.configure(new GpuKnnSettings(true, memoryBudgetBytes, 1, MAX_BATCH, batchWindowNanos,
-        scoresBytes, standIn.toString()));
-    GpuKnn.setBackend(null);
+    installedSettings = GpuKnnSettings.DEFAULTS.withMemoryBudgetBytes(memoryBudgetBytes).withMinVectors(1)
+        .withMaxBatch(MAX_BATCH).withBatchWindowNanos(batchWindowNanos).withScoresBytes(scoresBytes)
+        .withLibraryPath(standIn.toString());
+    reinstall();
+  }
+
+  /** Opens the backend again with the settings last installed. */
+  private static void reinstall() {
+    try {
+      GpuKnn.setBackend(GpuKnn.open(installedSettings));
+    } catch (GpuKnn.Unavailable e) {
+      throw new AssertionError("stand-in backend: " + e.getMessage(), e);
+    }
     assertNotNull("stand-in backend: " + GpuKnn.unavailableReason(), GpuKnn.backend());
     assertTrue(GpuKnn.backend().device(), GpuKnn.backend().device().contains("CPU stand-in"));
   }
@@ -95,8 +107,7 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     Path refuse = standIn.resolve("refuse-cubin");
     Files.writeString(refuse, "");
     try {
-      GpuKnn.setBackend(null);
-      assertNotNull(GpuKnn.unavailableReason(), GpuKnn.backend());
+      reinstall();
       assertTrue(GpuKnn.backend().device(),
           GpuKnn.backend().device().contains("kernel PTX compute_90"));
     } finally {
@@ -201,7 +212,7 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
 
   public void testVectorsBeyondFp16RangeStayOnTheCpu() throws Exception {
     IndexWriterConfig config = newIndexWriterConfig()
-        .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(new WhetstoneKnnVectorsFormat()));
+        .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(RandomVectorIndex.format()));
     try (Directory directory = newDirectory()) {
       RandomVectorIndex.writeBeyondFp16Segment(directory, config);
       try (DirectoryReader reader = DirectoryReader.open(directory);

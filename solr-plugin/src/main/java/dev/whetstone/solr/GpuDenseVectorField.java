@@ -22,10 +22,11 @@ import org.apache.solr.schema.IndexSchema;
  *
  * <ul>
  *   <li>{@value #SEARCH_MODE}: {@code auto} (exact on the GPU where the segment is on it, else
- *       HNSW), {@code hnsw} or {@code exact} (a CPU scan); default the node's {@code
- *       -Dwhetstone.knn.mode}.
+ *       HNSW), {@code hnsw} or {@code exact} (a CPU scan); default the node's ({@code
+ *       GpuKnnCodecFactory}'s {@code knnSearchMode}, else {@code -Dwhetstone.knn.mode}).
  *   <li>{@value #MIN_VECTORS}: segments with fewer vectors of the field stay on the CPU; default
- *       the node's {@code -Dwhetstone.gpu.minVectors}.
+ *       the node's ({@code GpuKnnCodecFactory}'s {@code minVectors}, else {@code
+ *       -Dwhetstone.gpu.minVectors}).
  * </ul>
  *
  * Both need {@code knnAlgorithm="whetstone-gpu"}. Like the HNSW parameters they are written into

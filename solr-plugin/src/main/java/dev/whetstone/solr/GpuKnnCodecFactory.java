@@ -1,8 +1,11 @@
 package dev.whetstone.solr;
 
+import dev.whetstone.codec.GpuKnn;
+import dev.whetstone.codec.GpuKnnSettings;
 import dev.whetstone.codec.KnnFallback;
 import dev.whetstone.codec.KnnFieldSettings;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
+import java.util.List;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.FilterCodec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -10,6 +13,7 @@ import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
+import org.apache.solr.common.util.NamedList;
 import org.apache.solr.core.SchemaCodecFactory;
 import org.apache.solr.core.SolrCore;
 import org.apache.solr.core.SolrInfoBean;
@@ -24,13 +28,22 @@ import org.apache.solr.schema.SchemaField;
  * HNSW files, with the type's {@code hnswMaxConnections} and {@code hnswBeamWidth}, and, for a
  * {@link GpuDenseVectorField}, its {@code knnSearchMode} and {@code gpuMinVectors}) and searched
  * on the GPU where there is one. All other fields are exactly as {@link SchemaCodecFactory} makes
- * them. {@code {!knn}}, {@code {!embed}} and {@code {!hybrid}} need no change. The GPU memory
- * budget is the node's ({@code -Dwhetstone.gpu.memoryBudgetMB}): one GPU serves all its cores.
- * Searches that fell back from the GPU to the CPU are counted per {@link KnnFallback} in the node's
+ * them. {@code {!knn}}, {@code {!embed}} and {@code {!hybrid}} need no change.
+ *
+ * <p>The node's GPU settings ({@link GpuKnnSettings}: {@code enabled}, {@code knnSearchMode},
+ * {@code memoryBudgetMB}, {@code minVectors}, {@code maxBatch}, {@code batchWindowMicros}, {@code
+ * scoresMB}, {@code libraryPath}) are this factory's arguments where given, else the system
+ * properties ({@code -Dwhetstone.gpu.memoryBudgetMB} and so on, {@code -Dwhetstone.knn.mode}),
+ * else the defaults. One GPU serves all cores of a node: the first core that gives any of them
+ * fixes them for the node (as does the first kNN search, with the system properties); a core
+ * giving others later gets a WARN line and the node's. A field type's {@code knnSearchMode} and
+ * {@code gpuMinVectors} override the node's for its fields. Searches that fell back from the GPU to the CPU are counted per {@link KnnFallback} in the node's
  * metrics, {@code whetstone.fallback.<reason>} (group {@code node}).
  *
  * <pre>
- * &lt;codecFactory class="dev.whetstone.solr.GpuKnnCodecFactory"/&gt;
+ * &lt;codecFactory class="dev.whetstone.solr.GpuKnnCodecFactory"&gt;
+ *   &lt;int name="maxBatch"&gt;256&lt;/int&gt; &lt;!-- optional: the node's settings --&gt;
+ * &lt;/codecFactory&gt;
  * &lt;fieldType name="knn_vector_384" class="solr.DenseVectorField" vectorDimension="384"
  *     similarityFunction="dot_product" knnAlgorithm="whetstone-gpu"/&gt;
  * </pre>
@@ -39,9 +52,37 @@ public class GpuKnnCodecFactory extends SchemaCodecFactory {
   /** The {@code knnAlgorithm} value that opts a field type in. */
   public static final String KNN_ALGORITHM = "whetstone-gpu";
   private static final String METRICS_TAG = "whetstone";
+  /** The arguments read as the node's GPU settings. */
+  static final List<String> NODE_SETTINGS = List.of(GpuKnnSettings.ENABLED,
+      GpuKnnSettings.SEARCH_MODE, GpuKnnSettings.MEMORY_BUDGET_MB, GpuKnnSettings.MIN_VECTORS,
+      GpuKnnSettings.MAX_BATCH_NAME, GpuKnnSettings.BATCH_WINDOW_MICROS, GpuKnnSettings.SCORES_MB,
+      GpuKnnSettings.LIBRARY_PATH);
 
   private volatile SolrCore core;
   private volatile Codec codec;
+
+  /**
+   * Fixes the node's GPU settings if the arguments give any; with none the node keeps reading
+   * the system properties when first needed, as before the factory had arguments.
+   */
+  @Override
+  public void init(NamedList<?> args) {
+    super.init(args);
+    if (args == null || NODE_SETTINGS.stream().noneMatch(name -> args.get(name) != null)) {
+      return;
+    }
+    GpuKnnSettings requested;
+    try {
+      requested = GpuKnnSettings.fromArgs(name -> {
+        Object value = args.get(name);
+        return value == null ? null : value.toString();
+      });
+    } catch (IllegalArgumentException e) {
+      throw new SolrException(ErrorCode.SERVER_ERROR,
+          "codecFactory " + getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+    GpuKnn.initSettings(requested);
+  }
 
   @Override
   public void inform(SolrCore core) {

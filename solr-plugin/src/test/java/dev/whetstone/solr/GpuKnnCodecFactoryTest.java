@@ -1,11 +1,17 @@
 package dev.whetstone.solr;
 
 import dev.whetstone.codec.GpuKnn;
+import dev.whetstone.codec.GpuKnnSettings;
+import dev.whetstone.codec.SearchModeReader;
 import dev.whetstone.codec.KnnFallback;
 import dev.whetstone.codec.KnnFieldSettings;
 import dev.whetstone.codec.KnnSearchMode;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
+import java.io.IOException;
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Set;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +23,15 @@ import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.Version;
 import org.apache.solr.SolrTestCaseJ4;
 import org.apache.solr.client.solrj.SolrQuery;
@@ -174,14 +189,50 @@ public class GpuKnnCodecFactoryTest extends SolrTestCaseJ4 {
     assertEquals(embed, ParsersTestCase.ids("q", knn, "fl", "id"));
 
     // the exact CPU scan, the GPU's reference, gives the same top 5 (and a filtered top 3)
-    KnnSearchMode.set(KnnSearchMode.EXACT);
+    assertEquals(List.of("2"), ParsersTestCase.ids("q", "{!knn f=vector topK=3}"
+        + ParsersTestCase.vectorText(vector), "fq", "category:health", "fq", "-id:1", "fl", "id"));
+    Query filter = new BooleanQuery.Builder()
+        .add(new TermQuery(new Term("category", "health")), BooleanClause.Occur.FILTER)
+        .add(new TermQuery(new Term("id", "1")), BooleanClause.Occur.MUST_NOT)
+        .build();
+    RefCounted<SolrIndexSearcher> ref = h.getCore().getSearcher();
     try {
-      assertEquals(embed, ParsersTestCase.ids("q", knn, "fl", "id"));
-      assertEquals(List.of("2"), ParsersTestCase.ids("q", "{!knn f=vector topK=3}"
-          + ParsersTestCase.vectorText(vector), "fq", "category:health", "fq", "-id:1", "fl", "id"));
+      SolrIndexSearcher solr = ref.get();
+      IndexSearcher exact =
+          new IndexSearcher(SearchModeReader.wrap(solr.getIndexReader(), KnnSearchMode.EXACT));
+      assertEquals(embed, ids(solr, exact.search(new KnnFloatVectorQuery("vector", vector, 5), 5)));
+      assertEquals(ids(solr, solr.search(new KnnFloatVectorQuery("vector", vector, 3, filter), 3)),
+          ids(solr, exact.search(new KnnFloatVectorQuery("vector", vector, 3, filter), 3)));
     } finally {
-      KnnSearchMode.set(KnnSearchMode.AUTO);
+      ref.decref();
     }
+  }
+
+  private static List<String> ids(SolrIndexSearcher searcher, TopDocs top) throws IOException {
+    List<String> ids = new ArrayList<>();
+    for (ScoreDoc hit : top.scoreDocs) {
+      ids.add(searcher.getDocFetcher().doc(hit.doc, Set.of("id")).get("id"));
+    }
+    return ids;
+  }
+
+  @Test
+  public void nodeSettingsComeFromTheFactorysArguments() {
+    NamedList<Object> args = new NamedList<>();
+    args.add("maxBatch", 0);
+    SolrException e = expectThrows(SolrException.class, () -> new GpuKnnCodecFactory().init(args));
+    assertTrue(e.getMessage(), e.getMessage().contains("whetstone.gpu.maxBatch=0"));
+    NamedList<Object> mode = new NamedList<>();
+    mode.add("knnSearchMode", "fast");
+    e = expectThrows(SolrException.class, () -> new GpuKnnCodecFactory().init(mode));
+    assertTrue(e.getMessage(), e.getMessage().contains("knnSearchMode: \"fast\""));
+
+    GpuKnnSettings node = GpuKnn.settings();
+    NamedList<Object> same = new NamedList<>();
+    same.add("maxBatch", node.maxBatch());
+    same.add("knnSearchMode", node.searchMode().name().toLowerCase(Locale.ROOT));
+    new GpuKnnCodecFactory().init(same);
+    assertSame("the node's settings, fixed once", node, GpuKnn.settings());
   }
 
   @Test

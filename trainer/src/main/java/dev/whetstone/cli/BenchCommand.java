@@ -5,7 +5,7 @@ import dev.whetstone.bench.RolloutBench;
 import dev.whetstone.bench.SigningBench;
 import dev.whetstone.bench.SolrQueryBench;
 import dev.whetstone.calibration.CosineAdapter;
-import dev.whetstone.codec.KnnSearchMode;
+import dev.whetstone.codec.GpuKnn;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.demo.BeirCloud;
@@ -159,7 +159,7 @@ final class BenchCommand implements Runnable {
             + "%d (kNN mode %s)%n", hybrid.first().client(), hybrid.second().client(),
             hybrid.second().client().p50Millis() / hybrid.first().client().p50Millis(),
             hybrid.differingTopIds(), fresh.size(), hybrid.differingTopScores(),
-            KnnSearchMode.current());
+            GpuKnn.settings().searchMode());
         // the UBI query log's price: the same dense request with and without ubi=true, interleaved
         // (to the log file, the configset's default)
         SolrQueryBench.Paired ubi = bench.measurePaired("one_shard",

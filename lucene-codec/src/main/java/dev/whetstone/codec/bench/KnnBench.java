@@ -2,6 +2,7 @@ package dev.whetstone.codec.bench;
 
 import dev.whetstone.codec.GpuKnn;
 import dev.whetstone.codec.KnnSearchMode;
+import dev.whetstone.codec.SearchModeReader;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -101,16 +102,17 @@ public final class KnnBench {
       }
       try (DirectoryReader reader = DirectoryReader.open(directory)) {
         IndexSearcher searcher = new IndexSearcher(reader);
+        IndexSearcher exact =
+            new IndexSearcher(SearchModeReader.wrap(reader, KnnSearchMode.EXACT));
+        IndexSearcher hnsw = new IndexSearcher(SearchModeReader.wrap(reader, KnnSearchMode.HNSW));
         List<Set<Integer>> truth = new ArrayList<>();
-        KnnSearchMode.set(KnnSearchMode.EXACT);
         for (float[] q : queries) {
-          truth.add(docs(searcher.search(new KnnFloatVectorQuery(FIELD, q, k), k)));
+          truth.add(docs(exact.search(new KnnFloatVectorQuery(FIELD, q, k), k)));
         }
         System.out.printf(Locale.ROOT, "%n%,d x %d, k=%d, %d queries%n", size, dim, k, queryCount);
         System.out.println("| mode | threads | recall@" + k + " | QPS | p50 ms | p99 ms |");
         System.out.println("|---|---|---|---|---|---|");
         if (GpuKnn.backend() != null) {
-          KnnSearchMode.set(KnnSearchMode.AUTO);
           long upload = System.nanoTime();
           long gpuBefore = GpuKnn.gpuSearches();
           searcher.search(new KnnFloatVectorQuery(FIELD, queries.get(0), k), k);
@@ -130,14 +132,10 @@ public final class KnnBench {
                 bytes / (single.p50Ms / 1000) / 1e9);
           }
         }
-        KnnSearchMode.set(KnnSearchMode.EXACT);
-        print("CPU exact", 1, measure(searcher, queries, truth, 1));
-        print("CPU exact", threads, measure(searcher, queries, truth, threads));
-        KnnSearchMode.set(KnnSearchMode.HNSW);
-        print("CPU HNSW", 1, measure(searcher, queries, truth, 1));
-        print("CPU HNSW", threads, measure(searcher, queries, truth, threads));
-      } finally {
-        KnnSearchMode.set(KnnSearchMode.AUTO);
+        print("CPU exact", 1, measure(exact, queries, truth, 1));
+        print("CPU exact", threads, measure(exact, queries, truth, threads));
+        print("CPU HNSW", 1, measure(hnsw, queries, truth, 1));
+        print("CPU HNSW", threads, measure(hnsw, queries, truth, threads));
       }
     }
   }
