@@ -22,8 +22,8 @@ import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.BytesRefBuilder;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
-import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.common.SolrException;
+import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
 import org.apache.solr.common.params.ShardParams;
@@ -307,7 +307,10 @@ public class HybridFusionComponent extends SearchComponent {
         : new FusedKeysQuery(key.getName(), scores, "hybrid score fused over the collection");
   }
 
-  /** The candidates request: the request's selecting params, marked for the hybrid query. */
+  /**
+   * The candidates request: the request's selecting params (none of the internal ones), marked
+   * for the hybrid query.
+   */
   private static ModifiableSolrParams candidateRequest(SolrParams params, String signature) {
     ModifiableSolrParams request = new ModifiableSolrParams();
     for (Iterator<String> names = params.getParameterNamesIterator(); names.hasNext(); ) {

@@ -7,8 +7,8 @@ import dev.whetstone.solr.CheckedParams;
 import dev.whetstone.solr.WhetstoneParams;
 import dev.whetstone.solr.model.EmbeddingModel;
 import org.apache.lucene.search.Query;
-import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.common.SolrException;
+import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.request.SolrQueryRequest;
 
 /**
