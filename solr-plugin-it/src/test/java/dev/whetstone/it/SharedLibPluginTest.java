@@ -40,7 +40,7 @@ public class SharedLibPluginTest extends SolrCloudTestCase {
       assertEquals("one shaded plugin jar in " + lib, 1, jars.count());
     }
     assertThrows("the plugin must not be on the test classpath", ClassNotFoundException.class,
-        () -> Class.forName("dev.whetstone.solr.ModelRegistryComponent"));
+        () -> Class.forName("dev.whetstone.solr.model.ModelRegistryComponent"));
 
     Path models = createTempDir("models");
     importModel(lib, models.resolve("all-minilm-l6-v2-q"));

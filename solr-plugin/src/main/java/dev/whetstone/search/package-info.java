@@ -5,6 +5,6 @@
  * documents with their fused scores, so paging, sorting and filters work as for any query. For
  * SolrCloud, {@link dev.whetstone.search.FusedKeysQuery} carries the coordinator's collection-wide
  * fusion to every shard by unique key. The Solr parser that builds these queries is in
- * {@code dev.whetstone.solr}.
+ * {@code dev.whetstone.solr.search}.
  */
 package dev.whetstone.search;

@@ -11,8 +11,9 @@ import org.apache.solr.common.util.NamedList;
 /**
  * Typed reads of {@link SolrParams} whose errors name the parameter and the value it had: a 400
  * for request and local params, a configuration error for a plugin's solrconfig.xml settings.
+ * Shared by the query parsers, the update processor factory and the model registry.
  */
-final class CheckedParams {
+public final class CheckedParams {
   private final SolrParams params;
   private final Function<String, SolrException> error;
 
@@ -22,26 +23,26 @@ final class CheckedParams {
   }
 
   /** Parameters a client sent: mistakes are a 400. */
-  static CheckedParams ofRequest(SolrParams params) {
+  public static CheckedParams ofRequest(SolrParams params) {
     return new CheckedParams(params, message -> new SolrException(ErrorCode.BAD_REQUEST, message));
   }
 
   /** A plugin's settings from solrconfig.xml: mistakes fail the core load with {@code error}. */
-  static CheckedParams ofConfig(NamedList<?> args, Function<String, SolrException> error) {
+  public static CheckedParams ofConfig(NamedList<?> args, Function<String, SolrException> error) {
     return new CheckedParams(args.toSolrParams(), error);
   }
 
   /** The value, or null when absent. */
-  String get(String name) {
+  public String get(String name) {
     return params.get(name);
   }
 
-  String get(String name, String defaultValue) {
+  public String get(String name, String defaultValue) {
     return params.get(name, defaultValue);
   }
 
   /** A present, non-blank value, trimmed. */
-  String required(String name, String what) {
+  public String required(String name, String what) {
     String value = params.get(name);
     if (value == null || value.isBlank()) {
       throw error.apply("missing parameter '" + name + "' (" + what + ")");
@@ -50,17 +51,17 @@ final class CheckedParams {
   }
 
   /** An integer > 0. */
-  int positiveInt(String name, int defaultValue) {
+  public int positiveInt(String name, int defaultValue) {
     return integer(name, defaultValue, 1, "an integer > 0");
   }
 
   /** An integer >= 0. */
-  int nonNegativeInt(String name, int defaultValue) {
+  public int nonNegativeInt(String name, int defaultValue) {
     return integer(name, defaultValue, 0, "an integer >= 0");
   }
 
   /** A finite number >= 0 (a weight, the RRF k). */
-  double nonNegativeNumber(String name, double defaultValue) {
+  public double nonNegativeNumber(String name, double defaultValue) {
     Double value;
     try {
       value = params.getDouble(name);
@@ -80,7 +81,7 @@ final class CheckedParams {
    * A number strictly between 0 and 1 (a probability threshold), or null when absent; {@code
    * what} says in the error what else the caller accepts, e.g. {@code "a number in (0, 1)"}.
    */
-  Double openFraction(String name, String what) {
+  public Double openFraction(String name, String what) {
     String value = params.get(name);
     if (value == null) {
       return null;
@@ -98,7 +99,7 @@ final class CheckedParams {
   }
 
   /** {@code true} or {@code false}, nothing else. */
-  boolean bool(String name, boolean defaultValue) {
+  public boolean bool(String name, boolean defaultValue) {
     String value = params.get(name);
     if (value == null) {
       return defaultValue;
@@ -111,7 +112,7 @@ final class CheckedParams {
   }
 
   /** One of an enum's constants, named in lower case (case-insensitive). */
-  <E extends Enum<E>> E choice(String name, Class<E> type, E defaultValue) {
+  public <E extends Enum<E>> E choice(String name, Class<E> type, E defaultValue) {
     String value = params.get(name);
     if (value == null) {
       return defaultValue;

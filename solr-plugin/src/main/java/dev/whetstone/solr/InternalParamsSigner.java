@@ -59,7 +59,7 @@ public final class InternalParamsSigner {
   private static byte[] payload(SolrParams params) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      for (String name : InternalParams.NAMES) {
+      for (String name : InternalParams.SIGNED) {
         String[] values = params.getParams(name);
         writeString(out, name);
         out.writeInt(values == null ? -1 : values.length);

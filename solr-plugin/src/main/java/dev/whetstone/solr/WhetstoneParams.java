@@ -93,39 +93,8 @@ public final class WhetstoneParams {
   /** Weight of the dense side's contributions (default 1.0). */
   public static final String DENSE_WEIGHT = "denseWeight";
 
-  /**
-   * Request parameter that carries the fused scores of a {@code {!hybrid}} query from the
-   * SolrCloud coordinator to the shards: one value per document, {@code SCORE:UNIQUEKEY}.
-   * Internal (see {@link InternalParams}).
-   */
-  public static final String FUSED = "whetstone.fused";
-
-  /**
-   * Request parameter naming the {@code {!hybrid}} query the {@link #FUSED} scores belong to (a
-   * signature of its text and local params), so that another {@code {!hybrid}} in the same request
-   * (an {@code fq}) is not replaced by them. Internal (see {@link InternalParams}).
-   */
-  public static final String FUSED_FOR = "whetstone.fusedFor";
-
-  /**
-   * Request parameter that carries query vectors embedded on the coordinator to the shards: one
-   * value per vector, {@code FINGERPRINT:TEXTHASH:BASE64}. Internal (see {@link InternalParams}).
-   */
-  public static final String QUERY_VECTOR = "whetstone.qv";
-
-  /**
-   * Request parameter the SolrCloud coordinator sends the shards to ask for the lexical and dense
-   * candidates of the request's {@code {!hybrid}} main query (value: that query's signature)
-   * instead of its documents. Not trusted for anything: it only asks for what a client could ask
-   * with two queries.
-   */
-  public static final String CANDIDATES = "whetstone.candidates";
-
-  /**
-   * Request parameter that carries the coordinator's signature of the internal parameters above
-   * and the query text (HMAC-SHA256 with the cluster's key). Internal (see {@link InternalParams}).
-   */
-  public static final String INTERNAL_SIGNATURE = "whetstone.sig";
+  // The parameters nodes send each other (whetstone.qv, whetstone.fused, whetstone.fusedFor,
+  // whetstone.sig, whetstone.candidates) are named by InternalParams, their only owner.
 
   // --- UbiComponent: User Behavior Insights (UBI) query log ---
   /** Request parameter: {@code true} logs this request's impression (default false). */

@@ -19,14 +19,14 @@ import org.junit.AfterClass;
  * after the class.
  */
 public abstract class BeirCloudTestCase extends SolrCloudTestCase {
-  static final String CONFIG = "beir";
+  public static final String CONFIG = "beir";
   private static final List<String> properties = new ArrayList<>();
 
   /**
    * Starts {@code nodes} nodes with the configset uploaded as {@value #CONFIG}, the models in
    * {@code modelsDir}, and {@code moreProperties} (e.g. {@code whetstone.model.path}) set.
    */
-  static void startBeirCluster(int nodes, Path modelsDir, Map<String, String> moreProperties)
+  public static void startBeirCluster(int nodes, Path modelsDir, Map<String, String> moreProperties)
       throws Exception {
     setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, modelsDir.toString());
     moreProperties.forEach(BeirCloudTestCase::setProperty);
@@ -36,7 +36,7 @@ public abstract class BeirCloudTestCase extends SolrCloudTestCase {
   }
 
   /** Creates a collection of the configset and waits until all its replicas are active. */
-  static void createCollection(String name, int shards, int replicas) throws Exception {
+  public static void createCollection(String name, int shards, int replicas) throws Exception {
     CollectionAdminRequest.createCollection(name, CONFIG, shards, replicas)
         .process(cluster.getSolrClient());
     cluster.waitForActiveCollection(name, shards, shards * replicas);
@@ -47,7 +47,7 @@ public abstract class BeirCloudTestCase extends SolrCloudTestCase {
    * commits: the embedding processor keeps a vector it is given (skipExisting), so both
    * collections hold the same vectors. Returns how many were copied.
    */
-  static int copyWithVectors(String from, String to, int rows) throws Exception {
+  public static int copyWithVectors(String from, String to, int rows) throws Exception {
     QueryResponse stored = cluster.getSolrClient().query(from,
         new SolrQuery("*:*").setRows(rows).setFields("id", "title", "text", "vector"));
     List<SolrInputDocument> copies = new ArrayList<>();

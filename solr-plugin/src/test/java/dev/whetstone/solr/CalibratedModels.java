@@ -14,11 +14,11 @@ import java.nio.file.Path;
  * Copies of the test's int8 MiniLM in a models directory of the test's own, so a calibration file
  * can be written beside one without touching the shared imported models.
  */
-final class CalibratedModels {
+public final class CalibratedModels {
   private CalibratedModels() {}
 
   /** A copy of the int8 MiniLM's directory at {@code modelsDir/name}, without calibration. */
-  static Path copyOfQuantizedMiniLm(Path modelsDir, String name) throws IOException {
+  public static Path copyOfQuantizedMiniLm(Path modelsDir, String name) throws IOException {
     ModelDirectory source = TestModels.quantizedMiniLm();
     Path dir = Files.createDirectories(modelsDir.resolve(name));
     for (String file : new String[] {ModelDirectory.ONNX_FILE, ModelDirectory.TOKENIZER_FILE,
@@ -29,7 +29,7 @@ final class CalibratedModels {
   }
 
   /** A random adapter (seeded) fitted, as far as its file says, for the model in {@code dir}. */
-  static CosineAdapter randomFor(Path dir, ScoreMap map, long seed, double threshold)
+  public static CosineAdapter randomFor(Path dir, ScoreMap map, long seed, double threshold)
       throws IOException {
     ModelManifest manifest = ModelDirectory.open(dir).manifest();
     return CosineAdapterTest.random(map, manifest.dimension(), manifest.fingerprint(),
@@ -37,7 +37,7 @@ final class CalibratedModels {
   }
 
   /** Writes {@code adapter} as the calibration file of the model in {@code dir}. */
-  static CosineAdapter write(Path dir, CosineAdapter adapter) throws IOException {
+  public static CosineAdapter write(Path dir, CosineAdapter adapter) throws IOException {
     adapter.write(dir.resolve(CosineAdapter.FILE_NAME));
     return adapter;
   }

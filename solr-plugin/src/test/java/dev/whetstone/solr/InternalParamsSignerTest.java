@@ -13,9 +13,9 @@ public class InternalParamsSignerTest {
   private static ModifiableSolrParams signed() {
     ModifiableSolrParams params = new ModifiableSolrParams();
     params.set("q", "{!embed f=vector model=minilm}vitamin D");
-    params.add(WhetstoneParams.QUERY_VECTOR, "fp:hash:AAAAAA==");
-    params.add(WhetstoneParams.FUSED, "0.5:1", "0.25:2");
-    params.set(WhetstoneParams.FUSED_FOR, "abc");
+    params.add(InternalParams.QUERY_VECTOR, "fp:hash:AAAAAA==");
+    params.add(InternalParams.FUSED, "0.5:1", "0.25:2");
+    params.set(InternalParams.FUSED_FOR, "abc");
     params.set("rows", "10");
     return params;
   }
@@ -34,16 +34,16 @@ public class InternalParamsSignerTest {
     String signature = signer.sign(signed());
     assertRejected(signature, p -> p.set("q", "{!embed f=vector model=minilm}vitamin E"));
     assertRejected(signature, p -> p.remove("q"));
-    assertRejected(signature, p -> p.set(WhetstoneParams.QUERY_VECTOR, "fp:hash:AAAAAB=="));
-    assertRejected(signature, p -> p.add(WhetstoneParams.QUERY_VECTOR, "fp:other:AAAAAA=="));
-    assertRejected(signature, p -> p.set(WhetstoneParams.FUSED, "0.5:1"));
-    assertRejected(signature, p -> p.set(WhetstoneParams.FUSED, "0.25:2", "0.5:1"));
-    assertRejected(signature, p -> p.set(WhetstoneParams.FUSED, "99:1", "0.25:2"));
-    assertRejected(signature, p -> p.remove(WhetstoneParams.FUSED_FOR));
+    assertRejected(signature, p -> p.set(InternalParams.QUERY_VECTOR, "fp:hash:AAAAAB=="));
+    assertRejected(signature, p -> p.add(InternalParams.QUERY_VECTOR, "fp:other:AAAAAA=="));
+    assertRejected(signature, p -> p.set(InternalParams.FUSED, "0.5:1"));
+    assertRejected(signature, p -> p.set(InternalParams.FUSED, "0.25:2", "0.5:1"));
+    assertRejected(signature, p -> p.set(InternalParams.FUSED, "99:1", "0.25:2"));
+    assertRejected(signature, p -> p.remove(InternalParams.FUSED_FOR));
     // the same strings under another parameter
     assertRejected(signature, p -> {
-      p.remove(WhetstoneParams.FUSED_FOR);
-      p.add(WhetstoneParams.FUSED, "abc");
+      p.remove(InternalParams.FUSED_FOR);
+      p.add(InternalParams.FUSED, "abc");
     });
   }
 

@@ -1,6 +1,7 @@
 package dev.whetstone.solr;
 
 import dev.whetstone.model.TestModels;
+import dev.whetstone.solr.model.ModelRegistryComponent;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.BeforeClass;
  */
 public abstract class ParsersTestCase extends SolrTestCaseJ4 {
   /** id, category, title, text. */
-  static final String[][] DOCS = {
+  public static final String[][] DOCS = {
     {"1", "health", "Aspirin reduces fever", "Aspirin and paracetamol lower fever and relieve headaches in adults."},
     {"2", "health", "Vitamin D and bones", "Vitamin D deficiency raises the risk of bone fractures in older people."},
     {"3", "finance", "Stock market rally", "Shares closed higher on Friday as investors bet on lower interest rates."},
@@ -40,13 +41,13 @@ public abstract class ParsersTestCase extends SolrTestCaseJ4 {
   }
 
   /** A core from these files of the test configset, with {@link #DOCS} indexed and committed. */
-  static void initCoreWithDocs(String config, String schema) throws Exception {
+  public static void initCoreWithDocs(String config, String schema) throws Exception {
     TestModels.quantizedMiniLm();
     initCoreWithDocs(config, schema, TestModels.root());
   }
 
   /** The same, with the models (the int8 MiniLM as {@code all-minilm-l6-v2-q}) in {@code modelsDir}. */
-  static void initCoreWithDocs(String config, String schema, java.nio.file.Path modelsDir)
+  public static void initCoreWithDocs(String config, String schema, java.nio.file.Path modelsDir)
       throws Exception {
     System.setProperty(WhetstoneParams.MODELS_DIR_PROPERTY, modelsDir.toString());
     useFactory(null);
@@ -70,7 +71,7 @@ public abstract class ParsersTestCase extends SolrTestCaseJ4 {
     System.clearProperty(WhetstoneParams.MODELS_DIR_PROPERTY);
   }
 
-  static List<Float> vectorList(float[] vector) {
+  public static List<Float> vectorList(float[] vector) {
     List<Float> list = new ArrayList<>(vector.length);
     for (float v : vector) {
       list.add(v);
@@ -79,13 +80,13 @@ public abstract class ParsersTestCase extends SolrTestCaseJ4 {
   }
 
   /** {@code {!knn}}'s text form of a vector. */
-  static String vectorText(float[] vector) {
+  public static String vectorText(float[] vector) {
     return vectorList(vector).toString().replace(" ", "");
   }
 
   /** The JSON response of /select for these params, as maps and lists. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> select(String... params) throws Exception {
+  public static Map<String, Object> select(String... params) throws Exception {
     String[] withJson = new String[params.length + 2];
     System.arraycopy(params, 0, withJson, 0, params.length);
     withJson[params.length] = "wt";
@@ -94,15 +95,15 @@ public abstract class ParsersTestCase extends SolrTestCaseJ4 {
   }
 
   @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> docs(Map<String, Object> rsp) {
+  public static List<Map<String, Object>> docs(Map<String, Object> rsp) {
     return (List<Map<String, Object>>) ((Map<String, Object>) rsp.get("response")).get("docs");
   }
 
-  static long numFound(Map<String, Object> rsp) {
+  public static long numFound(Map<String, Object> rsp) {
     return ((Number) ((Map<?, ?>) rsp.get("response")).get("numFound")).longValue();
   }
 
-  static List<String> ids(Map<String, Object> rsp) {
+  public static List<String> ids(Map<String, Object> rsp) {
     List<String> ids = new ArrayList<>();
     for (Map<String, Object> doc : docs(rsp)) {
       ids.add((String) doc.get("id"));
@@ -111,7 +112,7 @@ public abstract class ParsersTestCase extends SolrTestCaseJ4 {
   }
 
   /** Ids of a query, best first. */
-  static List<String> ids(String... params) throws Exception {
+  public static List<String> ids(String... params) throws Exception {
     return ids(select(params));
   }
 }

@@ -1,9 +1,9 @@
 package dev.whetstone.bench;
 
 import dev.whetstone.retrieval.RetrievalMode;
-import dev.whetstone.solr.EmbeddingModel;
+import dev.whetstone.solr.InternalParams;
 import dev.whetstone.solr.InternalParamsSigner;
-import dev.whetstone.solr.WhetstoneParams;
+import dev.whetstone.solr.model.EmbeddingModel;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +26,7 @@ public final class SigningBench {
     List<SolrQuery> requests = new ArrayList<>();
     for (String text : texts) {
       SolrQuery request = RetrievalMode.DENSE.request(text, 10);
-      request.add(WhetstoneParams.QUERY_VECTOR, EmbeddingModel.encodeParam(
+      request.add(InternalParams.QUERY_VECTOR, InternalParams.encodeVector(
           fingerprint + ":" + EmbeddingModel.textHash(text), vectors.apply(text)));
       requests.add(request);
     }
