@@ -24,7 +24,7 @@ import org.apache.lucene.util.VectorUtil;
  * reader's GPU path runs in CI without a GPU. Failures can be injected: into searches (by segment
  * size), uploads and closes; a memory budget counts vectors held.
  */
-final class EmulatedGpuBackend implements GpuKnnBackend {
+public final class EmulatedGpuBackend implements GpuKnnBackend {
   static final int CHUNK = 4096;
 
   /** Reused filters converted to words, over all indexes: each costs a pass over the bits. */

@@ -1,8 +1,6 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.bench;
 
-import dev.whetstone.codec.bench.Fp16Margin;
-import dev.whetstone.codec.bench.SyntheticVectors;
-import dev.whetstone.codec.bench.VecFile;
+import dev.whetstone.codec.Fp16;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,9 +1,7 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.bench;
 
-import dev.whetstone.codec.bench.BatchSearch;
-import dev.whetstone.codec.bench.BruteForce;
-import dev.whetstone.codec.bench.ScanBench;
-import dev.whetstone.codec.bench.SyntheticVectors;
+import dev.whetstone.codec.EmulatedGpuBackend;
+import dev.whetstone.codec.GpuVectorIndex;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

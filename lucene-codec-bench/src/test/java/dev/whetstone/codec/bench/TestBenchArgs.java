@@ -1,6 +1,5 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.bench;
 
-import dev.whetstone.codec.bench.BenchArgs;
 import java.nio.file.Path;
 import org.apache.lucene.tests.util.LuceneTestCase;
 

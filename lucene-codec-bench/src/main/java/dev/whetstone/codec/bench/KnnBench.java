@@ -40,7 +40,8 @@ import org.apache.lucene.util.VectorUtil;
  * in 384 dimensions are all about equally far apart, where HNSW finds few true neighbours.
  *
  * <pre>
- * java -cp lucene-core.jar:whetstone-lucene-codec.jar dev.whetstone.codec.bench.KnnBench \
+ * java -cp lucene-core.jar:whetstone-lucene-codec.jar:whetstone-lucene-codec-bench.jar \
+ *     dev.whetstone.codec.bench.KnnBench \
  *     [--sizes 100000,1000000] [--dim 384] [--queries 1000] [--threads 16] [--k 10] [--dir /tmp/knn-bench]
  * </pre>
  *

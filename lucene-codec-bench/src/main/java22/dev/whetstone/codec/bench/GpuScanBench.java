@@ -1,29 +1,25 @@
-package dev.whetstone.codec.gpu;
+package dev.whetstone.codec.bench;
 
 import dev.whetstone.codec.GpuKnn;
 import dev.whetstone.codec.GpuKnnBackend;
 import dev.whetstone.codec.GpuVectorIndex;
 import dev.whetstone.codec.StaysOnCpuException;
-import dev.whetstone.codec.bench.BatchSearch;
-import dev.whetstone.codec.bench.BenchArgs;
-import dev.whetstone.codec.bench.BruteForce;
-import dev.whetstone.codec.bench.ScanBench;
-import dev.whetstone.codec.bench.SyntheticVectors;
-import java.util.ArrayList;
+import dev.whetstone.codec.gpu.CudaKnnBackend;
+import dev.whetstone.codec.gpu.DirectScan;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import org.apache.lucene.index.VectorSimilarityFunction;
 
 /**
  * The GPU scan alone (issue 11's micro-bench): synthetic unit vectors uploaded straight to the CUDA
  * backend (no Lucene index, no HNSW), then {@link ScanBench} with batches of exactly N queries,
- * each one {@code DeviceVectorIndex.execute} as the coalescer would run it, bypassing the coalescer
+ * each one run as the coalescer would run it ({@link DirectScan}), bypassing the coalescer
  * so the batch size is the one asked for (and one batch runs at a time). Without a usable GPU it prints why and exits 0.
  *
  * <pre>
- * java --enable-native-access=ALL-UNNAMED -cp lucene-core.jar:whetstone-lucene-codec.jar \
- *     dev.whetstone.codec.gpu.GpuScanBench [--size 1000000] [--dim 384] [--batches 1,16,64,256,1024]
+ * java --enable-native-access=ALL-UNNAMED \
+ *     -cp lucene-core.jar:whetstone-lucene-codec.jar:whetstone-lucene-codec-bench.jar \
+ *     dev.whetstone.codec.bench.GpuScanBench [--size 1000000] [--dim 384] [--batches 1,16,64,256,1024]
  *     [--recall-queries 50] [--k 10] [--seconds 1]
  * </pre>
  */
@@ -52,7 +48,7 @@ public final class GpuScanBench {
         + "for %d: %.1f s%n", options.size, options.dim, queryCount, truth.length, seconds(start));
 
     start = System.nanoTime();
-    long deviceBytes = DeviceVectorIndex.bytesFor(options.size, options.dim);
+    long deviceBytes = DirectScan.deviceBytes(options.size, options.dim);
     GpuVectorIndex index;
     try {
       index = cuda.upload(SyntheticVectors.values(vectors), VectorSimilarityFunction.DOT_PRODUCT);
@@ -65,14 +61,7 @@ public final class GpuScanBench {
     try (index) {
       System.out.printf(Locale.ROOT, "upload: %.2f s, %,d bytes on the device%n", seconds(start),
           deviceBytes);
-      BatchSearch direct = (batchQueries, count) -> {
-        List<DeviceVectorIndex.Query> batch = new ArrayList<>(batchQueries.length);
-        for (float[] query : batchQueries) {
-          batch.add(new DeviceVectorIndex.Query(query, count, null, null));
-        }
-        ((DeviceVectorIndex) index).execute(batch);
-        return batch.stream().map(q -> q.result).toArray(int[][]::new);
-      };
+      BatchSearch direct = (batchQueries, count) -> DirectScan.search(index, batchQueries, count);
       new ScanBench(vectors, queries, truth, options.k, options.k + GpuVectorIndex.RESCORE_MARGIN,
           deviceBytes, options.seconds).run(direct, options.batches, System.out);
     }

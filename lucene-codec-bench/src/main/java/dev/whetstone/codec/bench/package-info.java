@@ -5,6 +5,9 @@
  * margin the reader needs to rescore back to the fp32 top k
  * ({@link dev.whetstone.codec.bench.Fp16Margin}). Inputs are synthetic unit vectors or the
  * trainer's embedding cache files ({@link dev.whetstone.codec.bench.VecFile}); answers are checked
- * against {@link dev.whetstone.codec.bench.BruteForce}. Not used at search time.
+ * against {@link dev.whetstone.codec.bench.BruteForce}; {@code GpuScanBench} (JDK 22+ builds only,
+ * {@code src/main/java22}) times the CUDA backend's batches alone. Not used at search time: this
+ * package is the lucene-codec-bench module, whose jar never ships with the codec or the plugin
+ * (scripts/gpu-run/prepare.sh carries it to a GPU machine).
  */
 package dev.whetstone.codec.bench;

@@ -20,7 +20,8 @@ import org.apache.lucene.util.VectorUtil;
  * device breaks them in no particular order). A member placed after k + margin is a miss.
  *
  * <pre>
- * java -cp lucene-core.jar:whetstone-lucene-codec.jar dev.whetstone.codec.bench.Fp16Margin \
+ * java -cp lucene-core.jar:whetstone-lucene-codec.jar:whetstone-lucene-codec-bench.jar \
+ *     dev.whetstone.codec.bench.Fp16Margin \
  *     --random 100000 --dim 384 --queries 200 [--seed 1]
  * java ... dev.whetstone.codec.bench.Fp16Margin --docs DOCS.vec --query-file QUERIES.vec
  * </pre>
