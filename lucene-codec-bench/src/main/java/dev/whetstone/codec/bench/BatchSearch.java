@@ -1,6 +1,6 @@
 package dev.whetstone.codec.bench;
 
-import dev.whetstone.codec.GpuVectorIndex;
+import dev.whetstone.codec.gpu.GpuVectorIndex;
 import java.io.IOException;
 
 /** Searches one uploaded index for a batch of queries: what {@link ScanBench} times. */

@@ -1,9 +1,9 @@
 package dev.whetstone.codec.bench;
 
-import dev.whetstone.codec.GpuKnn;
 import dev.whetstone.codec.KnnSearchMode;
 import dev.whetstone.codec.SearchModeReader;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
+import dev.whetstone.codec.gpu.GpuKnn;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.whetstone.codec.bench;
 
+import dev.whetstone.codec.gpu.GpuKnnBackend;
 import java.util.SplittableRandom;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.search.VectorScorer;

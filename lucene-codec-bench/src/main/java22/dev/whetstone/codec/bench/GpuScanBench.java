@@ -1,11 +1,11 @@
 package dev.whetstone.codec.bench;
 
-import dev.whetstone.codec.GpuKnn;
-import dev.whetstone.codec.GpuKnnBackend;
-import dev.whetstone.codec.GpuVectorIndex;
-import dev.whetstone.codec.StaysOnCpuException;
 import dev.whetstone.codec.gpu.CudaKnnBackend;
 import dev.whetstone.codec.gpu.DirectScan;
+import dev.whetstone.codec.gpu.GpuKnn;
+import dev.whetstone.codec.gpu.GpuKnnBackend;
+import dev.whetstone.codec.gpu.GpuVectorIndex;
+import dev.whetstone.codec.gpu.StaysOnCpuException;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apache.lucene.index.VectorSimilarityFunction;

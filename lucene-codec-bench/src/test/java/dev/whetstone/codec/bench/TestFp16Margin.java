@@ -1,6 +1,6 @@
 package dev.whetstone.codec.bench;
 
-import dev.whetstone.codec.Fp16;
+import dev.whetstone.codec.gpu.Fp16;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package dev.whetstone.codec.bench;
 
-import dev.whetstone.codec.EmulatedGpuBackend;
-import dev.whetstone.codec.GpuVectorIndex;
+import dev.whetstone.codec.gpu.EmulatedGpuBackend;
+import dev.whetstone.codec.gpu.GpuVectorIndex;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

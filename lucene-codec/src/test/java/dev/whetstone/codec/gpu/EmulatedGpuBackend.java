@@ -1,5 +1,6 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
+import dev.whetstone.codec.KnnFallback;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

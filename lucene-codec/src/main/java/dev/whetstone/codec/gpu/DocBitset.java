@@ -1,4 +1,4 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.BitSet;
@@ -6,7 +6,7 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
 
 /** Lucene {@link Bits} as 64-bit words (bit {@code doc % 64} of word {@code doc / 64}), for the GPU. */
-public final class DocBitset {
+final class DocBitset {
   private DocBitset() {}
 
   /** Words needed for {@code maxDoc} documents. */

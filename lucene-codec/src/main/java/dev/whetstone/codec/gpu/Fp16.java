@@ -1,4 +1,4 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
 /**
  * IEEE 754 binary16 ("half", fp16) conversion with round to nearest, ties to even: what {@code

@@ -1,4 +1,4 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
 /**
  * The reader's GPU path (candidates, CPU rescoring, filters as words, batching) against the

@@ -1,4 +1,4 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,7 +11,7 @@ public interface GpuVectorIndex extends Closeable {
 
   /**
    * Candidates beyond k a search asks for, to be rescored on the CPU with Lucene's similarity.
-   * The GPU scores fp16 vectors and queries; measured ({@code bench.Fp16Margin},
+   * The GPU scores fp16 vectors and queries; measured (lucene-codec-bench's {@code Fp16Margin},
    * docs/benchmarks.md), no query needed more than 2 extra for its fp16 top (k + margin) to hold
    * every member of the exact fp32 top k (k = 1, 10, 100; random unit vectors and SciFact's
    * MiniLM embeddings): 16 leaves room for the device's own summation order.

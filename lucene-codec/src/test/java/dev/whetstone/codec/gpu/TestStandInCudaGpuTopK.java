@@ -1,5 +1,11 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
+import dev.whetstone.codec.FallbackWarnings;
+import dev.whetstone.codec.GpuKnnSettings;
+import dev.whetstone.codec.KnnFallback;
+import dev.whetstone.codec.KnnSearchMode;
+import dev.whetstone.codec.RandomVectorIndex;
+import dev.whetstone.codec.TestWhetstoneKnnVectorsFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
 import java.lang.ref.WeakReference;
 
@@ -16,7 +16,7 @@ import java.lang.ref.WeakReference;
  * the copy is done); until then they get no buffer for that filter and copy it per query. A
  * batch that fails gives up the buffers it filled: their copies may never have run.
  */
-public final class ReusedFilterSlots {
+final class ReusedFilterSlots {
   /** Enough for a searcher, the one being replaced, and one more reopened meanwhile. */
   public static final int DEFAULT_SLOTS = 4;
 

@@ -1,5 +1,7 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
+import dev.whetstone.codec.RandomVectorIndex;
+import dev.whetstone.codec.TestWhetstoneKnnVectorsFormat;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.document.Document;

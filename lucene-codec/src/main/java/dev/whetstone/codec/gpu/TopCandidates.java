@@ -1,9 +1,9 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
 import org.apache.lucene.util.ArrayUtil;
 
 /** Merges the per-block candidates the GPU returns into the best few, on the host. */
-public final class TopCandidates {
+final class TopCandidates {
   private TopCandidates() {}
 
   /**

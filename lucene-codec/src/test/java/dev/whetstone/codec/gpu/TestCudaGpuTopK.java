@@ -1,4 +1,4 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
 /** The same checks on the real GPU backend; skipped, with the reason, where there is none. */
 public class TestCudaGpuTopK extends GpuTopKTestCase {

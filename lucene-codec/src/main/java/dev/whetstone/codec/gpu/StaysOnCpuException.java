@@ -1,4 +1,7 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
+
+import dev.whetstone.codec.KnnFallback;
+
 
 /**
  * A backend declined a segment field's vectors ({@link KnnFallback#MEMORY_BUDGET}, {@link

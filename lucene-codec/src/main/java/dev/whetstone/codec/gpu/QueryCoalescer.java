@@ -1,4 +1,4 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * @param <R> a request; its result is stored in it by the {@link Executor}
  */
-public final class QueryCoalescer<R> {
+final class QueryCoalescer<R> {
   /** Runs one batch, storing each request's result in the request. */
   public interface Executor<R> {
     void execute(List<R> batch) throws IOException;

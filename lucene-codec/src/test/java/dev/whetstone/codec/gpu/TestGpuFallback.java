@@ -1,5 +1,11 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
+import dev.whetstone.codec.FallbackWarnings;
+import dev.whetstone.codec.KnnAssertions;
+import dev.whetstone.codec.KnnFallback;
+import dev.whetstone.codec.KnnSearchMode;
+import dev.whetstone.codec.RandomVectorIndex;
+import dev.whetstone.codec.TestWhetstoneKnnVectorsFormat;
 import java.io.IOException;
 import java.util.List;
 import org.apache.lucene.index.DirectoryReader;
@@ -9,8 +15,8 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.junit.After;
 
