@@ -40,7 +40,7 @@ step() {
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 || echo "no nvidia-smi"
 } | tee "$RESULTS/machine.txt"
 
-step micro-bench 100 dev.whetstone.codec.gpu.GpuScanBench --size 1000000 --dim 384 \
+step micro-bench 100 dev.whetstone.codec.bench.GpuScanBench --size 1000000 --dim 384 \
   --batches 1,16,64,256,1024 --recall-queries 50 --k 10 --seconds 1
 step knn-bench 230 dev.whetstone.codec.bench.KnnBench --sizes "${KNN_SIZE:-100000}" --dim 384 --queries 1000 \
   --threads 16 --k 10 --dir "${TMPDIR:-/tmp}/whetstone-knn-bench"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prepares a GPU run of the kNN benches: a jlink'd JRE (the GPU machine has no JDK) and the jars,
+# Prepares a GPU run of the kNN benches: a jlink'd JRE (the GPU machine has no JDK) and the jars
+# (lucene-core, the codec and the bench module lucene-codec-bench, which holds the benches),
 # in the git-ignored .gpu/ at the repository root (about 50 MiB; carry it to the GPU machine, whose
 # carry limit is 64 MiB in all: this script fails above 60 MiB).
 set -euo pipefail
@@ -9,7 +10,7 @@ OUT=.gpu
 LIMIT_KB=$((60 * 1024))
 
 export JAVA_HOME="$JAVA25"
-./mvnw -B -ntp -q -o -pl lucene-codec package -DskipTests
+./mvnw -B -ntp -q -o -pl lucene-codec,lucene-codec-bench package -DskipTests
 
 rm -rf "$OUT"
 mkdir -p "$OUT/lib"
@@ -18,7 +19,14 @@ mkdir -p "$OUT/lib"
 # Hotspot VM" and keeps its scalar vector code, so every CPU baseline would run slow.
 "$JAVA25/bin/jlink" --add-modules java.base,java.logging,jdk.management,jdk.incubator.vector \
   --strip-debug --no-man-pages --no-header-files --compress=zip-9 --output "$OUT/jre"
-cp lucene-codec/target/whetstone-lucene-codec-*.jar "$OUT/lib/"
+# the codec's jar and the benches' (KnnBench, GpuScanBench), not the codec's test-jar
+for jar in lucene-codec/target/whetstone-lucene-codec-*.jar \
+    lucene-codec-bench/target/whetstone-lucene-codec-bench-*.jar; do
+  case "$jar" in
+    *-tests.jar) ;;
+    *) cp "$jar" "$OUT/lib/" ;;
+  esac
+done
 LUCENE_VERSION=$(sed -n 's:.*<lucene.version>\(.*\)</lucene.version>.*:\1:p' pom.xml)
 cp "$HOME/.m2/repository/org/apache/lucene/lucene-core/$LUCENE_VERSION/lucene-core-$LUCENE_VERSION.jar" "$OUT/lib/"
 cp scripts/gpu-run/run.sh "$OUT/"

@@ -1,5 +1,6 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.GpuVectorIndex;
 import java.util.concurrent.atomic.LongAdder;
 
 /**

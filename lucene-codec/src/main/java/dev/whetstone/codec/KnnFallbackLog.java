@@ -8,9 +8,10 @@ import java.util.Map;
  * Counts each {@link KnnFallback} and logs it at WARN: a node reason when it happens (it happens
  * once until the backend is loaded again), a segment reason once per segment field. The keys
  * already logged are bounded: past {@value #MAX_LOGGED_KEYS}, the least recently seen is dropped
- * and would be logged again.
+ * and would be logged again. Public for the GPU path ({@code dev.whetstone.codec.gpu}), which
+ * meets the fallbacks.
  */
-final class KnnFallbackLog {
+public final class KnnFallbackLog {
   private static final System.Logger LOG = System.getLogger(KnnFallbackLog.class.getName());
   static final int MAX_LOGGED_KEYS = 1024;
 
@@ -25,7 +26,7 @@ final class KnnFallbackLog {
   private KnnFallbackLog() {}
 
   /** A fallback of the whole node; the caller makes sure it is reported once per occurrence. */
-  static void node(KnnFallback reason, String line) {
+  public static void node(KnnFallback reason, String line) {
     reason.increment();
     LOG.log(Level.WARNING, "Whetstone kNN: " + line + " [" + reason.metricName() + "]");
   }
@@ -34,7 +35,7 @@ final class KnnFallbackLog {
    * A fallback of one segment field ({@code segmentKey} names the segment uniquely: its id):
    * counted each time, logged the first time for its segment field and reason.
    */
-  static void segment(KnnFallback reason, String segmentKey, String field, String line) {
+  public static void segment(KnnFallback reason, String segmentKey, String field, String line) {
     reason.increment();
     String key = segmentKey + '/' + field + '/' + reason;
     boolean first;

@@ -1,5 +1,6 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.GpuKnn;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import org.apache.lucene.codecs.KnnVectorsFormat;

@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * java.util.logging's here), kept off the console, and the counts of {@link KnnFallback}s since
  * it opened.
  */
-final class FallbackWarnings implements AutoCloseable {
+public final class FallbackWarnings implements AutoCloseable {
   /** Held: java.util.logging keeps loggers, and so their handlers, only weakly. */
   private final Logger logger = Logger.getLogger(KnnFallbackLog.class.getName());
   private final List<String> lines = new ArrayList<>();
@@ -34,7 +34,7 @@ final class FallbackWarnings implements AutoCloseable {
     public void close() {}
   };
 
-  FallbackWarnings() {
+  public FallbackWarnings() {
     for (KnnFallback reason : KnnFallback.values()) {
       countsAtStart[reason.ordinal()] = reason.count();
     }
@@ -43,12 +43,12 @@ final class FallbackWarnings implements AutoCloseable {
   }
 
   /** How often {@code reason} was counted since this opened. */
-  long counted(KnnFallback reason) {
+  public long counted(KnnFallback reason) {
     return reason.count() - countsAtStart[reason.ordinal()];
   }
 
   /** The WARN lines for {@code reason} since this opened. */
-  List<String> lines(KnnFallback reason) {
+  public List<String> lines(KnnFallback reason) {
     List<String> found = new ArrayList<>();
     synchronized (lines) {
       for (String line : lines) {

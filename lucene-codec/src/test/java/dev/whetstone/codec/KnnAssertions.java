@@ -8,7 +8,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 
 /** Compares two top-k lists as equal "ties aside". */
-final class KnnAssertions {
+public final class KnnAssertions {
   private KnnAssertions() {}
 
   /**
@@ -16,7 +16,7 @@ final class KnnAssertions {
    * except that documents scoring within rounding of the last rank's score may differ (ties at
    * the cut-off). Documents are not compared rank by rank: equal scores may come in either order.
    */
-  static void assertSameTopK(String message, TopDocs expected, TopDocs actual) {
+  public static void assertSameTopK(String message, TopDocs expected, TopDocs actual) {
     ScoreDoc[] e = expected.scoreDocs;
     ScoreDoc[] a = actual.scoreDocs;
     assertEquals(message + ": hit count", e.length, a.length);

@@ -28,19 +28,19 @@ import org.apache.lucene.util.VectorUtil;
  * documents without a vector, some deleted, each tagged {@code even}/{@code odd} and a few {@code
  * rare}, for filters.
  */
-final class RandomVectorIndex implements Closeable {
-  static final String FIELD = "v";
+public final class RandomVectorIndex implements Closeable {
+  public static final String FIELD = "v";
   /** The field's settings: every segment goes to the GPU, however small. */
-  static final KnnFieldSettings EVERY_SEGMENT_ON_GPU = new KnnFieldSettings(null, 1);
+  public static final KnnFieldSettings EVERY_SEGMENT_ON_GPU = new KnnFieldSettings(null, 1);
 
-  final VectorSimilarityFunction similarity;
-  final int dimension;
-  final Random random;
-  final Directory directory;
-  final DirectoryReader reader;
-  final IndexSearcher searcher;
+  public final VectorSimilarityFunction similarity;
+  public final int dimension;
+  public final Random random;
+  public final Directory directory;
+  public final DirectoryReader reader;
+  public final IndexSearcher searcher;
 
-  RandomVectorIndex(Directory directory, IndexWriterConfig config, Random random,
+  public RandomVectorIndex(Directory directory, IndexWriterConfig config, Random random,
       VectorSimilarityFunction similarity, int docs, int dimension) throws IOException {
     this.similarity = similarity;
     this.dimension = dimension;
@@ -72,12 +72,12 @@ final class RandomVectorIndex implements Closeable {
   }
 
   /** Lucene's default graph parameters; every segment goes to the GPU, however small. */
-  static WhetstoneKnnVectorsFormat format() {
+  public static WhetstoneKnnVectorsFormat format() {
     return new WhetstoneKnnVectorsFormat(Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN,
         Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH, EVERY_SEGMENT_ON_GPU);
   }
 
-  float[] randomVector() {
+  public float[] randomVector() {
     float[] v = new float[dimension];
     for (int i = 0; i < dimension; i++) {
       v[i] = random.nextFloat() * 2 - 1;
@@ -93,7 +93,7 @@ final class RandomVectorIndex implements Closeable {
    * One segment of 50 two-dimensional vectors for maximum inner product, which takes vectors of
    * any length: {@code (i, 1)}, but document 7 holds 70000, beyond fp16's 65504.
    */
-  static void writeBeyondFp16Segment(Directory directory, IndexWriterConfig config)
+  public static void writeBeyondFp16Segment(Directory directory, IndexWriterConfig config)
       throws IOException {
     try (IndexWriter writer = new IndexWriter(directory, config)) {
       for (int i = 0; i < 50; i++) {
@@ -106,7 +106,7 @@ final class RandomVectorIndex implements Closeable {
     }
   }
 
-  static List<Query> filters() {
+  public static List<Query> filters() {
     List<Query> filters = new ArrayList<>();
     filters.add(null);
     filters.add(new TermQuery(new Term("tag", "odd")));
@@ -115,7 +115,7 @@ final class RandomVectorIndex implements Closeable {
   }
 
   /** The top {@code k}, searched in {@code mode} (AUTO: as the field's settings say). */
-  TopDocs search(KnnSearchMode mode, float[] target, int k, Query filter) throws IOException {
+  public TopDocs search(KnnSearchMode mode, float[] target, int k, Query filter) throws IOException {
     IndexSearcher in = mode == KnnSearchMode.AUTO
         ? searcher
         : new IndexSearcher(SearchModeReader.wrap(reader, mode));

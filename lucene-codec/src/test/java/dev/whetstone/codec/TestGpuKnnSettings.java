@@ -1,5 +1,6 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.GpuKnn;
 import java.util.Map;
 import org.apache.lucene.tests.util.LuceneTestCase;
 

@@ -1,5 +1,8 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.EmulatedGpuBackend;
+import dev.whetstone.codec.gpu.GpuKnn;
+import dev.whetstone.codec.gpu.GpuKnnTesting;
 import java.io.IOException;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -23,7 +26,7 @@ public class TestKnnFieldSettings extends LuceneTestCase {
 
   @After
   public void restore() {
-    GpuKnn.setBackend(null);
+    GpuKnnTesting.setBackend(null);
   }
 
   public void testSettingsAreRecordedInEachSegmentAndSurviveAMerge() throws IOException {
@@ -68,7 +71,7 @@ public class TestKnnFieldSettings extends LuceneTestCase {
 
   public void testTheReaderSearchesByTheFieldsMode() throws IOException {
     assumeTrue("the node's mode is auto", GpuKnn.settings().searchMode() == KnnSearchMode.AUTO);
-    GpuKnn.setBackend(new EmulatedGpuBackend());
+    GpuKnnTesting.setBackend(new EmulatedGpuBackend());
     try (Directory dir = newDirectory()) {
       write(dir, new KnnFieldSettings(KnnSearchMode.HNSW, 1), 50);
       assertFalse("field says hnsw", searchedOnGpu(dir));
@@ -80,7 +83,7 @@ public class TestKnnFieldSettings extends LuceneTestCase {
   }
 
   public void testTheReaderSearchesByTheFieldsMinimum() throws IOException {
-    GpuKnn.setBackend(new EmulatedGpuBackend());
+    GpuKnnTesting.setBackend(new EmulatedGpuBackend());
     try (Directory dir = newDirectory()) {
       write(dir, new KnnFieldSettings(null, 1000), 50);
       assertFalse("50 vectors, field minimum 1000", searchedOnGpu(dir));

@@ -16,7 +16,7 @@ public class TestWhetstoneKnnVectorsFormat extends BaseKnnVectorsFormatTestCase 
   }
 
   /** The default codec with {@code format} for every vector field. */
-  static Codec codecWith(KnnVectorsFormat format) {
+  public static Codec codecWith(KnnVectorsFormat format) {
     return new Lucene912Codec() {
       @Override
       public KnnVectorsFormat getKnnVectorsFormatForField(String field) {

@@ -5,7 +5,7 @@ import dev.whetstone.bench.RolloutBench;
 import dev.whetstone.bench.SigningBench;
 import dev.whetstone.bench.SolrQueryBench;
 import dev.whetstone.calibration.CosineAdapter;
-import dev.whetstone.codec.GpuKnn;
+import dev.whetstone.codec.gpu.GpuKnn;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.demo.BeirCloud;

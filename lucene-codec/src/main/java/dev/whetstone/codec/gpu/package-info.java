@@ -1,11 +1,21 @@
 /**
- * The CUDA backend behind {@link dev.whetstone.codec.GpuKnnBackend}: segment vectors held in
- * device memory as fp16, scanned with a cuBLAS GEMM per coalesced batch, then a top-k selection
- * kernel compiled at start-up with NVRTC returns each query's best {@code k + margin} candidates
- * for the reader to rescore exactly. The package spans two source roots: the kernel source and
- * image fallback order compile for release 17 ({@code src/main/java}), while the Foreign Function
- * &amp; Memory bindings to the driver, cuBLAS and NVRTC and the backend itself
- * ({@code CudaKnnBackend}, loaded reflectively by {@link dev.whetstone.codec.GpuKnn}) are in
- * {@code src/main/java22}, compiled only on a JDK 22+ by the {@code gpu-backend} profile.
+ * Everything only about searching on the GPU. The node's backend, loaded once and reflectively
+ * ({@link dev.whetstone.codec.gpu.GpuKnn}), behind the interfaces the reader sees ({@link
+ * dev.whetstone.codec.gpu.GpuKnnBackend}, {@link dev.whetstone.codec.gpu.GpuVectorIndex}); one
+ * segment's fields on it, uploaded on first search, with the fallbacks to the CPU ({@link
+ * dev.whetstone.codec.gpu.GpuSegment}, {@code GpuFailure}, {@link
+ * dev.whetstone.codec.gpu.StaysOnCpuException}); fp16 as the device holds it ({@link
+ * dev.whetstone.codec.gpu.Fp16}); and the CUDA backend: segment vectors held in device memory as
+ * fp16, scanned with a cuBLAS GEMM per coalesced batch ({@code QueryCoalescer}), then a top-k
+ * selection kernel compiled at start-up with NVRTC returns each query's best {@code k + margin}
+ * candidates for the reader to rescore exactly ({@code TopCandidates} merges them on the host,
+ * {@code DocBitset} and {@code ReusedFilterSlots} carry the filters).
+ *
+ * <p>The package spans two source roots: the interfaces, the loader, coalescing, filter slots,
+ * the kernel source and image fallback order compile for release 17 ({@code src/main/java}), while
+ * the Foreign Function &amp; Memory bindings to the driver, cuBLAS and NVRTC and the backend itself
+ * ({@code CudaKnnBackend}, loaded reflectively by {@link dev.whetstone.codec.gpu.GpuKnn}) are in
+ * {@code src/main/java22}, compiled only on a JDK 22+ by the {@code gpu-backend} profile. {@code
+ * DirectScan} (also JDK 22+) is the one entry point for the micro-bench in lucene-codec-bench.
  */
 package dev.whetstone.codec.gpu;

@@ -1,6 +1,5 @@
 package dev.whetstone.codec.gpu;
 
-import dev.whetstone.codec.GpuOutOfMemoryException;
 import java.io.IOException;
 
 /** A CUDA, cuBLAS or NVRTC call that did not succeed; the caller falls back to the CPU. */

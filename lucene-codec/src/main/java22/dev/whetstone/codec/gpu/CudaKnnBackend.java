@@ -1,11 +1,7 @@
 package dev.whetstone.codec.gpu;
 
-import dev.whetstone.codec.GpuKnnBackend;
 import dev.whetstone.codec.GpuKnnSettings;
-import dev.whetstone.codec.GpuVectorIndex;
 import dev.whetstone.codec.KnnFallback;
-import dev.whetstone.codec.ReusedFilterSlots;
-import dev.whetstone.codec.StaysOnCpuException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

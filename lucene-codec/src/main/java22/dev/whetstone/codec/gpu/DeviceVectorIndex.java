@@ -4,13 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import dev.whetstone.codec.DocBitset;
-import dev.whetstone.codec.Fp16;
-import dev.whetstone.codec.GpuVectorIndex;
 import dev.whetstone.codec.KnnFallback;
-import dev.whetstone.codec.QueryCoalescer;
-import dev.whetstone.codec.ReusedFilterSlots;
-import dev.whetstone.codec.StaysOnCpuException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
@@ -22,8 +16,8 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.store.AlreadyClosedException;
-import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BitSet;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.VectorUtil;
 
 /**

@@ -5,9 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import dev.whetstone.codec.DocBitset;
-import dev.whetstone.codec.ReusedFilterSlots;
-import dev.whetstone.codec.TopCandidates;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 

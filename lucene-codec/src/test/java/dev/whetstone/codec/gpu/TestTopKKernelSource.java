@@ -1,6 +1,5 @@
 package dev.whetstone.codec.gpu;
 
-import dev.whetstone.codec.CudaToolkit;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

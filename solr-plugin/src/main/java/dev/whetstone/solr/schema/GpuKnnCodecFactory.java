@@ -1,6 +1,6 @@
 package dev.whetstone.solr.schema;
 
-import dev.whetstone.codec.GpuKnn;
+import dev.whetstone.codec.gpu.GpuKnn;
 import dev.whetstone.codec.GpuKnnSettings;
 import dev.whetstone.codec.KnnFallback;
 import dev.whetstone.codec.KnnFieldSettings;
