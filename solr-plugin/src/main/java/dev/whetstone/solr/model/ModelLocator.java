@@ -2,13 +2,16 @@ package dev.whetstone.solr.model;
 
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.model.ModelManifest;
+import dev.whetstone.solr.WhetstoneParams;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.solr.core.SolrCore;
 import org.apache.solr.filestore.FileStore;
 
 /**
@@ -31,6 +34,26 @@ final class ModelLocator {
     this.modelsDir = modelsDir;
     this.configDir = configDir;
     this.fileStore = fileStore;
+  }
+
+  /**
+   * The locator of {@code core}: its models directory is {@code modelsDir} (the component's
+   * argument), else the system property {@value WhetstoneParams#MODELS_DIR_PROPERTY}, else
+   * {@code SOLR_HOME/models}; the file store only in SolrCloud.
+   */
+  static ModelLocator forCore(SolrCore core, String modelsDir) {
+    return new ModelLocator(modelsDir(core, modelsDir), core.getResourceLoader().getConfigPath(),
+        core.getCoreContainer().isZooKeeperAware() ? core.getCoreContainer().getFileStore() : null);
+  }
+
+  private static Path modelsDir(SolrCore core, String configured) {
+    if (configured == null || configured.isEmpty()) {
+      configured = System.getProperty(WhetstoneParams.MODELS_DIR_PROPERTY, "");
+    }
+    if (configured.isEmpty()) {
+      return Paths.get(core.getCoreContainer().getSolrHome()).resolve("models").toAbsolutePath().normalize();
+    }
+    return Paths.get(configured).toAbsolutePath().normalize();
   }
 
   /**

@@ -78,33 +78,4 @@ public class ModelRegistryComponentTest {
     return new ModelManifest("m", "1", dimension, Pooling.MEAN, true, 256, "", "", "cosine",
         fingerprint, documentTower);
   }
-
-  @Test
-  public void pairsAQueryTowerWithTheDocumentModelItWasTrainedAgainst() {
-    Path docs = Path.of("docs");
-    Path queries = Path.of("queries");
-    ModelRegistryComponent.checkPairing("m", docs, manifest("aaa", null, 384), null, null);
-    ModelRegistryComponent.checkPairing("m", docs, manifest("aaa", null, 384), queries,
-        manifest("bbb", "aaa", 384));
-
-    IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
-        () -> ModelRegistryComponent.checkPairing("m", docs, manifest("aaa", null, 384), queries,
-            manifest("bbb", "ccc", 384)));
-    assertTrue(mismatch.getMessage(), mismatch.getMessage().contains("pairs with document model ccc")
-        && mismatch.getMessage().contains("is document model aaa"));
-
-    IllegalArgumentException queryOnlyAsDocuments = assertThrows(IllegalArgumentException.class,
-        () -> ModelRegistryComponent.checkPairing("m", docs, manifest("bbb", "aaa", 384), null,
-            null));
-    assertTrue(queryOnlyAsDocuments.getMessage(),
-        queryOnlyAsDocuments.getMessage().contains("query-only model"));
-
-    // a full model in the query role pairs only with itself
-    assertThrows(IllegalArgumentException.class,
-        () -> ModelRegistryComponent.checkPairing("m", docs, manifest("aaa", null, 384), queries,
-            manifest("ddd", null, 384)));
-    assertThrows(IllegalArgumentException.class,
-        () -> ModelRegistryComponent.checkPairing("m", docs, manifest("aaa", null, 384), queries,
-            manifest("bbb", "aaa", 768)));
-  }
 }
