@@ -2,25 +2,18 @@ package dev.whetstone.calibrate;
 
 import dev.whetstone.calibration.CosineAdapter;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.BitmapEncoder.BitmapFormat;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.Styler.LegendPosition;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The four ways of cutting a kNN list compared on held-out queries: top-k, one global raw-score
  * threshold, global Platt scaling and the Cosine Adapter. Every cut-off is chosen on dev and
  * measured on test; the curves also give each method's precision at the recall of top-10.
  * Optionally, another data set's queries against this index: the share that comes back empty.
+ * This class computes the figures; {@code FilterComparisonMarkdown} renders them as tables and
+ * {@code PrecisionRecallChart} draws the curves.
  */
 public final class FilterComparison {
   private final List<LabeledHits> dev;
@@ -146,63 +139,12 @@ public final class FilterComparison {
 
   /** Precision–recall curves of the threshold methods and the top-k points, as a PNG. */
   public void plot(Path file, String title) throws IOException {
-    XYChart chart = new XYChartBuilder().width(640).height(480).title(title)
-        .xAxisTitle("recall").yAxisTitle("precision").build();
-    chart.getStyler().setMarkerSize(6);
-    chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
-    addCurve(chart, "raw-score threshold", Calibrator.rawScores(test));
-    addCurve(chart, "Platt scaling", Calibrator.relevance(platt, test));
-    addCurve(chart, "Cosine Adapter", Calibrator.relevance(adapter, test));
-    List<Double> recall = new ArrayList<>();
-    List<Double> precision = new ArrayList<>();
-    for (int k : new int[] {1, 2, 3, 5, 10, 20, 50, 100}) {
-      FilterMetrics.Result result = FilterMetrics.topK(test, k);
-      recall.add(result.recall());
-      precision.add(result.precision());
-    }
-    chart.addSeries("top-k (1, 2, 3, 5, 10, 20, 50, 100)", recall, precision)
-        .setMarker(SeriesMarkers.DIAMOND).setLineStyle(SeriesLines.NONE);
-    try (OutputStream out = Files.newOutputStream(file)) {
-      BitmapEncoder.saveBitmap(chart, out, BitmapFormat.PNG);
-    }
-  }
-
-  private void addCurve(XYChart chart, String name, double[][] values) {
-    FilterMetrics.Curve curve = FilterMetrics.curve(test, values);
-    // every 25th point is enough for a smooth line and a small file
-    List<Double> recall = new ArrayList<>();
-    List<Double> precision = new ArrayList<>();
-    for (int i = 0; i < curve.recall().length; i += 25) {
-      recall.add(curve.recall()[i]);
-      precision.add(curve.precision()[i]);
-    }
-    chart.addSeries(name, recall, precision).setMarker(SeriesMarkers.NONE);
+    new PrecisionRecallChart(test, adapter, platt).write(file, title);
   }
 
   /** The rows and off-topic figures as markdown tables. */
   public static String markdown(List<Row> rows, List<OffTopicPoint> offTopic,
       String offTopicName) {
-    StringBuilder text = new StringBuilder();
-    text.append("| method | cut-off (chosen on dev) | precision | recall | F1 | returned/query "
-        + "| empty | precision at top-10's recall | ECE |\n|---|---|---|---|---|---|---|---|---|\n");
-    for (Row row : rows) {
-      text.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f | %.1f | %.1f%% | %s | %s |%n",
-          row.method(), row.cutOff(), row.test().precision(), row.test().recall(), row.test().f1(),
-          row.test().returnedPerQuery(), 100 * row.test().emptyShare(),
-          Double.isNaN(row.precisionAtTop10Recall()) ? "—"
-              : String.format(Locale.ROOT, "%.4f", row.precisionAtTop10Recall()),
-          Double.isNaN(row.ece()) ? "—" : String.format(Locale.ROOT, "%.4f", row.ece())));
-    }
-    if (offTopic != null) {
-      text.append(String.format(Locale.ROOT, "%n%s queries against this index (off-topic):%n%n",
-          offTopicName));
-      text.append("| method | threshold | off-topic queries returning nothing "
-          + "| test top-10 recall kept |\n|---|---|---|---|\n");
-      for (OffTopicPoint point : offTopic) {
-        text.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %.1f%% |%n", point.method(),
-            point.threshold(), 100 * point.emptyShare(), 100 * point.top10RecallKept()));
-      }
-    }
-    return text.toString();
+    return FilterComparisonMarkdown.render(rows, offTopic, offTopicName);
   }
 }

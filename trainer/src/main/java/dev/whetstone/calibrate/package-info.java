@@ -5,6 +5,7 @@
  * threshold are chosen on dev, then {@code calibration.json} is written into the model directory.
  * {@link dev.whetstone.calibrate.CalibrationJob} runs it for {@code whetstone calibrate} and after
  * a training run promotes a model; {@link dev.whetstone.calibrate.FilterComparison} measures the
- * adapter on test against top-k, a raw-score threshold and Platt scaling.
+ * adapter on test against top-k, a raw-score threshold and Platt scaling ({@code
+ * FilterComparisonMarkdown} renders its tables, {@code PrecisionRecallChart} its PNG curves).
  */
 package dev.whetstone.calibrate;
