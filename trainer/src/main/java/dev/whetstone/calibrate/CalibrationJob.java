@@ -5,16 +5,17 @@ import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.data.TrainingSplits;
-import dev.whetstone.filter.EmbeddingScorer;
+import dev.whetstone.filter.FalseNegativeRules;
 import dev.whetstone.filter.FilterChain;
 import dev.whetstone.filter.PositiveAwareMarginFilter;
+import dev.whetstone.filter.RelevanceScorer;
+import dev.whetstone.mine.RetrievalSetup;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.model.ModelManifest;
 import dev.whetstone.retrieval.DenseIndex;
 import dev.whetstone.retrieval.EmbeddingCache;
 import dev.whetstone.retrieval.LabeledQuery;
-import dev.whetstone.retrieval.QueryVectors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ import java.util.Set;
  * Calibrates a model directory on a data set: embeds the corpus and the judged queries (through the
  * cache), labels each query's top hits, fits the adapter on train, chooses on dev and writes
  * {@value CosineAdapter#FILE_NAME} into the model directory. The false-negative rule is the
- * trainer's default relative margin, scored by the model itself.
+ * trainer's default relative margin, scored by the model itself. The encoder, index, query vectors
+ * and rule come from the {@link RetrievalSetup} training and mining use.
  */
 public final class CalibrationJob {
   /** Hits per query: the kNN depth the adapter is fitted for ({@code topK=100}). */
@@ -67,20 +69,19 @@ public final class CalibrationJob {
       throw new IllegalArgumentException("calibration maps cosine scores; model '"
           + manifest.name() + "' is for " + manifest.similarity() + " similarity");
     }
-    Encoder encoder = Encoder.load(model);
+    RetrievalSetup retrieval = RetrievalSetup.load(model, manifest.name(), cache, null, out);
     try {
       List<BeirDocument> corpus = dataset.corpus();
       out.printf("Calibrating %s on %s (%s)%n", manifest.name(), dataset.name(), splits.origin());
-      DenseIndex index = new DenseIndex(corpus.stream().map(BeirDocument::id).toList(),
-          cache.documents(encoder, corpus));
+      DenseIndex index = retrieval.embedCorpus(corpus);
       HitCollector collector = new HitCollector(index, DEPTH);
-      EmbeddedQueries trainQueries = embed(encoder, splits.train(), texts);
+      EmbeddedQueries trainQueries = embed(retrieval, splits.train(), texts);
       List<LabeledHits> train = collector.collect(splits.train(), trainQueries.byId(), texts,
-          rules(encoder, index, trainQueries));
+          rules(retrieval, trainQueries));
       List<LabeledHits> dev = collector.collect(splits.dev(),
-          embed(encoder, splits.dev(), texts).byId(), texts, null);
+          embed(retrieval, splits.dev(), texts).byId(), texts, null);
       List<LabeledHits> test = splits.test() == null ? List.of()
-          : collector.collect(splits.test(), embed(encoder, splits.test(), texts).byId(), texts,
+          : collector.collect(splits.test(), embed(retrieval, splits.test(), texts).byId(), texts,
               null);
       out.printf("Calibration pairs: %d train, %d dev, %d test queries%n", train.size(), dev.size(),
           test.size());
@@ -96,9 +97,9 @@ public final class CalibrationJob {
           choice.chosen().map().label(), choice.chosen().threshold(),
           model.path().resolve(CosineAdapter.FILE_NAME));
       return new Outcome(choice.chosen(), platt, choice.forms(), train, dev, test, collector,
-          encoder);
+          retrieval.encoder());
     } catch (IOException | RuntimeException e) {
-      encoder.close();
+      retrieval.close();
       throw e;
     }
   }
@@ -123,23 +124,25 @@ public final class CalibrationJob {
   }
 
   /** The judged queries of {@code qrels}, embedded (through the cache). */
-  private EmbeddedQueries embed(Encoder encoder, Qrels qrels, Map<String, String> texts)
+  private EmbeddedQueries embed(RetrievalSetup retrieval, Qrels qrels, Map<String, String> texts)
       throws IOException {
     List<LabeledQuery> queries = LabeledQuery.judged(qrels, texts);
     List<String> queryTexts = queries.stream().map(LabeledQuery::queryText).toList();
     return new EmbeddedQueries(queries.stream().map(LabeledQuery::queryId).toList(), queryTexts,
-        cache.queries(encoder, queryTexts));
+        retrieval.queryVectors(queryTexts));
   }
 
-  /** The false-negative rule, scoring with the train queries' vectors already embedded. */
-  private FilterChain rules(Encoder encoder, DenseIndex index, EmbeddedQueries train) {
+  /**
+   * The false-negative rule, scored by the model itself ({@link RetrievalSetup#MODEL_AS_TEACHER})
+   * with the train queries' vectors already embedded; removals are counted, not audited.
+   */
+  private FilterChain rules(RetrievalSetup retrieval, EmbeddedQueries train) throws IOException {
     if (relativeMargin == null) {
       return null;
     }
-    QueryVectors vectors = new QueryVectors(encoder::encodeQueries);
-    vectors.put(train.texts(), train.vectors());
-    EmbeddingScorer scorer = new EmbeddingScorer(encoder.manifest().name(), index, vectors);
-    return new FilterChain(List.of(new PositiveAwareMarginFilter(scorer, relativeMargin)), null,
-        null);
+    RelevanceScorer scorer = retrieval.teacher(RetrievalSetup.MODEL_AS_TEACHER, train.texts(),
+        retrieval.queries(train.texts(), train.vectors()));
+    return retrieval.filters(new FalseNegativeRules(null,
+        new PositiveAwareMarginFilter(scorer, relativeMargin)), null, null, null).chain();
   }
 }

@@ -3,8 +3,6 @@ package dev.whetstone.cli;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.SolrCorpus;
-import dev.whetstone.filter.AuditLog;
-import dev.whetstone.filter.EmbeddingScorer;
 import dev.whetstone.filter.FalseNegativeRules;
 import dev.whetstone.filter.FilterChain;
 import dev.whetstone.filter.NegativeFilter;
@@ -16,7 +14,7 @@ import dev.whetstone.mine.FalseNegativeExperiment;
 import dev.whetstone.mine.HardNegativeMiner;
 import dev.whetstone.mine.MinedQuery;
 import dev.whetstone.mine.NegativesFile;
-import dev.whetstone.model.Encoder;
+import dev.whetstone.mine.RetrievalSetup;
 import dev.whetstone.retrieval.Bm25Sources;
 import dev.whetstone.retrieval.CandidateSource;
 import dev.whetstone.retrieval.DenseIndex;
@@ -93,26 +91,29 @@ final class MineCommand implements Callable<Integer> {
     List<String> queryTexts = queries.stream().map(LabeledQuery::queryText).toList();
     List<BeirDocument> corpus = solr == null ? dataset.corpus() : readCollection();
 
-    try (Encoder model = Encoder.load(ModelCache.ensure(options.models(), options.model));
+    try (RetrievalSetup retrieval = RetrievalSetup.load(
+            ModelCache.ensure(options.models(), options.model), options.model, cache,
+            options.models(), System.err);
         CandidateSource bm25 = Bm25Sources.open(solr == null ? null : solr.url,
             solr == null ? null : solr.collection, work.resolve("bm25-" + dataset.name()), corpus,
             System.err)) {
       List<String> ids = corpus.stream().map(BeirDocument::id).toList();
       System.err.printf("Embedding with %s (cached in %s)%n", options.model, work.resolve("vectors"));
-      float[][] docVectors = cache.documents(model, corpus);
-      DenseIndex modelIndex = mining.hnsw ? DenseIndex.withHnsw(ids, docVectors) : new DenseIndex(ids, docVectors);
-      QueryVectors modelQueries = new QueryVectors(model::encodeQueries);
-      modelQueries.put(queryTexts, cache.queries(model, queryTexts));
-      RelevanceScorer modelScorer = new EmbeddingScorer(options.model, modelIndex, modelQueries);
+      retrieval.embedCorpus(corpus);
+      DenseIndex modelIndex = retrieval.searchIndex(mining.hnsw);
+      QueryVectors modelQueries = retrieval.queries(queryTexts);
+      RelevanceScorer modelScorer = retrieval.scorer(modelQueries);
 
-      RelevanceScorer teacherScorer = teacherScorer(cache, corpus, queryTexts, modelScorer);
+      RelevanceScorer teacherScorer = retrieval.teacher(mining.teacher, queryTexts, modelQueries);
+      boolean ownTeacher = retrieval.isModel(mining.teacher);
       FalseNegativeRules rules = settings.rules(teacherScorer);
       List<CandidateSource> sources = List.of(bm25, new DenseSource("dense", modelIndex, modelQueries));
       List<MinedQuery> mined;
       FilterChain chain;
       Path auditFile = audit != null ? audit : Path.of(settings.audit().defaultFile());
-      try (AuditLog auditLog = AuditLog.create(auditFile, settings.audit())) {
-        chain = new FilterChain(rules.enabled(), teacherScorer, auditLog);
+      try (RetrievalSetup.Filters filters = retrieval.filters(rules, teacherScorer, auditFile,
+          settings.audit())) {
+        chain = filters.chain();
         HardNegativeMiner miner = new HardNegativeMiner(sources, mining.depth, chain)
             .withRandomNegatives(ids, mining.randomNegatives, seeding.seed);
         System.err.printf("Mining %d %s queries: %s, depth %d, rules %s%n", queries.size(), split,
@@ -121,7 +122,7 @@ final class MineCommand implements Callable<Integer> {
         mined = miner.mine(queries, System.err);
         NegativesFile.write(output, mined);
         if (hidePositives > 0) {
-          measure(miner, queries, rules, modelScorer, teacherScorer);
+          measure(miner, queries, rules, modelScorer, teacherScorer != null && !ownTeacher);
         }
       }
       long negatives = mined.stream().mapToLong(m -> m.negatives().size()).sum();
@@ -143,20 +144,8 @@ final class MineCommand implements Callable<Integer> {
     }
   }
 
-  private RelevanceScorer teacherScorer(EmbeddingCache cache, List<BeirDocument> corpus,
-      List<String> queryTexts, RelevanceScorer modelScorer) throws IOException {
-    if (mining.teacher.equals(MiningConfig.NO_TEACHER)) {
-      return null;
-    }
-    if (mining.teacher.equals(MiningConfig.MODEL_AS_TEACHER) || mining.teacher.equals(options.model)) {
-      return modelScorer;
-    }
-    return EmbeddingScorer.pretrained(mining.teacher, options.models(), corpus, queryTexts, cache,
-        System.err);
-  }
-
   private void measure(HardNegativeMiner miner, List<LabeledQuery> queries, FalseNegativeRules rules,
-      RelevanceScorer modelScorer, RelevanceScorer teacherScorer) throws IOException {
+      RelevanceScorer modelScorer, boolean pretrainedTeacher) throws IOException {
     List<Setting> settings = new ArrayList<>();
     settings.add(new Setting("none", List.of()));
     if (rules.window() != null) {
@@ -165,7 +154,7 @@ final class MineCommand implements Callable<Integer> {
     if (rules.margin() != null) {
       settings.add(new Setting(rules.margin().toString(), List.of(rules.margin())));
     }
-    if (teacherScorer != null && teacherScorer != modelScorer) {
+    if (pretrainedTeacher) {
       NegativeFilter modelMargin = new PositiveAwareMarginFilter(modelScorer, mining.margin.relativeMargin);
       settings.add(new Setting(modelMargin + ", the model itself", List.of(modelMargin)));
     }

@@ -27,13 +27,9 @@ import picocli.CommandLine.Option;
         + "directory Solr loads unchanged, only if it beats the current model on dev. --model also "
         + "takes a model directory (e.g. an earlier export). Exit status 3: trained, not promoted; 4: training diverged.")
 final class TrainCommand implements Callable<Integer> {
-  static final double DEFAULT_DEV_FRACTION = 0.1;
-  /**
-   * SciFact's default query-tower run (12 steps × 5 epochs); Cranfield's 135 training queries make
-   * 3 steps an epoch, too few for dev to tell the tower from the base. Full mode has none: its steps
-   * cost ~50 s each on CPU, and 12 steps already move Cranfield's dev by +0.038.
-   */
-  static final int DEFAULT_QUERY_TOWER_MIN_STEPS = 60;
+  static final double DEFAULT_DEV_FRACTION = TrainingConfig.DEFAULT_DEV_FRACTION;
+  /** See {@link TrainingConfig#DEFAULT_QUERY_TOWER_MIN_STEPS}. */
+  static final int DEFAULT_QUERY_TOWER_MIN_STEPS = TrainingConfig.DEFAULT_QUERY_TOWER_MIN_STEPS;
 
   @Mixin DataAndModelOptions options;
   @Mixin MiningOptions mining;
@@ -177,29 +173,50 @@ final class TrainCommand implements Callable<Integer> {
         : ModelCache.ensure(options.models(), options.model).path();
     ModelDirectory.open(base); // fails early, naming the folder, when it is not a model directory
     TrainingMode trainingMode = TrainingMode.parse(mode);
-    boolean full = trainingMode == TrainingMode.FULL;
     Path work = workDir != null ? workDir
         : output.resolveSibling(output.getFileName() + ".work");
     logging.redirectTo(work.resolve("whetstone.log"));
-    TrainingConfig config = new TrainingConfig(trainingMode, options.data,
-        solr == null ? null : solr.url, solr == null ? null : solr.collection,
-        base, options.models(), output, work, name != null ? name : output.getFileName().toString(),
-        epochs != null ? epochs : full ? 4 : 5, batchSize, chunkSize,
-        negatives != null ? negatives : full ? 1 : 7,
-        learningRate != null ? learningRate : full ? 5e-5f : 3e-5f,
-        warmup, weightDecay, temperature, dropout, maxSteps,
-        minSteps != null ? minSteps : full ? 0 : DEFAULT_QUERY_TOWER_MIN_STEPS, evalEvery,
-        remineEvery != null ? remineEvery : full ? 0 : TrainingConfig.EACH_EPOCH,
-        devFraction != null ? devFraction
-            : clicks != null ? ClickConfig.DEFAULT_DEV_FRACTION : DEFAULT_DEV_FRACTION,
-        splits.ratios(),
-        timeBudget == null ? 0 : Durations.parseSeconds("--time-budget", timeBudget),
-        promotionConfidence,
-        trainQueries, topicClusters, mining.config(),
-        new DistillationConfig(distillWeight, distillTemperature), clicks == null ? null : clicks.config(),
-        seeding.seed, force, resume);
+    TrainingConfig config = config(trainingMode, base, work);
     int status = ExitStatus.of(new TrainingJob(config, System.out).run());
     return status == ExitStatus.OK && deploy ? deploy(config) : status;
+  }
+
+  /** The run's settings from the options; those left out take the mode's defaults. */
+  TrainingConfig config(TrainingMode trainingMode, Path base, Path work) {
+    TrainingConfig.Builder settings = TrainingConfig.builder(trainingMode, options.data, base,
+            output)
+        .solr(solr == null ? null : solr.url, solr == null ? null : solr.collection)
+        .modelsDir(options.models()).workDir(work)
+        .name(name != null ? name : output.getFileName().toString())
+        .batchSize(batchSize).chunkSize(chunkSize).warmupFraction(warmup)
+        .weightDecay(weightDecay).temperature(temperature).dropout(dropout).maxSteps(maxSteps)
+        .evalEvery(evalEvery).splits(splits.ratios())
+        .timeBudgetSeconds(
+            timeBudget == null ? 0 : Durations.parseSeconds("--time-budget", timeBudget))
+        .promotionConfidence(promotionConfidence).trainQueries(trainQueries)
+        .topicClusters(topicClusters).mining(mining.config())
+        .distillation(new DistillationConfig(distillWeight, distillTemperature))
+        .clicks(clicks == null ? null : clicks.config())
+        .seed(seeding.seed).force(force).resume(resume);
+    if (epochs != null) {
+      settings.epochs(epochs);
+    }
+    if (negatives != null) {
+      settings.negatives(negatives);
+    }
+    if (learningRate != null) {
+      settings.learningRate(learningRate);
+    }
+    if (minSteps != null) {
+      settings.minSteps(minSteps);
+    }
+    if (remineEvery != null) {
+      settings.remineEvery(remineEvery);
+    }
+    if (devFraction != null) {
+      settings.devFraction(devFraction);
+    }
+    return settings.build();
   }
 
   /** The promoted tower to every replica, gated on the judged queries the report tested on. */

@@ -4,19 +4,16 @@ import dev.whetstone.batch.BatchSampler;
 import dev.whetstone.batch.DistinctQueryBatchSampler;
 import dev.whetstone.batch.QueryPool;
 import dev.whetstone.batch.TopicBalancedBatchSampler;
-import dev.whetstone.filter.AuditLog;
-import dev.whetstone.filter.EmbeddingScorer;
 import dev.whetstone.filter.FilterChain;
 import dev.whetstone.filter.InBatchMask;
 import dev.whetstone.filter.RelevanceScorer;
 import dev.whetstone.mine.HardNegativeMiner;
 import dev.whetstone.mine.MinedQuery;
-import dev.whetstone.model.Encoder;
+import dev.whetstone.mine.RetrievalSetup;
 import dev.whetstone.retrieval.Bm25Sources;
 import dev.whetstone.retrieval.CandidateSource;
 import dev.whetstone.retrieval.DenseIndex;
 import dev.whetstone.retrieval.DenseSource;
-import dev.whetstone.retrieval.EmbeddingCache;
 import dev.whetstone.retrieval.LabeledQuery;
 import dev.whetstone.retrieval.QueryVectors;
 import java.io.IOException;
@@ -40,7 +37,8 @@ final class Mining implements AutoCloseable {
   private final TrainingData data;
   private final CandidateSource bm25;
   private final PrintStream out;
-  private final AuditLog audit;
+  private final RetrievalSetup retrieval;
+  private final RetrievalSetup.Filters filters;
   private final RelevanceScorer teacher;
   private final FilterChain chain;
   private final InBatchMask mask;
@@ -48,25 +46,27 @@ final class Mining implements AutoCloseable {
   private final List<LabeledQuery> queries;
   private final Map<String, float[]> baseQueryVectors;
 
-  Mining(TrainingConfig config, TrainingData data, CandidateSource bm25, Encoder base,
-      DenseIndex baseIndex, EmbeddingCache cache, PrintStream out) throws IOException {
+  Mining(TrainingConfig config, TrainingData data, CandidateSource bm25, RetrievalSetup retrieval,
+      PrintStream out) throws IOException {
     this.config = config;
     this.data = data;
     this.bm25 = bm25;
+    this.retrieval = retrieval;
     this.out = out;
     this.queries = LabeledQuery.judged(data.splits().train(), data.queries());
     List<String> texts = queries.stream().map(LabeledQuery::queryText).toList();
-    float[][] vectors = cache.queries(base, texts);
+    float[][] vectors = retrieval.queryVectors(texts);
     this.baseQueryVectors = new LinkedHashMap<>();
     for (int i = 0; i < queries.size(); i++) {
       baseQueryVectors.put(queries.get(i).queryId(), vectors[i]);
     }
     MiningConfig mining = config.mining();
     this.teacher = mining.relativeMargin() != null || mining.guide()
-        || config.distillation().enabled() ? teacher(base, baseIndex, texts, vectors, cache) : null;
-    this.audit = AuditLog.create(config.workDir().resolve(mining.audit().defaultFile()),
-        mining.audit());
-    this.chain = new FilterChain(mining.rules(teacher).enabled(), teacher, audit);
+        || config.distillation().enabled()
+        ? retrieval.teacher(mining.teacher(), texts, retrieval.queries(texts, vectors)) : null;
+    this.filters = retrieval.filters(mining.rules(teacher), teacher,
+        config.workDir().resolve(mining.audit().defaultFile()), mining.audit());
+    this.chain = filters.chain();
     Set<InBatchMask.Rule> maskRules =
         EnumSet.of(InBatchMask.Rule.LABELED_POSITIVE, InBatchMask.Rule.DUPLICATE_TEXT);
     if (mining.guide()) {
@@ -74,7 +74,8 @@ final class Mining implements AutoCloseable {
     }
     Map<String, List<String>> positives = new LinkedHashMap<>();
     queries.forEach(q -> positives.put(q.queryId(), q.positiveIds()));
-    this.mask = new InBatchMask(positives, data.documentTexts()::get, teacher, maskRules, audit);
+    this.mask = new InBatchMask(positives, data.documentTexts()::get, teacher, maskRules,
+        filters.audit());
     this.sampler = config.topicClusters() > 0
         ? new TopicBalancedBatchSampler(baseQueryVectors,
             config.topicClusters(), config.seed())
@@ -88,26 +89,14 @@ final class Mining implements AutoCloseable {
         config.workDir().resolve("bm25"), data.corpus(), out);
   }
 
-  private RelevanceScorer teacher(Encoder base, DenseIndex baseIndex, List<String> texts,
-      float[][] vectors, EmbeddingCache cache) throws IOException {
-    String name = config.mining().teacher();
-    if (name.equals(MiningConfig.MODEL_AS_TEACHER)) {
-      QueryVectors queryVectors = new QueryVectors(base::encodeQueries);
-      queryVectors.put(texts, vectors);
-      return new EmbeddingScorer(base.manifest().name(), baseIndex, queryVectors);
-    }
-    return EmbeddingScorer.pretrained(name, config.modelsDir(), data.corpus(), texts, cache,
-        out);
-  }
-
-  /** Mines with BM25 and the base model's dense index. */
-  List<MinedQuery> mine(DenseIndex baseIndex) throws IOException {
+  /** Mines with BM25 and the base model's dense index (an HNSW graph with {@code --hnsw}). */
+  List<MinedQuery> mine() throws IOException {
     QueryVectors vectors = new QueryVectors(texts -> {
       throw new IllegalStateException("base query not embedded up front: " + texts);
     });
     vectors.put(queries.stream().map(LabeledQuery::queryText).toList(),
         queries.stream().map(q -> baseQueryVectors.get(q.queryId())).toArray(float[][]::new));
-    return mine(new DenseSource("dense", baseIndex, vectors));
+    return mine(new DenseSource("dense", retrieval.searchIndex(config.mining().hnsw()), vectors));
   }
 
   private List<MinedQuery> mine(DenseSource dense) throws IOException {
@@ -174,6 +163,6 @@ final class Mining implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    audit.close();
+    filters.close();
   }
 }

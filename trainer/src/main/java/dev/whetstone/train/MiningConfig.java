@@ -5,6 +5,7 @@ import dev.whetstone.filter.FalseNegativeRules;
 import dev.whetstone.filter.PositiveAwareMarginFilter;
 import dev.whetstone.filter.RankWindowFilter;
 import dev.whetstone.filter.RelevanceScorer;
+import dev.whetstone.mine.RetrievalSetup;
 
 /**
  * How the training job mines and filters negatives.
@@ -17,7 +18,8 @@ import dev.whetstone.filter.RelevanceScorer;
  *     the positive, as sentence-transformers' {@code mine_hard_negatives(relative_margin=...)}
  *     (NV-Retriever's 95% is 0.05); null switches the rule off
  * @param teacher pretrained model scoring the relative-margin rule and the in-batch guide rule, or
- *     {@code model} for the model being trained's starting point
+ *     {@code model} for the model being trained's starting point; a name that denotes that model
+ *     itself means it too (the rule is {@link RetrievalSetup}'s)
  * @param guide GISTEmbed: in a batch, a document the teacher scores above a query's positive is
  *     not one of its negatives
  * @param randomNegatives random corpus documents added per query (STAR)
@@ -27,10 +29,10 @@ import dev.whetstone.filter.RelevanceScorer;
 public record MiningConfig(int depth, int windowFrom, int windowTo, Float relativeMargin,
     String teacher, boolean guide, int randomNegatives, boolean hnsw, AuditLog.Mode audit) {
 
-  /** The teacher name that means the base model itself. */
-  public static final String MODEL_AS_TEACHER = "model";
+  /** The teacher name that means the base model itself ({@link RetrievalSetup}'s rule). */
+  public static final String MODEL_AS_TEACHER = RetrievalSetup.MODEL_AS_TEACHER;
   /** The teacher name that switches the teacher's rules off. */
-  public static final String NO_TEACHER = "none";
+  public static final String NO_TEACHER = RetrievalSetup.NO_TEACHER;
 
   public MiningConfig {
     if (depth < 1 || randomNegatives < 0) {

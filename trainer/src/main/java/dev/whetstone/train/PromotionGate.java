@@ -2,29 +2,23 @@ package dev.whetstone.train;
 
 import dev.whetstone.eval.Evaluation;
 import dev.whetstone.eval.PairedComparison;
-import dev.whetstone.eval.Runs;
 import dev.whetstone.eval.SplitEvaluations;
-import dev.whetstone.model.Encoder;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.nn.SentenceEncoder;
-import dev.whetstone.retrieval.Candidate;
-import dev.whetstone.retrieval.DenseIndex;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.lucene.util.IOUtils;
 
 /**
  * Decides whether the trained model replaces the current one. Only the best dev checkpoint of a
- * run that did not diverge is a candidate; it is exported, evaluated through the shared encoder as
- * Solr runs it, and moved into the output folder (one atomic move) only if it beats the current
- * model on dev by more than chance ({@link PairedComparison}, {@code --promotion-confidence}), or
- * with {@code --force}.
+ * run that did not diverge is a candidate; it is exported ({@link CandidateExport}), evaluated
+ * through the shared encoder as Solr runs it ({@link CandidateEvaluation}), and moved into the
+ * output folder ({@link CandidateMove}, one atomic move) only if it beats the current model on dev
+ * by more than chance ({@link PairedComparison}, {@code --promotion-confidence}), or with {@code
+ * --force}. The gate itself only compares the evaluations and gives the verdict.
  */
 final class PromotionGate {
   /**
@@ -38,14 +32,18 @@ final class PromotionGate {
 
   private final TrainingConfig config;
   private final TrainingData data;
-  private final ModelSnapshots snapshots;
+  private final CandidateExport export;
+  private final CandidateEvaluation evaluation;
+  private final CandidateMove move;
   private final PrintStream out;
 
   PromotionGate(TrainingConfig config, TrainingData data, ModelSnapshots snapshots,
       PrintStream out) {
     this.config = config;
     this.data = data;
-    this.snapshots = snapshots;
+    this.export = new CandidateExport(config, snapshots);
+    this.evaluation = new CandidateEvaluation(data, snapshots, out);
+    this.move = new CandidateMove(config.output());
     this.out = out;
   }
 
@@ -64,23 +62,9 @@ final class PromotionGate {
       return refuse(String.format(Locale.ROOT, "not promoted: no evaluation beat the current "
           + "model's dev nDCG@10 %.4f (use --force to export anyway)", baseDev.ndcg10()));
     }
-    Checkpoint.loadWeights(model, bestWeights);
-    ModelDirectory candidateDir = snapshots.export(model, config.workDir().resolve("candidate"));
-    out.println("Evaluating the exported model through the shared encoder (ONNX Runtime)");
-    Map<String, List<Candidate>> dev;
-    Map<String, List<Candidate>> test;
-    try (Encoder trained = Encoder.load(candidateDir)) {
-      DenseIndex index = snapshots.documentIndex(trained);
-      dev = ModelSnapshots.scoredRun(trained, index, data.splits().dev(), data);
-      test = data.splits().test() == null ? null
-          : ModelSnapshots.scoredRun(trained, index, data.splits().test(), data);
-    }
-    SplitEvaluations hybrid = new SplitEvaluations(
-        Evaluation.of(data.splits().dev(), Runs.fuse(baselines.devLexical(), dev)),
-        test == null ? null
-            : Evaluation.of(data.splits().test(), Runs.fuse(baselines.testLexical(), test)));
-    return judge(candidateDir.path(), Runs.ids(dev),
-        test == null ? null : Evaluation.of(data.splits().test(), Runs.ids(test)), hybrid,
+    ModelDirectory candidateDir = export.export(model, bestWeights);
+    CandidateEvaluation.Result evaluated = evaluation.evaluate(candidateDir, baselines);
+    return judge(candidateDir.path(), evaluated.devRun(), evaluated.test(), evaluated.hybrid(),
         baseDev, baselines.baseDevRun());
   }
 
@@ -120,10 +104,7 @@ final class PromotionGate {
       out.println(reason);
       return new Decision(false, reason, candidate, hybrid, null);
     }
-    Path output = config.output();
-    Files.createDirectories(output.toAbsolutePath().getParent());
-    IOUtils.rm(output);
-    Files.move(candidateDir, output, StandardCopyOption.ATOMIC_MOVE);
+    Path output = move.moveToOutput(candidateDir);
     out.println(reason);
     return new Decision(true, reason, candidate, hybrid, output);
   }

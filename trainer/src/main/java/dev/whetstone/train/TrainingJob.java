@@ -5,6 +5,7 @@ import dev.whetstone.calibrate.CalibrationJob;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.eval.Baselines;
 import dev.whetstone.mine.MinedQuery;
+import dev.whetstone.mine.RetrievalSetup;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.nn.SentenceEncoder;
@@ -56,25 +57,25 @@ public final class TrainingJob {
         data.splits().test() == null ? 0 : data.splits().test().queryIds().size(),
         data.splits().origin());
 
-    try (Encoder shared = Encoder.load(base);
+    EmbeddingCache vectors = new EmbeddingCache(config.workDir().resolve("vectors"), out);
+    try (RetrievalSetup retrieval = RetrievalSetup.load(base, base.manifest().name(), vectors,
+            config.modelsDir(), out);
         CandidateSource bm25 = Mining.bm25(config, data, out)) {
-      EmbeddingCache vectors = new EmbeddingCache(config.workDir().resolve("vectors"), out);
       if (data.indexedVectors() != null) {
         vectors.seedDocuments(base.manifest(), data.corpus(), data.indexedVectors());
       } else {
         out.println("Embedding the corpus with the current model " + base.manifest().name());
       }
-      float[][] baseDocuments = vectors.documents(shared, data.corpus());
-      DenseIndex baseIndex = new DenseIndex(data.documentIds(), baseDocuments);
+      DenseIndex baseIndex = retrieval.embedCorpus(data.corpus());
+      Encoder shared = retrieval.encoder();
       ModelSnapshots snapshots = new ModelSnapshots(config, data, baseIndex, vectors);
       BaselineRuns baselineRuns = BaselineRuns.measure(shared, bm25, baseIndex, data, out);
       Baselines baselines = baselineRuns.baselines();
 
-      try (Mining mining = new Mining(config, data, bm25, shared, baseIndex, vectors, out);
+      try (Mining mining = new Mining(config, data, bm25, retrieval, out);
           SentenceEncoder model = SentenceEncoder.load(base, config.dropout())) {
         long miningStarted = System.nanoTime();
-        List<MinedQuery> mined = mining.mine(config.mining().hnsw()
-            ? DenseIndex.withHnsw(data.documentIds(), baseDocuments) : baseIndex);
+        List<MinedQuery> mined = mining.mine();
         List<QueryPool> pools = mining.pools(mined);
         TrainingLoop loop = new TrainingLoop(config, data, model, mining, snapshots, pools,
             (System.nanoTime() - miningStarted) / 1e9, started, out);

@@ -68,10 +68,9 @@ public class PromotionGateTest {
   }
 
   private PromotionGate gate(boolean force) {
-    TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, temp.getRoot().toPath(),
-        null, null, temp.getRoot().toPath(), temp.getRoot().toPath(), output,
-        temp.getRoot().toPath().resolve("work"), "promoted", 1, 8, 8, 3, 1e-5f, 0.1f, 0.01f, 0.05f,
-        0f, 0, 0, 0, 0, 0.1, null, 0, 0.95, 0, 0, MiningConfig.defaults(), DistillationConfig.defaults(), null, 42, force, false);
+    Path root = temp.getRoot().toPath();
+    TrainingConfig config = TrainingConfig.builder(TrainingMode.QUERY_TOWER, root, root, output)
+        .modelsDir(root).workDir(root.resolve("work")).force(force).build();
     return new PromotionGate(config, data, null,
         new PrintStream(printed, true, StandardCharsets.UTF_8));
   }

@@ -62,11 +62,18 @@ public class TrainingJobTest {
 
   private static TrainingConfig config(TrainingMode mode, Path output, float learningRate,
       int epochs, int maxSteps, int evalEvery, boolean force, boolean resume) {
-    return new TrainingConfig(mode, slice, null, null, base.path(), models, output,
-        output.resolveSibling(output.getFileName() + ".work"), output.getFileName().toString(),
-        epochs, 8, 8, mode == TrainingMode.FULL ? 1 : 3, learningRate, 0.1f, 0.01f, 0.05f, 0f,
-        maxSteps, 0, evalEvery, 0, 0.25, null, 0, 0.95, 0, 0, MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, force,
-        resume);
+    return small(mode, slice, output).learningRate(learningRate).epochs(epochs)
+        .maxSteps(maxSteps).evalEvery(evalEvery).force(force).resume(resume).build();
+  }
+
+  /**
+   * The slice's settings: batches of 8, 1 negative in full mode and 3 in query-tower mode, no
+   * re-mining, no min steps, a quarter of train carved as dev, seed 11.
+   */
+  private static TrainingConfig.Builder small(TrainingMode mode, Path data, Path output) {
+    return TrainingConfig.builder(mode, data, base.path(), output).modelsDir(models)
+        .batchSize(8).chunkSize(8).negatives(mode == TrainingMode.FULL ? 1 : 3).minSteps(0)
+        .remineEvery(0).devFraction(0.25).seed(11);
   }
 
   private static TrainingReport run(TrainingConfig config) throws Exception {
@@ -111,14 +118,8 @@ public class TrainingJobTest {
 
     Path output = models.resolve("scifact-slice-clicks-" + System.nanoTime());
     TrainingConfig judged = config(TrainingMode.QUERY_TOWER, output, 2e-5f, 2, true);
-    TrainingConfig config = new TrainingConfig(judged.mode(), judged.data(), null, null,
-        judged.baseModel(), judged.modelsDir(), judged.output(), judged.workDir(), judged.name(),
-        judged.epochs(), judged.batchSize(), judged.chunkSize(), judged.negatives(),
-        judged.learningRate(), judged.warmupFraction(), judged.weightDecay(), judged.temperature(),
-        judged.dropout(), judged.maxSteps(), judged.minSteps(), judged.evalEvery(), judged.remineEvery(), 0.25,
-        null, 0, 0.95, 0, 0, MiningConfig.defaults(), DistillationConfig.defaults(),
-        ClickConfig.defaults(clicks.toString()),
-        judged.seed(), true, false);
+    TrainingConfig config =
+        judged.toBuilder().clicks(ClickConfig.defaults(clicks.toString())).force(true).build();
     TrainingReport report = run(config);
 
     assertTrue(report.splits(), report.splits().startsWith("train and dev from the clicks in "));
@@ -201,10 +202,8 @@ public class TrainingJobTest {
     // dev = the train queries: a few epochs on them must beat the base model there
     Path data = SciFactSlice.withTrainAsDev(slice, temp.newFolder("train-as-dev").toPath());
     Path output = temp.getRoot().toPath().resolve("promoted");
-    TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, data, null, null,
-        base.path(), models, output, output.resolveSibling("promoted.work"), "promoted", 4, 8, 8,
-        3, 1e-4f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0, 0.25, null, 0, 0.95, 0, 0,
-        MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, false, false);
+    TrainingConfig config = small(TrainingMode.QUERY_TOWER, data, output).epochs(4)
+        .learningRate(1e-4f).build();
     TrainingReport report = run(config);
 
     assertNull(report.divergence());
@@ -230,10 +229,8 @@ public class TrainingJobTest {
     // 18 training queries in batches of 8: 3 steps per epoch, 9 in 3 epochs. A budget of 1 s is
     // spent before the first step (loading, baselines, mining), so the loop keeps only the 4
     // steps it took to measure a step's time.
-    TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, slice, null, null,
-        base.path(), models, output, output.resolveSibling("budget.work"), "budget", 3, 8, 8, 3,
-        2e-5f, 0.1f, 0.01f, 0.05f, 0f, 0, 0, 0, 0, 0.25, null, 1, 0.95, 0, 0,
-        MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, true, false);
+    TrainingConfig config = small(TrainingMode.QUERY_TOWER, slice, output).epochs(3)
+        .learningRate(2e-5f).timeBudgetSeconds(1).force(true).build();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     TrainingReport report =
         new TrainingJob(config, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
@@ -253,10 +250,8 @@ public class TrainingJobTest {
     Path output = temp.getRoot().toPath().resolve("min-steps");
     // 18 training queries in batches of 8: 3 steps per epoch; --epochs 1 with --min-steps 5 takes
     // two epochs (6 steps), each evaluated on dev
-    TrainingConfig config = new TrainingConfig(TrainingMode.QUERY_TOWER, slice, null, null,
-        base.path(), models, output, output.resolveSibling("min-steps.work"), "min-steps", 1, 8, 8,
-        3, 2e-5f, 0.1f, 0.01f, 0.05f, 0f, 0, 5, 0, 0, 0.25, null, 0, 0.95, 0, 0,
-        MiningConfig.defaults(), DistillationConfig.defaults(), null, 11, true, false);
+    TrainingConfig config = small(TrainingMode.QUERY_TOWER, slice, output).epochs(1)
+        .learningRate(2e-5f).minSteps(5).force(true).build();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     TrainingReport report =
         new TrainingJob(config, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
