@@ -1,5 +1,8 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.GpuKnnSettings;
+import dev.whetstone.codec.gpu.KnnSearchMode;
+
 import java.util.Locale;
 import org.apache.lucene.index.FieldInfo;
 

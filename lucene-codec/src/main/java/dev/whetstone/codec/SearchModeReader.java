@@ -1,5 +1,7 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.KnnSearchMode;
+
 import java.io.IOException;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;

@@ -1,5 +1,7 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.GpuKnnSettings;
+
 import dev.whetstone.codec.gpu.GpuKnn;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;

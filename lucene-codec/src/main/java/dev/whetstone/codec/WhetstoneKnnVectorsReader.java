@@ -1,5 +1,8 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.GpuKnnSettings;
+import dev.whetstone.codec.gpu.KnnSearchMode;
+
 import dev.whetstone.codec.gpu.GpuSegment;
 import java.io.IOException;
 import java.util.HashMap;

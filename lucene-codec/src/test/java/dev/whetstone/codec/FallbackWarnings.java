@@ -1,5 +1,7 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.KnnFallback;
+import dev.whetstone.codec.gpu.KnnFallbackLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;

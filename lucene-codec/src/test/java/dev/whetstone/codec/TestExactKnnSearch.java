@@ -1,5 +1,6 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.KnnSearchMode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.GpuKnnSettings;
+import dev.whetstone.codec.gpu.KnnSearchMode;
 import dev.whetstone.codec.gpu.EmulatedGpuBackend;
 import dev.whetstone.codec.gpu.GpuKnn;
 import dev.whetstone.codec.gpu.GpuKnnTesting;

@@ -1,6 +1,6 @@
 package dev.whetstone.codec.bench;
 
-import dev.whetstone.codec.KnnSearchMode;
+import dev.whetstone.codec.gpu.KnnSearchMode;
 import dev.whetstone.codec.SearchModeReader;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
 import dev.whetstone.codec.gpu.GpuKnn;

@@ -1,8 +1,5 @@
 package dev.whetstone.codec.gpu;
 
-import dev.whetstone.codec.GpuKnnSettings;
-import dev.whetstone.codec.KnnFallback;
-import dev.whetstone.codec.KnnFallbackLog;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
 import java.util.concurrent.atomic.LongAdder;

@@ -1,7 +1,5 @@
 package dev.whetstone.codec.gpu;
 
-import dev.whetstone.codec.KnnFallback;
-import dev.whetstone.codec.KnnFallbackLog;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;

@@ -1,6 +1,5 @@
 package dev.whetstone.codec.gpu;
 
-import dev.whetstone.codec.KnnFallback;
 
 
 /**

@@ -1,5 +1,10 @@
 /**
- * Everything only about searching on the GPU. The node's backend, loaded once and reflectively
+ * Everything about searching on the GPU, and the settings and fallbacks the format reads: the
+ * node's settings ({@link dev.whetstone.codec.gpu.GpuKnnSettings}, from the codec factory's
+ * arguments or {@code -D} properties, with their {@code DEFAULT_}/{@code MAX_} constants), the
+ * search modes ({@link dev.whetstone.codec.gpu.KnnSearchMode}), and the reasons a search left the
+ * GPU for the CPU, counted and logged ({@link dev.whetstone.codec.gpu.KnnFallback}, {@link
+ * dev.whetstone.codec.gpu.KnnFallbackLog}). The node's backend, loaded once and reflectively
  * ({@link dev.whetstone.codec.gpu.GpuKnn}), behind the interfaces the reader sees ({@link
  * dev.whetstone.codec.gpu.GpuKnnBackend}, {@link dev.whetstone.codec.gpu.GpuVectorIndex}); one
  * segment's fields on it, uploaded on first search, with the fallbacks to the CPU ({@link

@@ -1,7 +1,5 @@
 package dev.whetstone.codec.gpu;
 
-import dev.whetstone.codec.GpuKnnSettings;
-import dev.whetstone.codec.KnnFallback;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

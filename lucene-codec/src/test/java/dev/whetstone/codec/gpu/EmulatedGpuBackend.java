@@ -1,6 +1,5 @@
 package dev.whetstone.codec.gpu;
 
-import dev.whetstone.codec.KnnFallback;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

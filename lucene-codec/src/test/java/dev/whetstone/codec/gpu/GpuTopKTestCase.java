@@ -2,7 +2,6 @@ package dev.whetstone.codec.gpu;
 
 import static dev.whetstone.codec.KnnAssertions.assertSameTopK;
 
-import dev.whetstone.codec.KnnSearchMode;
 import dev.whetstone.codec.RandomVectorIndex;
 import java.util.ArrayList;
 import java.util.List;

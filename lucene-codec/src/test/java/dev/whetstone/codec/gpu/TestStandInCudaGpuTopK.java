@@ -1,9 +1,6 @@
 package dev.whetstone.codec.gpu;
 
 import dev.whetstone.codec.FallbackWarnings;
-import dev.whetstone.codec.GpuKnnSettings;
-import dev.whetstone.codec.KnnFallback;
-import dev.whetstone.codec.KnnSearchMode;
 import dev.whetstone.codec.RandomVectorIndex;
 import dev.whetstone.codec.TestWhetstoneKnnVectorsFormat;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.whetstone.solr.schema;
 
 import dev.whetstone.codec.KnnFieldSettings;
-import dev.whetstone.codec.KnnSearchMode;
+import dev.whetstone.codec.gpu.KnnSearchMode;
 import java.util.Map;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;

@@ -1,8 +1,8 @@
 package dev.whetstone.solr.schema;
 
 import dev.whetstone.codec.gpu.GpuKnn;
-import dev.whetstone.codec.GpuKnnSettings;
-import dev.whetstone.codec.KnnFallback;
+import dev.whetstone.codec.gpu.GpuKnnSettings;
+import dev.whetstone.codec.gpu.KnnFallback;
 import dev.whetstone.codec.KnnFieldSettings;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
 import java.util.List;

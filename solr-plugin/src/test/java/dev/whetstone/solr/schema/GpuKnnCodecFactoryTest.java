@@ -1,10 +1,10 @@
 package dev.whetstone.solr.schema;
 
 import dev.whetstone.codec.gpu.GpuKnn;
-import dev.whetstone.codec.GpuKnnSettings;
-import dev.whetstone.codec.KnnFallback;
+import dev.whetstone.codec.gpu.GpuKnnSettings;
+import dev.whetstone.codec.gpu.KnnFallback;
 import dev.whetstone.codec.KnnFieldSettings;
-import dev.whetstone.codec.KnnSearchMode;
+import dev.whetstone.codec.gpu.KnnSearchMode;
 import dev.whetstone.codec.SearchModeReader;
 import dev.whetstone.codec.WhetstoneKnnVectorsFormat;
 import dev.whetstone.solr.ParsersTestCase;

@@ -1,5 +1,6 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
+import dev.whetstone.codec.FallbackWarnings;
 import org.apache.lucene.tests.util.LuceneTestCase;
 
 /** The keys of segment fallbacks already logged stay bounded; a dropped one is logged again. */

@@ -1,4 +1,4 @@
-package dev.whetstone.codec;
+package dev.whetstone.codec.gpu;
 
 import dev.whetstone.codec.gpu.GpuVectorIndex;
 import java.util.concurrent.atomic.LongAdder;
