@@ -1,6 +1,5 @@
 package dev.whetstone.nn;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -36,13 +35,15 @@ import java.util.regex.Pattern;
  * name of the MatMul node that consumes one ({@code
  * /encoder/layer.0/attention/self/query/MatMul}) tells which it is. This class names them {@code
  * encoder.layer.0.attention.self.query.weight} and keeps the {@code [in, out]} layout.
+ *
+ * <p>The graph's {@link BertConfig} is inferred by {@link BertConfigReader}; this class checks
+ * every parameter's shape against it.
  */
 public final class OnnxBertGraph {
   /** Ops of int8-quantized graphs: their weights are not trainable floats. */
   private static final Set<String> QUANTIZED_OPS = Set.of("MatMulInteger", "DynamicQuantizeLinear",
       "QLinearMatMul", "DequantizeLinear", "QuantizeLinear");
   private static final Pattern WEIGHT_MATMUL = Pattern.compile("/(encoder/layer\\.\\d+/.+)/MatMul");
-  private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\..*");
 
   private final Path file;
   private final ModelProto model;
@@ -65,7 +66,7 @@ public final class OnnxBertGraph {
           + " nodes): quantized models are for inference only; train its float32 model instead");
     }
     this.initializers = parameterNames(graph);
-    this.config = readConfig();
+    this.config = BertConfigReader.read(file, graph, initializers);
     checkShapes();
   }
 
@@ -203,37 +204,8 @@ public final class OnnxBertGraph {
     return names;
   }
 
-  private BertConfig readConfig() throws IOException {
-    long[] words = dims("embeddings.word_embeddings.weight");
-    long[] positions = dims("embeddings.position_embeddings.weight");
-    long[] types = dims("embeddings.token_type_embeddings.weight");
-    int layers = 0;
-    for (String name : initializers.keySet()) {
-      Matcher m = LAYER.matcher(name);
-      if (m.matches()) {
-        layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
-      }
-    }
-    if (layers == 0) {
-      throw new IOException(file + " has no encoder.layer.* parameters: not a BERT encoder");
-    }
-    int hidden = (int) words[1];
-    int heads = attentionHeads(hidden);
-    int intermediate = (int) dims("encoder.layer.0.intermediate.dense.bias")[0];
-    try {
-      return new BertConfig(layers, hidden, heads, intermediate, (int) words[0],
-          (int) positions[0], (int) types[0], layerNormEpsilon());
-    } catch (IllegalArgumentException e) {
-      throw new IOException(file + ": " + e.getMessage(), e);
-    }
-  }
-
   private long[] dims(String name) throws IOException {
-    if (!initializers.containsKey(name)) {
-      throw new IOException(file + " has no parameter " + name + ": not a BERT encoder exported "
-          + "by HuggingFace");
-    }
-    return tensor(name).getDimsList().stream().mapToLong(Long::longValue).toArray();
+    return BertConfigReader.dims(file, model.getGraph(), initializers, name);
   }
 
   private void checkShapes() throws IOException {
@@ -249,103 +221,5 @@ public final class OnnxBertGraph {
         throw new IOException(file + ": parameter " + name + " is not float32");
       }
     }
-  }
-
-  /**
-   * The head count is not stored as such: the exporter reshapes keys to {@code [batch, seq, heads,
-   * headSize]} with a shape built from constants, so it is read from layer 0's key Reshape.
-   */
-  private int attentionHeads(int hidden) throws IOException {
-    Map<String, NodeProto> producers = producers();
-    for (NodeProto node : model.getGraph().getNodeList()) {
-      if (!node.getOpType().equals("Reshape")
-          || !node.getName().startsWith("/encoder/layer.0/attention/self/")) {
-        continue;
-      }
-      NodeProto concat = producers.get(node.getInput(1));
-      if (concat == null || !concat.getOpType().equals("Concat") || concat.getInputCount() != 4) {
-        continue;
-      }
-      Long heads = constantLong(producers.get(concat.getInput(2)));
-      Long headSize = constantLong(producers.get(concat.getInput(3)));
-      if (heads != null && headSize != null && heads * headSize == hidden) {
-        return heads.intValue();
-      }
-    }
-    throw new IOException(file + ": cannot find the attention head count (no Reshape to [batch, "
-        + "seq, heads, headSize] in /encoder/layer.0/attention/self/)");
-  }
-
-  /** Epsilon of the embeddings' LayerNorm: a LayerNormalization attribute or the Add constant. */
-  private float layerNormEpsilon() throws IOException {
-    Map<String, NodeProto> producers = producers();
-    for (NodeProto node : model.getGraph().getNodeList()) {
-      if (!node.getName().startsWith("/embeddings/LayerNorm/")) {
-        continue;
-      }
-      if (node.getOpType().equals("LayerNormalization")) {
-        for (AttributeProto attribute : node.getAttributeList()) {
-          if (attribute.getName().equals("epsilon")) {
-            return attribute.getF();
-          }
-        }
-        return 1e-5f; // the ONNX default
-      }
-      // decomposed: sqrt(ReduceMean((x - mean)^2) + eps)
-      if (node.getOpType().equals("Add") && node.getInputCount() == 2) {
-        NodeProto left = producers.get(node.getInput(0));
-        if (left != null && left.getOpType().equals("ReduceMean")) {
-          NodeProto right = producers.get(node.getInput(1));
-          Float eps = constantFloat(right);
-          if (eps != null) {
-            return eps;
-          }
-        }
-      }
-    }
-    throw new IOException(
-        file + ": cannot find the LayerNorm epsilon under /embeddings/LayerNorm/");
-  }
-
-  private Map<String, NodeProto> producers() {
-    Map<String, NodeProto> producers = new HashMap<>();
-    for (NodeProto node : model.getGraph().getNodeList()) {
-      for (String output : node.getOutputList()) {
-        producers.put(output, node);
-      }
-    }
-    return producers;
-  }
-
-  private static TensorProto constantTensor(NodeProto node) {
-    if (node == null || !node.getOpType().equals("Constant") || node.getAttributeCount() != 1
-        || !node.getAttribute(0).hasT()) {
-      return null;
-    }
-    return node.getAttribute(0).getT();
-  }
-
-  private static Long constantLong(NodeProto node) {
-    TensorProto t = constantTensor(node);
-    if (t == null || t.getDataType() != TensorProto.DataType.INT64_VALUE) {
-      return null;
-    }
-    if (t.getInt64DataCount() == 1) {
-      return t.getInt64Data(0);
-    }
-    return t.getRawData().size() == Long.BYTES
-        ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getLong() : null;
-  }
-
-  private static Float constantFloat(NodeProto node) {
-    TensorProto t = constantTensor(node);
-    if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-      return null;
-    }
-    if (t.getFloatDataCount() == 1) {
-      return t.getFloatData(0);
-    }
-    return t.getRawData().size() == Float.BYTES
-        ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getFloat() : null;
   }
 }

@@ -106,7 +106,7 @@ public class HybridQParser extends AbstractVectorQParserBase {
 
   @Override
   public Query parse() throws SyntaxError {
-    Query fused = HybridFusionComponent.fusedQuery(req, signature());
+    Query fused = FusedScores.query(req, signature());
     if (fused != null) {
       return fused;
     }
