@@ -76,11 +76,20 @@ public class TrainingJobTest {
         .remineEvery(0).devFraction(0.25).seed(11);
   }
 
-  private static TrainingReport run(TrainingConfig config) throws Exception {
+  /** A job's report and what it printed. */
+  private record Printed(TrainingReport report, String console) {}
+
+  private static Printed runPrinting(TrainingConfig config) throws Exception {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     TrainingReport report =
         new TrainingJob(config, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
-    String printed = log.toString(StandardCharsets.UTF_8);
+    return new Printed(report, log.toString(StandardCharsets.UTF_8));
+  }
+
+  private static TrainingReport run(TrainingConfig config) throws Exception {
+    Printed run = runPrinting(config);
+    TrainingReport report = run.report();
+    String printed = run.console();
     assertTrue(printed, printed.contains("Training (" + config.mode().label() + "): ")
         && printed.contains(" examples per epoch (one per training query)")
         && printed.contains("Measured: ") && printed.contains(" s per step"));
@@ -231,11 +240,9 @@ public class TrainingJobTest {
     // steps it took to measure a step's time.
     TrainingConfig config = small(TrainingMode.QUERY_TOWER, slice, output).epochs(3)
         .learningRate(2e-5f).timeBudgetSeconds(1).force(true).build();
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    TrainingReport report =
-        new TrainingJob(config, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
-
-    String printed = log.toString(StandardCharsets.UTF_8);
+    Printed run = runPrinting(config);
+    TrainingReport report = run.report();
+    String printed = run.console();
     assertTrue(printed, printed.contains("Training (query-tower): 18 examples per epoch"));
     assertTrue(printed, printed.contains("Time budget 0:01: 4 of 9 steps fit (ETA "));
     assertTrue(printed, printed.contains("warm-up and decay are sized to 4 steps"));
@@ -252,11 +259,9 @@ public class TrainingJobTest {
     // two epochs (6 steps), each evaluated on dev
     TrainingConfig config = small(TrainingMode.QUERY_TOWER, slice, output).epochs(1)
         .learningRate(2e-5f).minSteps(5).force(true).build();
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    TrainingReport report =
-        new TrainingJob(config, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
-
-    String printed = log.toString(StandardCharsets.UTF_8);
+    Printed run = runPrinting(config);
+    TrainingReport report = run.report();
+    String printed = run.console();
     assertTrue(printed, printed.contains(
         "2 epoch(s) (--epochs 1 raised to reach --min-steps 5): 6 steps; 2 dev evaluations"));
     assertEquals(6, report.steps().size());
