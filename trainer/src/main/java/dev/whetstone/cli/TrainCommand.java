@@ -3,6 +3,7 @@ package dev.whetstone.cli;
 import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.data.TrainingSplits;
+import dev.whetstone.loss.BaseTemperatures;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.rollout.QueryTowerRollout;
 import dev.whetstone.rollout.SolrAdmin;
@@ -84,9 +85,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW (default: ${DEFAULT-VALUE})")
   float weightDecay;
 
-  @Option(names = "--temperature", defaultValue = "0.05",
-      description = "InfoNCE temperature (default: ${DEFAULT-VALUE})")
-  float temperature;
+  @Option(names = "--temperature", description = "InfoNCE temperature (default: the base "
+      + "model's own: 0.02 for bge-small-en-v1.5, 0.01 for e5-small-v2, 0.05 for all-MiniLM-L6-v2 "
+      + "and any other model)")
+  Float temperature;
 
   @Option(names = "--distill-weight", defaultValue = "" + DistillationConfig.DEFAULT_WEIGHT,
       description = "weight of the score distillation loss (KL from the teacher's scores over "
@@ -171,25 +173,29 @@ final class TrainCommand implements Callable<Integer> {
     }
     Path base = Files.isDirectory(Path.of(options.model)) ? Path.of(options.model)
         : ModelCache.ensure(options.models(), options.model).path();
-    ModelDirectory.open(base); // fails early, naming the folder, when it is not a model directory
+    // fails early, naming the folder, when it is not a model directory
+    String baseName = ModelDirectory.open(base).manifest().name();
     TrainingMode trainingMode = TrainingMode.parse(mode);
     Path work = workDir != null ? workDir
         : output.resolveSibling(output.getFileName() + ".work");
     logging.redirectTo(work.resolve("whetstone.log"));
-    TrainingConfig config = config(trainingMode, base, work);
+    TrainingConfig config = config(trainingMode, base, work, BaseTemperatures.of(baseName));
     int status = ExitStatus.of(new TrainingJob(config, System.out).run());
     return status == ExitStatus.OK && deploy ? deploy(config) : status;
   }
 
-  /** The run's settings from the options; those left out take the mode's defaults. */
-  TrainingConfig config(TrainingMode trainingMode, Path base, Path work) {
+  /**
+   * The run's settings from the options; those left out take the mode's defaults, and the
+   * temperature the base model's ({@code baseTemperature}).
+   */
+  TrainingConfig config(TrainingMode trainingMode, Path base, Path work, float baseTemperature) {
     TrainingConfig.Builder settings = TrainingConfig.builder(trainingMode, options.data, base,
             output)
         .solr(solr == null ? null : solr.url, solr == null ? null : solr.collection)
         .modelsDir(options.models()).workDir(work)
         .name(name != null ? name : output.getFileName().toString())
         .batchSize(batchSize).chunkSize(chunkSize).warmupFraction(warmup)
-        .weightDecay(weightDecay).temperature(temperature).dropout(dropout).maxSteps(maxSteps)
+        .weightDecay(weightDecay).temperature(temperature != null ? temperature : baseTemperature).dropout(dropout).maxSteps(maxSteps)
         .evalEvery(evalEvery).splits(splits.ratios())
         .timeBudgetSeconds(
             timeBudget == null ? 0 : Durations.parseSeconds("--time-budget", timeBudget))

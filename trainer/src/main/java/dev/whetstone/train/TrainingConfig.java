@@ -1,6 +1,7 @@
 package dev.whetstone.train;
 
 import dev.whetstone.data.SplitRatios;
+import dev.whetstone.loss.BaseTemperatures;
 import dev.whetstone.workspace.ModelCache;
 import java.nio.file.Path;
 
@@ -140,7 +141,8 @@ public record TrainingConfig(
    * directory; work dir {@code OUTPUT.work}; name {@code OUTPUT}'s folder name; 4 epochs, 1
    * negative and learning rate 5e-5 in full mode, 5 epochs, 7 negatives, 3e-5, {@value
    * #DEFAULT_QUERY_TOWER_MIN_STEPS} min steps and re-mining each epoch in query-tower mode; batch
-   * size 64, chunk size 16, warm-up 0.1, weight decay 0.01, temperature 0.05, no dropout, no step
+   * size 64, chunk size 16, warm-up 0.1, weight decay 0.01, temperature 0.05 ({@code train} gives
+   * the base model's own, {@link BaseTemperatures}), no dropout, no step
    * limits, dev evaluation each epoch; dev fraction {@value #DEFAULT_DEV_FRACTION} (a click log's
    * {@link ClickConfig#DEFAULT_DEV_FRACTION}); the data set's splits; no time budget; promotion
    * confidence 0.95; every training query; no topic clusters; {@link MiningConfig#defaults()};
@@ -163,7 +165,7 @@ public record TrainingConfig(
     private Float learningRate;
     private float warmupFraction = 0.1f;
     private float weightDecay = 0.01f;
-    private float temperature = 0.05f;
+    private float temperature = BaseTemperatures.DEFAULT;
     private float dropout;
     private int maxSteps;
     private Integer minSteps;

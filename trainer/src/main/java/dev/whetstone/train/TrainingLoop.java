@@ -201,12 +201,13 @@ final class TrainingLoop {
     int epochs = plan.stepsPerEpoch().size();
     out.printf(Locale.ROOT, "Training (%s): %d examples per epoch (one per training query), "
         + "%d steps per epoch of up to %d queries, %d epoch(s)%s: %d steps%s; %d dev evaluations, "
-        + "%d re-minings%n", config.mode().label(), pools.size(), perEpoch, config.batchSize(),
+        + "%d re-minings; InfoNCE temperature %s%n", config.mode().label(), pools.size(), perEpoch,
+        config.batchSize(),
         epochs, epochs > config.epochs() ? String.format(Locale.ROOT,
             " (--epochs %d raised to reach --min-steps %d)", config.epochs(),
             config.minSteps()) : "",
         plan.totalSteps(), config.maxSteps() > 0 ? " (--max-steps)" : "",
-        plan.evaluations(), plan.reminings());
+        plan.evaluations(), plan.reminings(), config.temperature());
   }
 
   /**

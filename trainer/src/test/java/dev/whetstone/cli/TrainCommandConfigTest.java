@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import dev.whetstone.data.SplitRatios;
+import dev.whetstone.loss.BaseTemperatures;
 import dev.whetstone.train.ClickConfig;
 import dev.whetstone.train.DistillationConfig;
 import dev.whetstone.train.TrainingConfig;
@@ -36,6 +37,19 @@ public class TrainCommandConfigTest {
     assertEquals(WORK, config.workDir());
     assertEquals(42L, config.seed());
     assertEquals("bge-small-en-v1.5", config.mining().teacher());
+    assertEquals(0.05f, config.temperature(), 0f);
+  }
+
+  @Test
+  public void theTemperatureIsTheBaseModelsOwnUnlessGiven() {
+    TrainCommand command = parse("--data", "d", "--output", "o", "--model", "e5-small-v2");
+    assertEquals(0.01f, command.config(TrainingMode.FULL, BASE, WORK,
+        BaseTemperatures.of("e5-small-v2")).temperature(), 0f);
+    assertEquals(0.02f, BaseTemperatures.of(" BGE-small-en-v1.5"), 0f);
+    assertEquals(BaseTemperatures.DEFAULT, BaseTemperatures.of("my-exported-model"), 0f);
+    command = parse("--data", "d", "--output", "o", "--temperature", "0.07");
+    assertEquals(0.07f, command.config(TrainingMode.FULL, BASE, WORK,
+        BaseTemperatures.of("e5-small-v2")).temperature(), 0f);
   }
 
   @Test
@@ -65,7 +79,8 @@ public class TrainCommandConfigTest {
         "--distill-weight", "0.5", "--teacher", "model", "--name", "n", "--work-dir", "w",
         "--force", "--resume", "--solr-url", "http://x", "--collection", "c"};
     TrainCommand command = parse(args);
-    TrainingConfig config = command.config(TrainingMode.QUERY_TOWER, BASE, Path.of("w"));
+    TrainingConfig config = command.config(TrainingMode.QUERY_TOWER, BASE, Path.of("w"),
+        BaseTemperatures.of("e5-small-v2"));
     assertEquals(Path.of("w"), config.workDir());
     assertEquals("n", config.name());
     assertEquals(8, config.batchSize());
@@ -98,7 +113,8 @@ public class TrainCommandConfigTest {
 
   private static TrainingConfig config(String... args) {
     TrainCommand command = parse(args);
-    return command.config(TrainingMode.parse(command.mode), BASE, WORK);
+    return command.config(TrainingMode.parse(command.mode), BASE, WORK,
+        BaseTemperatures.of(BASE.getFileName().toString()));
   }
 
   private static TrainCommand parse(String... args) {
