@@ -10,7 +10,6 @@ import dev.whetstone.filter.FilterChain;
 import dev.whetstone.filter.PositiveAwareMarginFilter;
 import dev.whetstone.filter.RelevanceScorer;
 import dev.whetstone.mine.RetrievalSetup;
-import dev.whetstone.model.Encoder;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.model.ModelManifest;
 import dev.whetstone.retrieval.DenseIndex;
@@ -27,8 +26,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Calibrates a model directory on a data set: embeds the corpus and the judged queries (through the
- * cache), labels each query's top hits, fits the adapter on train, chooses on dev and writes
+ * Calibrates a model directory on a data set: embeds the corpus (with the document model Solr's
+ * index holds) and the judged queries (through the cache), labels each query's top hits, fits the adapter on train, chooses on dev and writes
  * {@value CosineAdapter#FILE_NAME} into the model directory. The false-negative rule is the
  * trainer's default relative margin, scored by the model itself. The encoder, index, query vectors
  * and rule come from the {@link RetrievalSetup} training and mining use.
@@ -50,26 +49,37 @@ public final class CalibrationJob {
     this.out = out;
   }
 
-  /** What a run fitted and the hits it was measured on. */
+  /**
+   * What a run fitted and the hits it was measured on; closing it closes the models it embedded
+   * with.
+   */
   public record Outcome(CosineAdapter adapter, CosineAdapter platt, List<Calibrator.Fitted> forms,
       List<LabeledHits> train, List<LabeledHits> dev, List<LabeledHits> test, HitCollector hits,
-      Encoder encoder) {}
+      RetrievalSetup retrieval) implements AutoCloseable {
+    @Override
+    public void close() {
+      retrieval.close();
+    }
+  }
 
   /**
-   * Fits and writes the calibration; returns the outcome with the encoder still open (the caller
+   * Fits and writes the calibration; returns the outcome with its models still open (the caller
    * closes it) for off-topic measurements.
    *
+   * @param documentModel the document model a query-only {@code model} pairs with, whose vectors
+   *     Solr's index holds; null when {@code model} embeds both sides
    * @param texts query id → text for every query the splits judge (the data set's, or a click
    *     log's)
    */
-  public Outcome run(ModelDirectory model, BeirDataset dataset, TrainingSplits splits,
-      Map<String, String> texts) throws IOException {
+  public Outcome run(ModelDirectory model, ModelDirectory documentModel, BeirDataset dataset,
+      TrainingSplits splits, Map<String, String> texts) throws IOException {
     ModelManifest manifest = model.manifest();
     if (!Set.of("cosine", "dot_product").contains(manifest.similarity())) {
       throw new IllegalArgumentException("calibration maps cosine scores; model '"
           + manifest.name() + "' is for " + manifest.similarity() + " similarity");
     }
-    RetrievalSetup retrieval = RetrievalSetup.load(model, manifest.name(), cache, null, out);
+    RetrievalSetup retrieval = RetrievalSetup.load(model, documentModel, manifest.name(), cache,
+        null, out);
     try {
       List<BeirDocument> corpus = dataset.corpus();
       out.printf("Calibrating %s on %s (%s)%n", manifest.name(), dataset.name(), splits.origin());
@@ -97,19 +107,19 @@ public final class CalibrationJob {
           choice.chosen().map().label(), choice.chosen().threshold(),
           model.path().resolve(CosineAdapter.FILE_NAME));
       return new Outcome(choice.chosen(), platt, choice.forms(), train, dev, test, collector,
-          retrieval.encoder());
+          retrieval);
     } catch (IOException | RuntimeException e) {
       retrieval.close();
       throw e;
     }
   }
 
-  /** Another data set's queries, embedded by the outcome's encoder, as off-topic hits. */
+  /** Another data set's queries, embedded by the outcome's query model, as off-topic hits. */
   public List<LabeledHits> offTopic(Outcome outcome, BeirDataset foreign) throws IOException {
     List<String> ids = new ArrayList<>(foreign.queries().keySet());
     List<String> texts = ids.stream().map(foreign.queries()::get).toList();
     return outcome.hits().offTopic(
-        new EmbeddedQueries(ids, texts, cache.queries(outcome.encoder(), texts)).byId());
+        new EmbeddedQueries(ids, texts, outcome.retrieval().queryVectors(texts)).byId());
   }
 
   /** Queries' ids and texts, in one order, with their vectors. */

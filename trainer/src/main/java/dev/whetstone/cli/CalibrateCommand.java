@@ -7,8 +7,6 @@ import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.TrainingSplits;
 import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.retrieval.EmbeddingCache;
-import dev.whetstone.workspace.ModelCache;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -45,19 +43,25 @@ final class CalibrateCommand implements Callable<Integer> {
       + "curves as a PNG")
   Path plot;
 
+  @Option(names = "--document-model", paramLabel = "DIR|NAME", description = "the document "
+      + "model a query-only --model (a retrained query tower) pairs with: the corpus is embedded "
+      + "by it, as Solr's index holds it (default: --model embeds both sides)")
+  String documentModel;
+
   @Mixin SeedOption seeding;
 
   @Override
   public Integer call() throws Exception {
-    ModelDirectory model = ModelDirectory.open(Files.isDirectory(Path.of(options.model))
-        ? Path.of(options.model) : ModelCache.ensure(options.models(), options.model).path());
+    ModelDirectory model = ModelDirectory.open(options.directory(options.model));
+    ModelDirectory documents = documentModel == null ? null
+        : ModelDirectory.open(options.directory(documentModel));
     BeirDataset dataset = BeirDataset.open(options.data);
     TrainingSplits split = TrainingSplits.of(dataset, splits.ratios(), devFraction, seeding.seed);
     Path work = workDir.dir();
     CalibrationJob job = new CalibrationJob(new EmbeddingCache(work.resolve("vectors"), System.err),
         margin.margin(), seeding.seed, System.out);
-    CalibrationJob.Outcome outcome = job.run(model, dataset, split, dataset.queries());
-    try (var encoder = outcome.encoder()) {
+    try (CalibrationJob.Outcome outcome = job.run(model, documents, dataset, split,
+        dataset.queries())) {
       if (outcome.test().isEmpty()) {
         System.out.println("No test split: nothing to compare on.");
         return 0;

@@ -1,6 +1,8 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.workspace.ModelCache;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -20,5 +22,11 @@ final class DataAndModelOptions {
 
   Path models() {
     return modelsDir != null ? modelsDir : ModelCache.defaultDir();
+  }
+
+  /** {@code model}'s directory: the folder it names, else a pretrained model's (imported). */
+  Path directory(String model) throws IOException {
+    return Files.isDirectory(Path.of(model)) ? Path.of(model)
+        : ModelCache.ensure(models(), model).path();
   }
 }

@@ -12,8 +12,6 @@ import dev.whetstone.train.DistillationConfig;
 import dev.whetstone.train.TrainingConfig;
 import dev.whetstone.train.TrainingJob;
 import dev.whetstone.train.TrainingMode;
-import dev.whetstone.workspace.ModelCache;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -171,8 +169,7 @@ final class TrainCommand implements Callable<Integer> {
           + "(--solr-url, --collection) to roll the trained tower out to; a full model goes to "
           + "production as a new collection (docs/rollout.md)");
     }
-    Path base = Files.isDirectory(Path.of(options.model)) ? Path.of(options.model)
-        : ModelCache.ensure(options.models(), options.model).path();
+    Path base = options.directory(options.model);
     // fails early, naming the folder, when it is not a model directory
     String baseName = ModelDirectory.open(base).manifest().name();
     TrainingMode trainingMode = TrainingMode.parse(mode);

@@ -41,6 +41,10 @@ import java.util.Objects;
  *
  * A model naming itself as teacher thus gets the scores a second copy would give (the cache holds
  * the same vectors for the same manifest), without loading one.
+ *
+ * <p>A query tower (a query-only model) embeds the queries; the corpus is embedded by the document
+ * model it pairs with, as Solr's index holds it ({@link #load(ModelDirectory, ModelDirectory,
+ * String, EmbeddingCache, Path, PrintStream)}).
  */
 public final class RetrievalSetup implements AutoCloseable {
   /** The teacher name that means the model itself. */
@@ -51,6 +55,7 @@ public final class RetrievalSetup implements AutoCloseable {
   private final ModelDirectory model;
   private final String name;
   private final Encoder encoder;
+  private final Encoder documentEncoder;
   private final EmbeddingCache cache;
   private final Path modelsDir;
   private final PrintStream out;
@@ -59,18 +64,19 @@ public final class RetrievalSetup implements AutoCloseable {
   private float[][] documentVectors;
   private DenseIndex index;
 
-  private RetrievalSetup(ModelDirectory model, String name, Encoder encoder, EmbeddingCache cache,
-      Path modelsDir, PrintStream out) {
+  private RetrievalSetup(ModelDirectory model, String name, Encoder encoder,
+      Encoder documentEncoder, EmbeddingCache cache, Path modelsDir, PrintStream out) {
     this.model = model;
     this.name = name;
     this.encoder = encoder;
+    this.documentEncoder = documentEncoder;
     this.cache = cache;
     this.modelsDir = modelsDir;
     this.out = out;
   }
 
   /**
-   * Loads the model's encoder; closing the set-up closes it.
+   * Loads the model's encoder, for both sides; closing the set-up closes it.
    *
    * @param name the model's name in scorer names and the audit (e.g. the {@code --model} given)
    * @param modelsDir where pretrained teachers are kept; null when only the model itself may teach
@@ -78,9 +84,46 @@ public final class RetrievalSetup implements AutoCloseable {
    */
   public static RetrievalSetup load(ModelDirectory model, String name, EmbeddingCache cache,
       Path modelsDir, PrintStream out) throws IOException {
-    return new RetrievalSetup(model, name, Encoder.load(model), cache, modelsDir, out);
+    return load(model, null, name, cache, modelsDir, out);
   }
 
+  /**
+   * Loads a model that embeds the queries and the document model that embeds the corpus: the two
+   * Solr serves together. {@code documentModel} null, or the model itself, means one model for
+   * both sides.
+   *
+   * @throws IllegalArgumentException when {@code documentModel} is not the one the model pairs
+   *     with (its {@code documentTowerFingerprint}, or its own fingerprint), or when a query-only
+   *     model comes without its document model
+   */
+  public static RetrievalSetup load(ModelDirectory model, ModelDirectory documentModel,
+      String name, EmbeddingCache cache, Path modelsDir, PrintStream out) throws IOException {
+    String paired = model.manifest().pairedDocumentFingerprint();
+    if (documentModel == null || documentModel.manifest().fingerprint().equals(
+        model.manifest().fingerprint())) {
+      if (!paired.equals(model.manifest().fingerprint())) {
+        throw new IllegalArgumentException("model " + model.path() + " embeds queries only; it "
+            + "pairs with document model " + paired + ": give that model's directory too");
+      }
+      Encoder encoder = Encoder.load(model);
+      return new RetrievalSetup(model, name, encoder, encoder, cache, modelsDir, out);
+    }
+    if (!documentModel.manifest().fingerprint().equals(paired)) {
+      throw new IllegalArgumentException("document model " + documentModel.path() + " ("
+          + documentModel.manifest().fingerprint() + ") is not the one model " + model.path()
+          + " pairs with (" + paired + ")");
+    }
+    Encoder documentEncoder = Encoder.load(documentModel);
+    try {
+      return new RetrievalSetup(model, name, Encoder.load(model), documentEncoder, cache,
+          modelsDir, out);
+    } catch (IOException | RuntimeException e) {
+      documentEncoder.close();
+      throw e;
+    }
+  }
+
+  /** The model's encoder: the one that embeds the queries. */
   public Encoder encoder() {
     return encoder;
   }
@@ -89,16 +132,19 @@ public final class RetrievalSetup implements AutoCloseable {
     return cache;
   }
 
-  /** Embeds the corpus with the model (through the cache); returns its exact-search index. */
+  /**
+   * Embeds the corpus with the document model (through the cache); returns its exact-search
+   * index.
+   */
   public DenseIndex embedCorpus(List<BeirDocument> corpus) throws IOException {
     this.corpus = List.copyOf(corpus);
     this.documentIds = corpus.stream().map(BeirDocument::id).toList();
-    this.documentVectors = cache.documents(encoder, corpus);
+    this.documentVectors = cache.documents(documentEncoder, corpus);
     this.index = new DenseIndex(documentIds, documentVectors);
     return index;
   }
 
-  /** The corpus as the model embeds it, exact search. */
+  /** The corpus as the document model embeds it, exact search. */
   public DenseIndex index() {
     return Objects.requireNonNull(index, "embedCorpus first");
   }
@@ -199,5 +245,8 @@ public final class RetrievalSetup implements AutoCloseable {
   @Override
   public void close() {
     encoder.close();
+    if (documentEncoder != encoder) {
+      documentEncoder.close();
+    }
   }
 }

@@ -83,7 +83,7 @@ public final class TrainingJob {
         PromotionGate.Decision decision = new PromotionGate(config, data, snapshots, out)
             .decide(state, baselineRuns, model, loop.bestWeights());
         if (decision.output() != null) {
-          calibrate(ModelDirectory.open(decision.output()), dataset, data, vectors);
+          calibrate(ModelDirectory.open(decision.output()), base, dataset, data, vectors);
         }
         TrainingReport report = new TrainingReport(config.mode().label(), base.path().toString(),
             config.data().toString(), data.splits().origin(), settings(), baselines, pools.size(),
@@ -102,14 +102,16 @@ public final class TrainingJob {
   /**
    * Fits the promoted model's calibration on the same splits: a new model never carries its
    * predecessor's {@code calibration.json}, so {@code minRelevance} keeps working after retraining.
+   * A promoted query tower is calibrated against the base's document vectors, the ones it is
+   * served with.
    */
-  private void calibrate(ModelDirectory promoted, BeirDataset dataset, TrainingData data,
-      EmbeddingCache vectors)
-      throws IOException {
+  private void calibrate(ModelDirectory promoted, ModelDirectory base, BeirDataset dataset,
+      TrainingData data, EmbeddingCache vectors) throws IOException {
     out.println("Calibrating the promoted model's scores (Cosine Adapter)");
     CalibrationJob job = new CalibrationJob(vectors, config.mining().relativeMargin(),
         config.seed(), out);
-    job.run(promoted, dataset, data.splits(), data.queries()).encoder().close();
+    ModelDirectory documentModel = config.mode() == TrainingMode.QUERY_TOWER ? base : null;
+    job.run(promoted, documentModel, dataset, data.splits(), data.queries()).close();
   }
 
   private void refuseNonEmptyOutput() throws IOException {

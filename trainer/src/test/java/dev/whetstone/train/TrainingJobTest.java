@@ -230,6 +230,14 @@ public class TrainingJobTest {
     CosineAdapter calibration = CosineAdapter.forModel(output, promoted.manifest()).orElseThrow();
     assertEquals(promoted.manifest().fingerprint(), calibration.queryFingerprint());
     assertEquals(base.manifest().fingerprint(), calibration.documentFingerprint());
+    // ... and fitted on the base's document vectors, the ones Solr's index holds: the tower
+    // embedded queries only
+    try (var cached = Files.list(config.workDir().resolve("vectors"))) {
+      List<String> towerFiles = cached.map(file -> file.getFileName().toString())
+          .filter(file -> file.startsWith(promoted.manifest().name() + "-")).toList();
+      assertFalse(towerFiles.toString(), towerFiles.isEmpty());
+      assertTrue(towerFiles.toString(), towerFiles.stream().allMatch(f -> f.contains("-queries-")));
+    }
   }
 
   @Test
