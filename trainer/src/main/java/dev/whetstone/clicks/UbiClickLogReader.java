@@ -124,7 +124,7 @@ public final class UbiClickLogReader {
         @Override
         public void forEach(RecordVisitor visitor) throws IOException {
           JsonLines.read(file, (object, line) ->
-              visitor.visit(new LogFields(object, file, line), "on line " + line));
+              visitor.visit(new LogFields(object, file, line)));
         }
       };
     }
@@ -132,11 +132,7 @@ public final class UbiClickLogReader {
 
   /** Receives one record. */
   interface RecordVisitor {
-    /**
-     * {@code label} names the record for a message about it: {@code on line 3}, {@code in
-     * document q7}.
-     */
-    void visit(LogFields record, String label) throws MalformedDataException;
+    void visit(LogFields record) throws MalformedDataException;
   }
 
   public ClickLog read(Path queriesFile, Path eventsFile) throws IOException {
@@ -153,7 +149,7 @@ public final class UbiClickLogReader {
   ClickLog read(Records queryRecords, Records eventRecords) throws IOException {
     ClickLogTally tally = new ClickLogTally();
     Map<String, QueryIdRecords> byId = new LinkedHashMap<>();
-    queryRecords.forEach((fields, label) -> {
+    queryRecords.forEach(fields -> {
       tally.recordRead(queryRecords.name());
       String id = fields.requiredText("query_id");
       String text = fields.requiredText("user_query");
@@ -202,7 +198,7 @@ public final class UbiClickLogReader {
       }
     }
     byId.clear(); // the first pages kept are in queries
-    eventRecords.forEach((fields, label) -> {
+    eventRecords.forEach(fields -> {
       tally.recordRead(eventRecords.name());
       readEvent(fields, fields.requiredText("action_name"), queries, unusedQueries, tally);
     });
