@@ -36,7 +36,10 @@ import java.util.Set;
  * <p>Syntactic errors throw {@link MalformedDataException}; records that are well-formed but cannot
  * be used (an event without or with an unknown {@code query_id}, a click on a document the query
  * did not show, a query that showed nothing, a later page) are dropped and counted by reason in
- * {@link ClickLogStats#dropped()}.
+ * {@link ClickLogStats#dropped()}. A {@code query_id} logged again is not an error: a later page
+ * under its first page's id is dropped as a later page, but when several first pages share an id
+ * (a client reusing it) no event can be attributed, so those queries and all their events are
+ * dropped and counted ({@link #REUSED_QUERY_ID}).
  */
 public final class UbiClickLogReader {
   /** The UBI action names counted as clicks unless the caller names others. */
@@ -49,6 +52,8 @@ public final class UbiClickLogReader {
   static final String DEEPER_PAGE = "query for a page after the first (query_attributes.start > 0)";
   static final String EVENT_FOR_DEEPER_PAGE = "event for a page after the first";
   static final String NOT_SHOWN = "click on a document not shown";
+  static final String REUSED_QUERY_ID = "query_id reused by several searches";
+  static final String EVENT_FOR_REUSED_QUERY_ID = "event for a query_id reused by several searches";
 
   private final Set<String> clickActions;
 
@@ -67,6 +72,8 @@ public final class UbiClickLogReader {
     final String clientId;
     final List<Impression.Click> clicks = new ArrayList<>();
     String sessionId;
+    /** What later pages logged under the same query id showed. */
+    Set<String> deeperShown = Set.of();
 
     LoggedQuery(String id, String text, List<String> shown, String clientId) {
       this.id = id;
@@ -80,6 +87,21 @@ public final class UbiClickLogReader {
         return "session:" + sessionId;
       }
       return clientId != null ? "client:" + clientId : "query:" + id;
+    }
+  }
+
+  /** What the queries log holds under one query id. */
+  private static final class QueryIdRecords {
+    final String id;
+    /** Its only first page, when that showed something; null otherwise. */
+    LoggedQuery firstPage;
+    int firstPages;
+    int deeperPages;
+    /** What its later pages showed; null when none did. */
+    Set<String> deeperShown;
+
+    QueryIdRecords(String id) {
+      this.id = id;
     }
   }
 
@@ -102,7 +124,7 @@ public final class UbiClickLogReader {
         @Override
         public void forEach(RecordVisitor visitor) throws IOException {
           JsonLines.read(file, (object, line) ->
-              visitor.visit(new LogFields(object, file, line), "on line " + line));
+              visitor.visit(new LogFields(object, file, line)));
         }
       };
     }
@@ -110,24 +132,24 @@ public final class UbiClickLogReader {
 
   /** Receives one record. */
   interface RecordVisitor {
-    /**
-     * {@code label} names the record in a message about a later one, such as a duplicate query
-     * id: {@code on line 3}, {@code in document q7}.
-     */
-    void visit(LogFields record, String label) throws MalformedDataException;
+    void visit(LogFields record) throws MalformedDataException;
   }
 
   public ClickLog read(Path queriesFile, Path eventsFile) throws IOException {
     return read(Records.of(queriesFile), Records.of(eventsFile));
   }
 
-  /** Reads all queries, then joins the events to them; both logs are read once, in order. */
+  /**
+   * Reads all queries, then joins the events to them; both logs are read once, in order. A query
+   * id may come back: a later page of the same search ({@code start} > 0) is dropped as {@link
+   * #DEEPER_PAGE} and leaves its first page alone; two or more first pages under one id are
+   * different searches whose events cannot be told apart, so all of them and all their events are
+   * dropped ({@link #REUSED_QUERY_ID}). Which case an id is, is known once every query is read.
+   */
   ClickLog read(Records queryRecords, Records eventRecords) throws IOException {
     ClickLogTally tally = new ClickLogTally();
-    Map<String, LoggedQuery> queries = new LinkedHashMap<>();
-    Map<String, String> firstSeen = new HashMap<>();
-    Map<String, String> unusedQueries = new HashMap<>();
-    queryRecords.forEach((fields, label) -> {
+    Map<String, QueryIdRecords> byId = new LinkedHashMap<>();
+    queryRecords.forEach(fields -> {
       tally.recordRead(queryRecords.name());
       String id = fields.requiredText("query_id");
       String text = fields.requiredText("user_query");
@@ -135,24 +157,48 @@ public final class UbiClickLogReader {
       if (shown == null) {
         shown = fields.optionalIds("query_response_objects_ids");
       }
-      String previous = firstSeen.putIfAbsent(id, label);
-      if (previous != null) {
-        throw fields.malformed("duplicate query_id '" + id + "' (first " + previous + ")");
-      }
-      if (shown == null || shown.isEmpty()) {
-        tally.dropped(NOTHING_SHOWN);
-        unusedQueries.put(id, EVENT_FOR_NOTHING_SHOWN);
-        return;
-      }
+      QueryIdRecords records = byId.computeIfAbsent(id, QueryIdRecords::new);
       if (fields.optionalOffset("query_attributes.start") > 0) {
-        tally.dropped(DEEPER_PAGE);
-        unusedQueries.put(id, EVENT_FOR_DEEPER_PAGE);
-        return;
+        records.deeperPages++;
+        if (shown != null && !shown.isEmpty()) {
+          if (records.deeperShown == null) {
+            records.deeperShown = new HashSet<>();
+          }
+          records.deeperShown.addAll(shown);
+        }
+      } else if (records.firstPages++ == 0) {
+        records.firstPage = shown == null || shown.isEmpty() ? null
+            : new LoggedQuery(id, text, shown, fields.optionalString("client_id"));
+      } else {
+        records.firstPage = null; // ambiguous: a second search under this id
       }
-      queries.put(id, new LoggedQuery(id, text, shown, fields.optionalString("client_id")));
-      tally.lineUsed();
     });
-    eventRecords.forEach((fields, label) -> {
+    Map<String, LoggedQuery> queries = new LinkedHashMap<>();
+    Map<String, String> unusedQueries = new HashMap<>();
+    for (QueryIdRecords records : byId.values()) {
+      for (int i = 0; i < records.deeperPages; i++) {
+        tally.dropped(DEEPER_PAGE);
+      }
+      if (records.firstPages > 1) {
+        for (int i = 0; i < records.firstPages; i++) {
+          tally.dropped(REUSED_QUERY_ID);
+        }
+        unusedQueries.put(records.id, EVENT_FOR_REUSED_QUERY_ID);
+      } else if (records.firstPages == 0) {
+        unusedQueries.put(records.id, EVENT_FOR_DEEPER_PAGE);
+      } else if (records.firstPage == null) {
+        tally.dropped(NOTHING_SHOWN);
+        unusedQueries.put(records.id, EVENT_FOR_NOTHING_SHOWN);
+      } else {
+        if (records.deeperShown != null) {
+          records.firstPage.deeperShown = records.deeperShown;
+        }
+        queries.put(records.id, records.firstPage);
+        tally.lineUsed();
+      }
+    }
+    byId.clear(); // the first pages kept are in queries
+    eventRecords.forEach(fields -> {
       tally.recordRead(eventRecords.name());
       readEvent(fields, fields.requiredText("action_name"), queries, unusedQueries, tally);
     });
@@ -188,7 +234,8 @@ public final class UbiClickLogReader {
     double dwell = fields.optionalSeconds("event_attributes.dwell_time");
     int position = ShownPosition.of(query.shown, docId, logged);
     if (position == 0) {
-      tally.dropped(NOT_SHOWN);
+      // a click on a later page logged under the first page's query id
+      tally.dropped(query.deeperShown.contains(docId) ? EVENT_FOR_DEEPER_PAGE : NOT_SHOWN);
       return;
     }
     recordSession(fields, query);

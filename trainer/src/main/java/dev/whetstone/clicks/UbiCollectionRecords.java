@@ -96,7 +96,7 @@ final class UbiCollectionRecords implements UbiClickLogReader.Records {
         Object id = doc.getFieldValue("id");
         visitor.visit(new LogFields(nested(doc),
             "collection " + collection + ", document " + id,
-            path -> names.getOrDefault(path, path)), "in document " + id);
+            path -> names.getOrDefault(path, path)));
       }
       if (cursor.equals(page.getNextCursorMark())) {
         return;

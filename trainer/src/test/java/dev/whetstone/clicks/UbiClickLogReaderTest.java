@@ -109,6 +109,63 @@ public class UbiClickLogReaderTest {
   }
 
   @Test
+  public void aQueryIdReusedBySeveralFirstPagesDropsThemAndTheirEvents() throws IOException {
+    Path dir = temp.newFolder().toPath();
+    Path queries = write(dir.resolve("ubi_queries.jsonl"), ""
+        + "{\"query_id\": \"r1\", \"user_query\": \"x\", \"query_response_hit_ids\": [\"d1\", \"d2\"],"
+        + " \"query_attributes\": {\"start\": 0}}\n"
+        + "{\"query_id\": \"ok\", \"user_query\": \"y\", \"query_response_hit_ids\": [\"d5\"]}\n"
+        + "{\"query_id\": \"r1\", \"user_query\": \"z\", \"query_response_hit_ids\": [\"d3\", \"d1\"]}\n"
+        + "{\"query_id\": \"r1\", \"user_query\": \"z\", \"query_response_hit_ids\": [\"d4\"],"
+        + " \"query_attributes\": {\"start\": 2}}\n");
+    Path events = write(dir.resolve("ubi_events.jsonl"), ""
+        + "{\"query_id\": \"r1\", \"action_name\": \"click\","
+        + " \"event_attributes\": {\"object\": {\"object_id\": \"d1\"}}}\n"
+        + "{\"query_id\": \"r1\", \"action_name\": \"impression\"}\n"
+        + "{\"query_id\": \"ok\", \"action_name\": \"click\","
+        + " \"event_attributes\": {\"object\": {\"object_id\": \"d5\"}}}\n");
+    ClickLog log = read(queries, events);
+
+    assertEquals(List.of(new Impression("ok", "y", List.of("d5"),
+        List.of(new Impression.Click("d5", 1, Double.NaN)))), log.impressions());
+    ClickLogStats stats = log.stats();
+    assertEquals(Map.of(UbiClickLogReader.REUSED_QUERY_ID, 2L,
+        UbiClickLogReader.EVENT_FOR_REUSED_QUERY_ID, 2L, UbiClickLogReader.DEEPER_PAGE, 1L),
+        stats.dropped());
+    assertEquals(7, stats.linesRead());
+    assertEquals(2, stats.linesUsed());
+    assertEquals(stats.linesRead(), stats.linesUsed() + stats.linesDropped());
+    assertEquals(1, stats.clicks());
+  }
+
+  @Test
+  public void aLaterPageUnderItsFirstPagesQueryIdLeavesTheFirstPageInUse() throws IOException {
+    Path dir = temp.newFolder().toPath();
+    Path queries = write(dir.resolve("ubi_queries.jsonl"), "" // the later page may come first
+        + "{\"query_id\": \"p1\", \"user_query\": \"x\", \"query_response_hit_ids\": [\"d3\", \"d4\"],"
+        + " \"query_attributes\": {\"start\": 2}}\n"
+        + "{\"query_id\": \"p1\", \"user_query\": \"x\", \"query_response_hit_ids\": [\"d1\", \"d2\"],"
+        + " \"query_attributes\": {\"start\": 0}}\n");
+    Path events = write(dir.resolve("ubi_events.jsonl"), ""
+        + "{\"query_id\": \"p1\", \"action_name\": \"click\","
+        + " \"event_attributes\": {\"object\": {\"object_id\": \"d2\"}, \"position\": {\"ordinal\": 2}}}\n"
+        + "{\"query_id\": \"p1\", \"action_name\": \"click\","
+        + " \"event_attributes\": {\"object\": {\"object_id\": \"d4\"}, \"position\": {\"ordinal\": 4}}}\n"
+        + "{\"query_id\": \"p1\", \"action_name\": \"click\","
+        + " \"event_attributes\": {\"object\": {\"object_id\": \"d9\"}}}\n");
+    ClickLog log = read(queries, events);
+
+    assertEquals(List.of(new Impression("p1", "x", List.of("d1", "d2"),
+        List.of(new Impression.Click("d2", 2, Double.NaN)))), log.impressions());
+    ClickLogStats stats = log.stats();
+    // the click on d4 was on the later page; d9 was shown on neither
+    assertEquals(Map.of(UbiClickLogReader.DEEPER_PAGE, 1L, UbiClickLogReader.EVENT_FOR_DEEPER_PAGE, 1L,
+        UbiClickLogReader.NOT_SHOWN, 1L), stats.dropped());
+    assertEquals(5, stats.linesRead());
+    assertEquals(stats.linesRead(), stats.linesUsed() + stats.linesDropped());
+  }
+
+  @Test
   public void clickActionNamesAreConfigurable() throws IOException {
     Path dir = temp.newFolder().toPath();
     ClickLog log = new UbiClickLogReader(Set.of("click", "hover")).read(
@@ -138,8 +195,6 @@ public class UbiClickLogReaderTest {
         ":2: field 'user_query' is empty");
     assertQueryLineRefused("{\"query_id\": \"q2\", \"user_query\": \"x\", \"query_response_hit_ids\": \"d1\"}",
         ":2: field 'query_response_hit_ids' is not a list");
-    assertQueryLineRefused("{\"query_id\": \"q1\", \"user_query\": \"x\", \"query_response_hit_ids\": [\"d1\"]}",
-        ":2: duplicate query_id 'q1' (first on line 1)");
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
@@ -31,7 +32,10 @@ import org.apache.solr.util.plugin.SolrCoreAware;
  * clicks ({@code whetstone train --clicks}): for each request with {@code ubi=true}, the query id
  * (the client's {@code query_id}, else a new UUID, returned in the response under {@code ubi}),
  * what the user typed ({@link #userQuery}), the returned document ids in the order shown, and a
- * timestamp. Clients then send their click events, with that query id, to an events collection
+ * timestamp. A client's {@code query_id} must be at most {@value #MAX_QUERY_ID_LENGTH} characters
+ * of {@code [A-Za-z0-9._:-]} (else a 400). It is only a field of the record: each record has its
+ * own server-made id ({@link UbiQuery#id}), so a request that sends another search's query id adds
+ * a record and never replaces that search's. Clients then send their click events, with that query id, to an events collection
  * with a plain {@code /update} (see docs/clicks.md).
  *
  * <p>Declare it and list it in the search handler's {@code last-components}. Arguments: {@code
@@ -41,6 +45,8 @@ import org.apache.solr.util.plugin.SolrCoreAware;
  */
 public class UbiComponent extends SearchComponent implements SolrCoreAware {
   static final int DEFAULT_QUEUE_SIZE = 10_000;
+  static final int MAX_QUERY_ID_LENGTH = 128;
+  private static final Pattern QUERY_ID = Pattern.compile("[A-Za-z0-9._:-]+");
 
   private String collection;
   private int queueSize = DEFAULT_QUEUE_SIZE;
@@ -102,14 +108,28 @@ public class UbiComponent extends SearchComponent implements SolrCoreAware {
     if (!logs(rb.req.getParams())) {
       return;
     }
-    String queryId = rb.req.getParams().get(WhetstoneParams.UBI_QUERY_ID);
-    if (queryId == null || queryId.isBlank()) {
-      queryId = UUID.randomUUID().toString();
-    }
+    String queryId = queryId(rb.req.getParams());
     rb.req.getContext().put(WhetstoneParams.UBI_QUERY_ID, queryId);
     NamedList<Object> ubi = new SimpleOrderedMap<>();
     ubi.add(WhetstoneParams.UBI_QUERY_ID, queryId);
     rb.rsp.add(WhetstoneParams.UBI, ubi);
+  }
+
+  /**
+   * The client's {@code query_id}, checked, or a new UUID when it sent none (or a blank one). A
+   * client's id is kept short and plain: it goes into the log and the queries collection as sent.
+   */
+  static String queryId(SolrParams params) {
+    String given = params.get(WhetstoneParams.UBI_QUERY_ID);
+    if (given == null || given.isBlank()) {
+      return UUID.randomUUID().toString();
+    }
+    if (given.length() > MAX_QUERY_ID_LENGTH || !QUERY_ID.matcher(given).matches()) {
+      throw new SolrException(ErrorCode.BAD_REQUEST, WhetstoneParams.UBI_QUERY_ID + " must be at most "
+          + MAX_QUERY_ID_LENGTH + " characters of A-Z, a-z, 0-9, '.', '_', ':' and '-', got "
+          + (given.length() > MAX_QUERY_ID_LENGTH ? given.length() + " characters" : "'" + given + "'"));
+    }
+    return given;
   }
 
   /** A single-core request: the ids of the page QueryComponent found. */

@@ -12,6 +12,7 @@ import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
+import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.util.NamedList;
 import org.junit.BeforeClass;
@@ -71,14 +72,23 @@ public class UbiCloudTest extends BeirCloudTestCase {
     QueryResponse own = cluster.getSolrClient().query(SHARDED, new SolrQuery("bread")
         .setParam("ubi", "true").setParam("query_id", "client-chosen-1"));
     assertEquals("client-chosen-1", ((NamedList<?>) own.getResponse().get("ubi")).get("query_id"));
+    // another search that sends the same query id is logged too, and replaces nothing
+    QueryResponse reused = cluster.getSolrClient().query(SHARDED, new SolrQuery("soup")
+        .setParam("ubi", "true").setParam("query_id", "client-chosen-1"));
+    assertEquals("client-chosen-1", ((NamedList<?>) reused.getResponse().get("ubi")).get("query_id"));
+    // a query id that is not short and plain is refused, over HTTP too
+    SolrException tooLong = expectThrows(SolrException.class, () -> cluster.getSolrClient().query(
+        SHARDED, new SolrQuery("bread").setParam("ubi", "true").setParam("query_id", "q".repeat(200))));
+    assertEquals(400, tooLong.code());
+    assertTrue(tooLong.getMessage(), tooLong.getMessage().contains("query_id"));
     QueryResponse unlogged = cluster.getSolrClient().query(SHARDED, new SolrQuery("bread"));
     assertNull(unlogged.getResponse().get("ubi"));
     QueryResponse single = cluster.getSolrClient().query(SINGLE, new SolrQuery("*:*")
         .setParam("ubi", "true").setParam("query_id", "one-shard-1").setStart(1).setRows(4));
 
     assertEquals(4, single.getResults().size());
-    SolrDocumentList logged = waitForQueries(5);
-    assertEquals(5, logged.getNumFound());
+    SolrDocumentList logged = waitForQueries(6);
+    assertEquals(6, logged.getNumFound());
     SolrDocument fromCore = byId(logged, "one-shard-1");
     assertEquals(single.getResults().stream().map(doc -> doc.getFieldValue("id").toString()).toList(),
         fromCore.getFieldValue("query_response_hit_ids"));
@@ -93,10 +103,15 @@ public class UbiCloudTest extends BeirCloudTestCase {
       assertEquals("user-7", doc.getFieldValue("client_id"));
       assertEquals("id", doc.getFieldValue("object_id_field"));
     }
-    SolrDocument chosen = byId(logged, "client-chosen-1");
-    assertEquals("bread", chosen.getFieldValue("user_query"));
-    assertEquals(own.getResults().stream().map(doc -> doc.getFieldValue("id").toString()).toList(),
-        chosen.getFieldValue("query_response_hit_ids"));
+    List<SolrDocument> chosen = logged.stream()
+        .filter(doc -> "client-chosen-1".equals(doc.getFieldValue("query_id"))).toList();
+    assertEquals(2, chosen.size());
+    assertNotEquals(chosen.get(0).getFieldValue("id"), chosen.get(1).getFieldValue("id"));
+    for (QueryResponse response : List.of(own, reused)) {
+      List<String> ids = response.getResults().stream().map(doc -> doc.getFieldValue("id").toString()).toList();
+      assertEquals(ids + " in " + chosen, 1, chosen.stream()
+          .filter(doc -> ids.equals(doc.getFieldValue("query_response_hit_ids"))).count());
+    }
   }
 
   private static SolrDocument byId(SolrDocumentList docs, String id) {
