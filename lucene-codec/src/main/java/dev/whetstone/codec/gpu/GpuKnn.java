@@ -31,6 +31,10 @@ public final class GpuKnn {
   private static volatile GpuKnnBackend backend;
   private static volatile String unavailableReason = "not loaded yet";
   private static final LongAdder gpuSearches = new LongAdder();
+  private static final LongAdder ignoredSettings = new LongAdder();
+
+  /** The name of {@link #ignoredSettings()} in Solr's node metrics. */
+  public static final String IGNORED_SETTINGS_METRIC = "whetstone.gpu.ignoredSettings";
 
   private GpuKnn() {}
 
@@ -43,7 +47,8 @@ public final class GpuKnn {
   /**
    * Fixes the node's settings to {@code requested} (null: the system properties') unless they
    * are fixed already, by an earlier call or by a search; then a different request is ignored
-   * with a WARN line, as the backend serving the node was opened with the first ones.
+   * with a WARN line and counted ({@link #ignoredSettings()}), as the backend serving the node was
+   * opened with the first ones.
    *
    * @return the node's settings
    * @throws IllegalArgumentException naming the property, when {@code requested} is null and a
@@ -53,8 +58,9 @@ public final class GpuKnn {
     if (settings == null) {
       settings = requested != null ? requested : GpuKnnSettings.fromSystemProperties();
     } else if (requested != null && !requested.equals(settings)) {
+      ignoredSettings.increment();
       LOG.log(Level.WARNING, "Whetstone kNN: the node's GPU settings are fixed already, " + settings
-          + "; ignoring " + requested + " (a restart applies them)");
+          + "; ignoring " + requested + " (a restart applies them) [" + IGNORED_SETTINGS_METRIC + "]");
     }
     return settings;
   }
@@ -76,6 +82,11 @@ public final class GpuKnn {
   /** Searches answered on the GPU since the JVM started. */
   public static long gpuSearches() {
     return gpuSearches.sum();
+  }
+
+  /** Requests for other node settings ignored since the JVM started ({@link #initSettings}). */
+  public static long ignoredSettings() {
+    return ignoredSettings.sum();
   }
 
   static void countSearch() {

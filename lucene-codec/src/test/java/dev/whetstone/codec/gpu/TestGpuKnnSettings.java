@@ -108,8 +108,13 @@ public class TestGpuKnnSettings extends LuceneTestCase {
   public void testTheNodesSettingsAreFixedOnceRead() {
     GpuKnnSettings node = GpuKnn.settings();
     GpuKnnSettings other = node.withMinVectors(node.minVectors() + 1);
+    long ignored = GpuKnn.ignoredSettings();
     assertSame("a later request is ignored", node, GpuKnn.initSettings(other));
     assertSame(node, GpuKnn.settings());
+    assertEquals("and counted", ignored + 1, GpuKnn.ignoredSettings());
+    GpuKnn.initSettings(node);
+    assertEquals("the same settings again are not a conflict", ignored + 1,
+        GpuKnn.ignoredSettings());
   }
 
   private static void restore(String property, String value) {

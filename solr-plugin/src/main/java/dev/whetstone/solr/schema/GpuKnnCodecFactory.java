@@ -88,20 +88,23 @@ public class GpuKnnCodecFactory extends SchemaCodecFactory {
   public void inform(SolrCore core) {
     super.inform(core);
     this.core = core;
-    registerFallbackGauges(core);
+    registerNodeGauges(core);
   }
 
   /**
-   * One gauge per fallback reason in the node's registry: the counts are the JVM's, so the first
-   * core registers them and later ones keep those.
+   * One gauge per fallback reason, and one of the node settings a core asked for in vain, in the
+   * node's registry: the counts are the JVM's, so the first core registers them and later ones
+   * keep those.
    */
-  private static void registerFallbackGauges(SolrCore core) {
+  private static void registerNodeGauges(SolrCore core) {
     SolrMetricManager metrics = core.getCoreContainer().getMetricManager();
     String registry = SolrMetricManager.getRegistryName(SolrInfoBean.Group.node);
     for (KnnFallback reason : KnnFallback.values()) {
       metrics.registerGauge(null, registry, reason::count, METRICS_TAG,
           SolrMetricManager.ResolutionStrategy.IGNORE, reason.metricName());
     }
+    metrics.registerGauge(null, registry, GpuKnn::ignoredSettings, METRICS_TAG,
+        SolrMetricManager.ResolutionStrategy.IGNORE, GpuKnn.IGNORED_SETTINGS_METRIC);
   }
 
   @Override

@@ -220,7 +220,7 @@ public class GpuKnnCodecFactoryTest extends SolrTestCaseJ4 {
   }
 
   @Test
-  public void nodeSettingsComeFromTheFactorysArguments() {
+  public void nodeSettingsComeFromTheFactorysArguments() throws Exception {
     NamedList<Object> args = new NamedList<>();
     args.add("maxBatch", 0);
     SolrException e = expectThrows(SolrException.class, () -> new GpuKnnCodecFactory().init(args));
@@ -234,25 +234,39 @@ public class GpuKnnCodecFactoryTest extends SolrTestCaseJ4 {
     NamedList<Object> same = new NamedList<>();
     same.add("maxBatch", node.maxBatch());
     same.add("knnSearchMode", node.searchMode().name().toLowerCase(Locale.ROOT));
+    long ignored = GpuKnn.ignoredSettings();
     new GpuKnnCodecFactory().init(same);
     assertSame("the node's settings, fixed once", node, GpuKnn.settings());
+    assertEquals("the same settings are no conflict", ignored, GpuKnn.ignoredSettings());
+
+    // a second core asking for other node settings: ignored, logged and counted in the metrics
+    NamedList<Object> other = new NamedList<>();
+    other.add("maxBatch", node.maxBatch() + 1);
+    new GpuKnnCodecFactory().init(other);
+    assertSame(node, GpuKnn.settings());
+    assertEquals(ignored + 1, GpuKnn.ignoredSettings());
+    assertEquals(ignored + 1, nodeMetric(GpuKnn.IGNORED_SETTINGS_METRIC));
+  }
+
+  /** A gauge of the node's metrics registry, as the metrics API shows it. */
+  private static long nodeMetric(String name) throws Exception {
+    SolrQueryResponse response = new SolrQueryResponse();
+    try (SolrQueryRequest request = req("group", "node", "prefix", name)) {
+      h.getCoreContainer().getMetricsHandler().handleRequestBody(request, response);
+    }
+    NamedList<?> node =
+        (NamedList<?>) response.getValues()._get(List.of("metrics", "solr.node"), null);
+    assertNotNull(response.getValues().toString(), node);
+    return ((Number) node.get(name)).longValue();
   }
 
   @Test
   public void fallbackCountsAreInTheNodesMetrics() throws Exception {
     // a kNN search loads the GPU backend; without a GPU that is a fallback, counted once
     ParsersTestCase.ids("q", "{!embed f=vector model=minilm topK=3}how to bake bread", "fl", "id");
-    SolrQueryResponse response = new SolrQueryResponse();
-    try (SolrQueryRequest request = req("group", "node", "prefix", KnnFallback.METRIC_PREFIX)) {
-      h.getCoreContainer().getMetricsHandler().handleRequestBody(request, response);
-    }
-    NamedList<?> node =
-        (NamedList<?>) response.getValues()._get(List.of("metrics", "solr.node"), null);
-    assertNotNull(response.getValues().toString(), node);
     long fellBack = 0;
     for (KnnFallback reason : KnnFallback.values()) {
-      Object value = node.get(reason.metricName());
-      assertEquals(reason.metricName(), reason.count(), ((Number) value).longValue());
+      assertEquals(reason.metricName(), reason.count(), nodeMetric(reason.metricName()));
       fellBack += reason.count();
     }
     if (GpuKnn.backend() == null) {
