@@ -155,7 +155,10 @@ public final class KnnBench {
     ExecutorService mergeExec = Executors.newFixedThreadPool(threads);
     ExecutorService indexExec = Executors.newFixedThreadPool(threads);
     try {
-      KnnVectorsFormat format = new WhetstoneKnnVectorsFormat(16, 100, threads, mergeExec);
+      // Lucene refuses a merge executor for a single merge worker
+      KnnVectorsFormat format = threads > 1
+          ? new WhetstoneKnnVectorsFormat(16, 100, threads, mergeExec)
+          : new WhetstoneKnnVectorsFormat(16, 100);
       IndexWriterConfig config = new IndexWriterConfig()
           .setRAMBufferSizeMB(1024)
           .setCodec(new Lucene912Codec() {
