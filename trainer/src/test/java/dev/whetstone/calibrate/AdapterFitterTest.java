@@ -3,9 +3,16 @@ package dev.whetstone.calibrate;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import dev.whetstone.calibration.CosineAdapter;
+import dev.whetstone.calibration.QueryScoreMap;
 import dev.whetstone.calibration.ScoreMap;
+import dev.whetstone.nn.SentenceEncoder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.Test;
@@ -33,40 +40,74 @@ public class AdapterFitterTest {
     return all;
   }
 
+  /** Queries of unequal length (padding), random network weights: w1, b1, w2, b2 row-major. */
+  private static AdapterNetwork network(NDManager manager, ScoreMap map, double[][] values) {
+    int outputs = map.parameters();
+    return new AdapterNetwork(map, 0.7, manager.create(values[0], new Shape(4, 3)),
+        manager.create(values[1]), manager.create(values[2], new Shape(outputs, 4)),
+        manager.create(values[3]));
+  }
+
   @Test
-  public void analyticGradientsMatchFiniteDifferences() {
-    List<LabeledHits> hits = twoKinds(6, 1);
+  public void theLossAndItsGradientsAreThoseOfCosineAdapterForQuery() {
+    List<LabeledHits> hits = new ArrayList<>();
+    for (LabeledHits query : twoKinds(6, 1)) {
+      int size = 8 + hits.size() * 2;
+      float[] scores = Arrays.copyOf(query.scores(), size);
+      scores[size - 1] = 0; // clamped, and where s^p has no slope in p
+      hits.add(new LabeledHits(query.queryId(), query.queryVector(), scores,
+          Arrays.copyOf(query.relevant(), size), query.relevantTotal()));
+    }
     for (ScoreMap map : ScoreMap.values()) {
-      AdapterFitter fitter = new AdapterFitter(map, 4, 1, 1e-3, 0, 3);
-      AdapterFitter.Weights w = new AdapterFitter.Weights(4, 3, map.parameters(), 0.7);
       Random random = new Random(map.ordinal());
-      for (double[] row : w.w1) {
-        for (int d = 0; d < row.length; d++) {
-          row[d] = random.nextGaussian();
+      int outputs = map.parameters();
+      double[][] values = {new double[12], new double[4], new double[outputs * 4],
+          new double[outputs]};
+      for (double[] array : values) {
+        for (int i = 0; i < array.length; i++) {
+          array[i] = random.nextGaussian();
         }
       }
-      for (double[] row : w.w2) {
-        for (int h = 0; h < row.length; h++) {
-          row[h] = random.nextGaussian();
+      try (NDManager manager = NDManager.newBaseManager(SentenceEncoder.ENGINE)) {
+        AdapterNetwork.Batch batch = AdapterNetwork.Batch.of(manager, hits);
+        AdapterNetwork network = network(manager, map, values);
+        for (String name : AdapterNetwork.NAMES) {
+          network.array(name).setRequiresGradient(true);
         }
-      }
-      for (int o = 0; o < w.b2.length; o++) {
-        w.b2[o] = random.nextGaussian();
-      }
-      AdapterFitter.Weights gradient = w.zeros();
-      fitter.loss(w, hits, gradient, false);
-      double eps = 1e-6;
-      for (double[][] pair : new double[][][] {{w.w1[1], gradient.w1[1]}, {w.b1, gradient.b1},
-          {w.w2[0], gradient.w2[0]}, {w.b2, gradient.b2}}) {
-        double[] weights = pair[0];
-        for (int i = 0; i < weights.length; i++) {
-          double saved = weights[i];
-          weights[i] = saved + eps;
-          double up = fitter.loss(w, hits, null, false);
-          weights[i] = saved - eps;
-          double down = fitter.loss(w, hits, null, false);
-          weights[i] = saved;
-          assertEquals(map + " weight " + i, (up - down) / (2 * eps), pair[1][i], 1e-6);
+        double loss;
+        try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+          NDArray value = network.loss(batch, false);
+          collector.backward(value);
+          loss = value.getDouble();
+        }
+        // the loss of the maps Solr applies
+        CosineAdapter adapter = network.toAdapter("q", "d");
+        double expected = 0;
+        long pairs = 0;
+        for (LabeledHits query : hits) {
+          QueryScoreMap queryMap = adapter.forQuery(query.queryVector());
+          for (int j = 0; j < query.size(); j++) {
+            double z = queryMap.a() * map.apply(query.scores()[j], queryMap.p()) + queryMap.b();
+            expected += CosineAdapter.softplus(z) - (query.relevant()[j] ? z : 0);
+            pairs++;
+          }
+        }
+        assertEquals(map.label(), expected / pairs, loss, 1e-6); // the adapter's floats
+        // autograd against finite differences of the same loss
+        double eps = 1e-6;
+        for (int k = 0; k < values.length; k++) {
+          double[] gradient = network.array(AdapterNetwork.NAMES.get(k)).getGradient()
+              .toDoubleArray();
+          for (int i = 0; i < values[k].length; i++) {
+            double saved = values[k][i];
+            values[k][i] = saved + eps;
+            double up = network(manager, map, values).loss(batch, false).getDouble();
+            values[k][i] = saved - eps;
+            double down = network(manager, map, values).loss(batch, false).getDouble();
+            values[k][i] = saved;
+            assertEquals(map + " " + AdapterNetwork.NAMES.get(k) + "[" + i + "]",
+                (up - down) / (2 * eps), gradient[i], 1e-6);
+          }
         }
       }
     }
