@@ -53,6 +53,12 @@ final class CalibrateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelDirectory model = ModelDirectory.open(options.directory(options.model));
+    String pairedWith = model.manifest().documentTowerFingerprint();
+    if (pairedWith != null && documentModel == null) {
+      throw new IllegalArgumentException("--model " + options.model + " embeds queries only (a "
+          + "query tower): give --document-model NAME|DIR, the document model it pairs with ("
+          + pairedWith + ")");
+    }
     ModelDirectory documents = documentModel == null ? null
         : ModelDirectory.open(options.directory(documentModel));
     BeirDataset dataset = BeirDataset.open(options.data);
