@@ -10,7 +10,7 @@ import dev.whetstone.calibrate.AdapterNetwork.Batch;
 import dev.whetstone.calibration.CosineAdapter;
 import dev.whetstone.calibration.ScoreMap;
 import dev.whetstone.nn.SentenceEncoder;
-import dev.whetstone.train.AdamW;
+import dev.whetstone.optim.AdamW;
 import java.util.List;
 import java.util.Random;
 

@@ -5,6 +5,7 @@ import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.whetstone.nn.SentenceEncoder;
+import dev.whetstone.optim.AdamW;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -13,6 +13,7 @@ import dev.whetstone.loss.InfoNceLoss;
 import dev.whetstone.loss.ScoreDistillationLoss;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.nn.SentenceEncoder;
+import dev.whetstone.optim.AdamW;
 import dev.whetstone.report.TrainingReport.EvalRecord;
 import dev.whetstone.report.TrainingReport.StepRecord;
 import java.io.IOException;

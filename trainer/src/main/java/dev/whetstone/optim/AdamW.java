@@ -1,4 +1,4 @@
-package dev.whetstone.train;
+package dev.whetstone.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Adam with decoupled weight decay (Loshchilov & Hutter), written on NDArrays so that its moment
  * estimates can be checkpointed with the weights (DJL's optimizers keep theirs private). Biases,
- * LayerNorm scales and other vectors are not decayed, as in BERT fine-tuning.
+ * LayerNorm scales and other vectors are not decayed, as in BERT fine-tuning. The trainer's one
+ * optimizer: it fine-tunes the encoder and fits the Cosine Adapter.
  */
 public final class AdamW {
   private final float beta1;

@@ -1,4 +1,4 @@
-package dev.whetstone.train;
+package dev.whetstone.optim;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
