@@ -171,11 +171,6 @@ public record GpuKnnSettings(
     return SEARCH_MODE.equals(name) ? KnnSearchMode.PROPERTY : PREFIX + name;
   }
 
-  public GpuKnnSettings withEnabled(boolean value) {
-    return new GpuKnnSettings(value, memoryBudgetBytes, minVectors, maxBatch, batchWindowNanos,
-        scoresBytes, libraryPath, searchMode);
-  }
-
   public GpuKnnSettings withMemoryBudgetBytes(long value) {
     return new GpuKnnSettings(enabled, value, minVectors, maxBatch, batchWindowNanos,
         scoresBytes, libraryPath, searchMode);
