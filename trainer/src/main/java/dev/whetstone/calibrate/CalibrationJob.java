@@ -27,8 +27,9 @@ import java.util.Set;
 
 /**
  * Calibrates a model directory on a data set: embeds the corpus (with the document model Solr's
- * index holds) and the judged queries (through the cache), labels each query's top hits, fits the adapter on train, chooses on dev and writes
- * {@value CosineAdapter#FILE_NAME} into the model directory. The false-negative rule is the
+ * index holds) and the judged queries (through the cache), labels each query's top hits, fits the
+ * adapter on train, chooses on dev and writes {@value CosineAdapter#FILE_NAME} into the model
+ * directory. The false-negative rule is the
  * trainer's default relative margin, scored by the model itself. The encoder, index, query vectors
  * and rule come from the {@link RetrievalSetup} training and mining use.
  */

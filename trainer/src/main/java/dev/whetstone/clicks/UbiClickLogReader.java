@@ -97,8 +97,8 @@ public final class UbiClickLogReader {
     LoggedQuery firstPage;
     int firstPages;
     int deeperPages;
-    /** What its later pages showed; null when none did. */
-    Set<String> deeperShown;
+    /** What its later pages showed. */
+    final Set<String> deeperShown = new HashSet<>();
 
     QueryIdRecords(String id) {
       this.id = id;
@@ -160,10 +160,7 @@ public final class UbiClickLogReader {
       QueryIdRecords records = byId.computeIfAbsent(id, QueryIdRecords::new);
       if (fields.optionalOffset("query_attributes.start") > 0) {
         records.deeperPages++;
-        if (shown != null && !shown.isEmpty()) {
-          if (records.deeperShown == null) {
-            records.deeperShown = new HashSet<>();
-          }
+        if (shown != null) {
           records.deeperShown.addAll(shown);
         }
       } else if (records.firstPages++ == 0) {
@@ -190,14 +187,11 @@ public final class UbiClickLogReader {
         tally.dropped(NOTHING_SHOWN);
         unusedQueries.put(records.id, EVENT_FOR_NOTHING_SHOWN);
       } else {
-        if (records.deeperShown != null) {
-          records.firstPage.deeperShown = records.deeperShown;
-        }
+        records.firstPage.deeperShown = records.deeperShown;
         queries.put(records.id, records.firstPage);
         tally.lineUsed();
       }
     }
-    byId.clear(); // the first pages kept are in queries
     eventRecords.forEach(fields -> {
       tally.recordRead(eventRecords.name());
       readEvent(fields, fields.requiredText("action_name"), queries, unusedQueries, tally);
