@@ -1,9 +1,8 @@
 package dev.whetstone.codec;
 
-import dev.whetstone.codec.gpu.GpuKnnSettings;
-
 import dev.whetstone.codec.gpu.GpuKnn;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
@@ -22,21 +21,24 @@ import org.apache.lucene.index.SegmentWriteState;
  * old segments.
  *
  * <p>A field's {@link KnnFieldSettings} (search mode, minimum vectors for the GPU) go into its
- * field info in each segment written, where the reader finds them.
+ * field info in each segment written, where the reader finds them. The node's settings and GPU
+ * ({@link GpuKnn}) serve the fields whose own say nothing: {@link GpuKnn#node()} for the instance
+ * Lucene makes through SPI, which reads every segment a per-field format wrote.
  */
 public final class WhetstoneKnnVectorsFormat extends KnnVectorsFormat {
   /** The SPI name recorded in each segment's field infos. */
   public static final String NAME = "WhetstoneGpuKnn1";
 
+  private final GpuKnn node;
   private final Lucene99HnswVectorsFormat hnsw;
   private final KnnFieldSettings fieldSettings;
 
   /**
    * Lucene's default graph parameters, the node's settings; the SPI constructor used for reading,
-   * whose readers search by the node's {@link GpuKnnSettings} ({@link GpuKnn#settings()}).
+   * whose readers search on this JVM's node ({@link GpuKnn#node()}).
    */
   public WhetstoneKnnVectorsFormat() {
-    this(new Lucene99HnswVectorsFormat(), KnnFieldSettings.NODE_DEFAULTS);
+    this(GpuKnn.node(), new Lucene99HnswVectorsFormat(), KnnFieldSettings.NODE_DEFAULTS);
   }
 
   /** HNSW graph parameters for writing, as {@link Lucene99HnswVectorsFormat#Lucene99HnswVectorsFormat(int, int)}. */
@@ -46,18 +48,31 @@ public final class WhetstoneKnnVectorsFormat extends KnnVectorsFormat {
 
   /** HNSW graph parameters and the settings recorded for the fields this instance writes. */
   public WhetstoneKnnVectorsFormat(int maxConn, int beamWidth, KnnFieldSettings fieldSettings) {
-    this(new Lucene99HnswVectorsFormat(maxConn, beamWidth), fieldSettings);
+    this(GpuKnn.node(), maxConn, beamWidth, fieldSettings);
+  }
+
+  /**
+   * As {@link #WhetstoneKnnVectorsFormat(int, int, KnnFieldSettings)}, its readers searching on
+   * {@code node}: the segments read through this instance (a codec's own vectors format; a
+   * per-field one is read through SPI, on {@link GpuKnn#node()}).
+   */
+  public WhetstoneKnnVectorsFormat(GpuKnn node, int maxConn, int beamWidth,
+      KnnFieldSettings fieldSettings) {
+    this(node, new Lucene99HnswVectorsFormat(maxConn, beamWidth), fieldSettings);
   }
 
   /** Graph parameters plus concurrent graph merging on {@code mergeExec}. */
   public WhetstoneKnnVectorsFormat(
       int maxConn, int beamWidth, int numMergeWorkers, ExecutorService mergeExec) {
-    this(new Lucene99HnswVectorsFormat(maxConn, beamWidth, numMergeWorkers, mergeExec),
+    this(GpuKnn.node(),
+        new Lucene99HnswVectorsFormat(maxConn, beamWidth, numMergeWorkers, mergeExec),
         KnnFieldSettings.NODE_DEFAULTS);
   }
 
-  private WhetstoneKnnVectorsFormat(Lucene99HnswVectorsFormat hnsw, KnnFieldSettings fieldSettings) {
+  private WhetstoneKnnVectorsFormat(GpuKnn node, Lucene99HnswVectorsFormat hnsw,
+      KnnFieldSettings fieldSettings) {
     super(NAME);
+    this.node = Objects.requireNonNull(node, "node");
     this.hnsw = hnsw;
     this.fieldSettings = fieldSettings;
   }
@@ -74,9 +89,8 @@ public final class WhetstoneKnnVectorsFormat extends KnnVectorsFormat {
 
   @Override
   public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
-    // the node's settings: a segment is read through SPI, by an instance made with no arguments
     return new WhetstoneKnnVectorsReader(hnsw.fieldsReader(state), state.segmentInfo,
-        state.fieldInfos, GpuKnn.settings());
+        state.fieldInfos, node);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.GpuKnn;
 import dev.whetstone.codec.gpu.GpuKnnSettings;
 import dev.whetstone.codec.gpu.KnnSearchMode;
 
@@ -27,16 +28,16 @@ import org.apache.lucene.util.hnsw.HnswGraph;
 public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements HnswGraphProvider {
   private final KnnVectorsReader hnsw;
   /** The node's settings, for the fields whose own say nothing. */
-  private final GpuKnnSettings node;
+  private final GpuKnnSettings nodeSettings;
   private final Map<String, KnnFieldSettings> fieldSettings = new HashMap<>();
   /** The fields' vectors on the GPU. */
   private final GpuSegment gpu;
 
   WhetstoneKnnVectorsReader(KnnVectorsReader hnsw, SegmentInfo segment, FieldInfos fieldInfos,
-      GpuKnnSettings node) {
+      GpuKnn node) {
     this.hnsw = hnsw;
-    this.node = node;
-    this.gpu = new GpuSegment(hnsw, segment, fieldInfos);
+    this.nodeSettings = node.settings();
+    this.gpu = new GpuSegment(node, hnsw, segment, fieldInfos);
     for (FieldInfo info : fieldInfos) {
       if (info.hasVectorValues()) {
         fieldSettings.put(info.name, KnnFieldSettings.readFrom(info));
@@ -47,7 +48,7 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
   @Override
   public void search(String field, float[] target, KnnCollector collector, Bits acceptDocs)
       throws IOException {
-    search(fieldSettings(field).effectiveSearchMode(node), field, target, collector, acceptDocs);
+    search(fieldSettings(field).effectiveSearchMode(nodeSettings), field, target, collector, acceptDocs);
   }
 
   /** A float search in {@code mode}, whatever the field's and the node's; see {@link SearchModeReader}. */
@@ -58,7 +59,7 @@ public final class WhetstoneKnnVectorsReader extends KnnVectorsReader implements
         ExactKnnSearch.search(hnsw.getFloatVectorValues(field), target, collector, acceptDocs);
         return;
       case AUTO:
-        if (gpu.search(field, fieldSettings(field).effectiveMinVectors(node), target, collector,
+        if (gpu.search(field, fieldSettings(field).effectiveMinVectors(nodeSettings), target, collector,
             acceptDocs)) {
           return;
         }

@@ -1,5 +1,6 @@
 package dev.whetstone.codec;
 
+import dev.whetstone.codec.gpu.GpuKnn;
 import dev.whetstone.codec.gpu.KnnSearchMode;
 import java.io.Closeable;
 import java.io.IOException;
@@ -27,7 +28,8 @@ import org.apache.lucene.util.VectorUtil;
 /**
  * A few segments of random vectors written with {@link WhetstoneKnnVectorsFormat}: some
  * documents without a vector, some deleted, each tagged {@code even}/{@code odd} and a few {@code
- * rare}, for filters.
+ * rare}, for filters. Read near-real-time from its writer, so its searches run on the node it was
+ * made with ({@link NodeTestCodec}).
  */
 public final class RandomVectorIndex implements Closeable {
   public static final String FIELD = "v";
@@ -38,44 +40,55 @@ public final class RandomVectorIndex implements Closeable {
   public final int dimension;
   public final Random random;
   public final Directory directory;
+  private final IndexWriter writer;
   public final DirectoryReader reader;
   public final IndexSearcher searcher;
 
+  /** On the JVM's node. */
   public RandomVectorIndex(Directory directory, IndexWriterConfig config, Random random,
       VectorSimilarityFunction similarity, int docs, int dimension) throws IOException {
+    this(GpuKnn.node(), directory, config, random, similarity, docs, dimension);
+  }
+
+  /** Searched on {@code node}. */
+  public RandomVectorIndex(GpuKnn node, Directory directory, IndexWriterConfig config,
+      Random random, VectorSimilarityFunction similarity, int docs, int dimension)
+      throws IOException {
     this.similarity = similarity;
     this.dimension = dimension;
     this.random = random;
     this.directory = directory;
-    config.setCodec(TestWhetstoneKnnVectorsFormat.codecWith(format()));
-    try (IndexWriter writer = new IndexWriter(directory, config)) {
-      for (int i = 0; i < docs; i++) {
-        Document doc = new Document();
-        doc.add(new StringField("id", Integer.toString(i), Field.Store.NO));
-        doc.add(new StringField("tag", i % 2 == 0 ? "even" : "odd", Field.Store.NO));
-        if (i % 97 == 0) {
-          doc.add(new StringField("tag", "rare", Field.Store.NO));
-        }
-        if (i % 20 != 7) {
-          doc.add(new KnnFloatVectorField(FIELD, randomVector(), similarity));
-        }
-        writer.addDocument(doc);
-        if (i == docs * 2 / 3 || i == docs * 5 / 6) {
-          writer.commit(); // segments of unequal size, the first larger than a kernel block
-        }
+    this.writer = new IndexWriter(directory, onNode(config, node));
+    for (int i = 0; i < docs; i++) {
+      Document doc = new Document();
+      doc.add(new StringField("id", Integer.toString(i), Field.Store.NO));
+      doc.add(new StringField("tag", i % 2 == 0 ? "even" : "odd", Field.Store.NO));
+      if (i % 97 == 0) {
+        doc.add(new StringField("tag", "rare", Field.Store.NO));
       }
-      for (int i = 0; i < docs; i += 9) {
-        writer.deleteDocuments(new Term("id", Integer.toString(i)));
+      if (i % 20 != 7) {
+        doc.add(new KnnFloatVectorField(FIELD, randomVector(), similarity));
+      }
+      writer.addDocument(doc);
+      if (i == docs * 2 / 3 || i == docs * 5 / 6) {
+        writer.commit(); // segments of unequal size, the first larger than a kernel block
       }
     }
-    reader = DirectoryReader.open(directory);
+    for (int i = 0; i < docs; i += 9) {
+      writer.deleteDocuments(new Term("id", Integer.toString(i)));
+    }
+    reader = DirectoryReader.open(writer);
     searcher = new IndexSearcher(reader);
   }
 
-  /** Lucene's default graph parameters; every segment goes to the GPU, however small. */
-  public static WhetstoneKnnVectorsFormat format() {
-    return new WhetstoneKnnVectorsFormat(Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN,
-        Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH, EVERY_SEGMENT_ON_GPU);
+  /**
+   * {@code config} writing with Lucene's default graph parameters, every segment going to the GPU
+   * however small, and read near-real-time on {@code node}.
+   */
+  public static IndexWriterConfig onNode(IndexWriterConfig config, GpuKnn node) {
+    return config.setCodec(new NodeTestCodec(new WhetstoneKnnVectorsFormat(node,
+        Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN, Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH,
+        EVERY_SEGMENT_ON_GPU)));
   }
 
   public float[] randomVector() {
@@ -89,24 +102,21 @@ public final class RandomVectorIndex implements Closeable {
     return v;
   }
 
-  /** The filters the tests search with: none, half the documents, about 1%. */
   /**
    * One segment of 50 two-dimensional vectors for maximum inner product, which takes vectors of
    * any length: {@code (i, 1)}, but document 7 holds 70000, beyond fp16's 65504.
    */
-  public static void writeBeyondFp16Segment(Directory directory, IndexWriterConfig config)
-      throws IOException {
-    try (IndexWriter writer = new IndexWriter(directory, config)) {
-      for (int i = 0; i < 50; i++) {
-        Document doc = new Document();
-        doc.add(new KnnFloatVectorField(FIELD, new float[] {i == 7 ? 70000f : i, 1},
-            VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
-        writer.addDocument(doc);
-      }
-      writer.forceMerge(1);
+  public static void writeBeyondFp16Segment(IndexWriter writer) throws IOException {
+    for (int i = 0; i < 50; i++) {
+      Document doc = new Document();
+      doc.add(new KnnFloatVectorField(FIELD, new float[] {i == 7 ? 70000f : i, 1},
+          VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
+      writer.addDocument(doc);
     }
+    writer.forceMerge(1);
   }
 
+  /** The filters the tests search with: none, half the documents, about 1%. */
   public static List<Query> filters() {
     List<Query> filters = new ArrayList<>();
     filters.add(null);
@@ -126,6 +136,7 @@ public final class RandomVectorIndex implements Closeable {
   @Override
   public void close() throws IOException {
     reader.close();
+    writer.close();
     directory.close();
   }
 }

@@ -4,7 +4,6 @@ import dev.whetstone.codec.gpu.GpuKnnSettings;
 import dev.whetstone.codec.gpu.KnnSearchMode;
 import dev.whetstone.codec.gpu.EmulatedGpuBackend;
 import dev.whetstone.codec.gpu.GpuKnn;
-import dev.whetstone.codec.gpu.GpuKnnTesting;
 import java.io.IOException;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -17,7 +16,6 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.tests.util.LuceneTestCase;
-import org.junit.After;
 
 /**
  * A field's settings go from the format instance that writes it, through the segment's field
@@ -25,11 +23,6 @@ import org.junit.After;
  */
 public class TestKnnFieldSettings extends LuceneTestCase {
   private static final KnnFieldSettings HNSW_MIN_7 = new KnnFieldSettings(KnnSearchMode.HNSW, 7);
-
-  @After
-  public void restore() {
-    GpuKnnTesting.setBackend(null);
-  }
 
   public void testSettingsAreRecordedInEachSegmentAndSurviveAMerge() throws IOException {
     try (Directory dir = newDirectory()) {
@@ -72,33 +65,24 @@ public class TestKnnFieldSettings extends LuceneTestCase {
   }
 
   public void testTheReaderSearchesByTheFieldsMode() throws IOException {
-    assumeTrue("the node's mode is auto", GpuKnn.settings().searchMode() == KnnSearchMode.AUTO);
-    GpuKnnTesting.setBackend(new EmulatedGpuBackend());
-    try (Directory dir = newDirectory()) {
-      write(dir, new KnnFieldSettings(KnnSearchMode.HNSW, 1), 50);
-      assertFalse("field says hnsw", searchedOnGpu(dir));
-    }
-    try (Directory dir = newDirectory()) {
-      write(dir, new KnnFieldSettings(null, 1), 50);
-      assertTrue("field says nothing, node auto", searchedOnGpu(dir));
-    }
+    assertEquals(KnnSearchMode.AUTO, GpuKnnSettings.DEFAULTS.searchMode());
+    assertFalse("field says hnsw",
+        searchedOnGpu(new KnnFieldSettings(KnnSearchMode.HNSW, 1), GpuKnnSettings.DEFAULTS));
+    assertTrue("field says nothing, node auto",
+        searchedOnGpu(new KnnFieldSettings(null, 1), GpuKnnSettings.DEFAULTS));
+    assertFalse("field says nothing, node hnsw", searchedOnGpu(new KnnFieldSettings(null, 1),
+        GpuKnnSettings.DEFAULTS.withSearchMode(KnnSearchMode.HNSW)));
   }
 
   public void testTheReaderSearchesByTheFieldsMinimum() throws IOException {
-    GpuKnnTesting.setBackend(new EmulatedGpuBackend());
-    try (Directory dir = newDirectory()) {
-      write(dir, new KnnFieldSettings(null, 1000), 50);
-      assertFalse("50 vectors, field minimum 1000", searchedOnGpu(dir));
-    }
-    try (Directory dir = newDirectory()) {
-      write(dir, new KnnFieldSettings(null, 10), 50);
-      assertTrue("50 vectors, field minimum 10", searchedOnGpu(dir));
-    }
-    assumeTrue("the node's minimum is over 50", GpuKnn.settings().minVectors() > 50);
-    try (Directory dir = newDirectory()) {
-      write(dir, KnnFieldSettings.NODE_DEFAULTS, 50);
-      assertFalse("50 vectors, the node's minimum", searchedOnGpu(dir));
-    }
+    GpuKnnSettings node = GpuKnnSettings.DEFAULTS;
+    assertFalse("50 vectors, field minimum 1000",
+        searchedOnGpu(new KnnFieldSettings(null, 1000), node));
+    assertTrue("50 vectors, field minimum 10", searchedOnGpu(new KnnFieldSettings(null, 10), node));
+    assertFalse("50 vectors, the node's minimum of 51",
+        searchedOnGpu(KnnFieldSettings.NODE_DEFAULTS, node.withMinVectors(51)));
+    assertTrue("50 vectors, the node's minimum of 50",
+        searchedOnGpu(KnnFieldSettings.NODE_DEFAULTS, node.withMinVectors(50)));
   }
 
   public void testUnknownModeIsNamedInTheError() {
@@ -110,12 +94,16 @@ public class TestKnnFieldSettings extends LuceneTestCase {
 
   private void write(Directory dir, KnnFieldSettings settings, int docs) throws IOException {
     try (IndexWriter writer = new IndexWriter(dir, config(settings))) {
-      for (int i = 0; i < docs; i++) {
-        Document doc = new Document();
-        float[] v = {random().nextFloat(), random().nextFloat(), random().nextFloat()};
-        doc.add(new KnnFloatVectorField("v", v, VectorSimilarityFunction.EUCLIDEAN));
-        writer.addDocument(doc);
-      }
+      addVectors(writer, docs);
+    }
+  }
+
+  private void addVectors(IndexWriter writer, int docs) throws IOException {
+    for (int i = 0; i < docs; i++) {
+      Document doc = new Document();
+      float[] v = {random().nextFloat(), random().nextFloat(), random().nextFloat()};
+      doc.add(new KnnFloatVectorField("v", v, VectorSimilarityFunction.EUCLIDEAN));
+      writer.addDocument(doc);
     }
   }
 
@@ -144,11 +132,21 @@ public class TestKnnFieldSettings extends LuceneTestCase {
     }
   }
 
-  private static boolean searchedOnGpu(Directory dir) throws IOException {
-    long before = GpuKnn.gpuSearches();
-    try (DirectoryReader reader = DirectoryReader.open(dir)) {
-      new IndexSearcher(reader).search(new KnnFloatVectorQuery("v", new float[] {1, 0, 0}, 3), 3);
+  /**
+   * Whether a search of one segment of 50 vectors written with {@code field} ran on the GPU of a
+   * node with {@code node} settings (and an emulated backend).
+   */
+  private boolean searchedOnGpu(KnnFieldSettings field, GpuKnnSettings node) throws IOException {
+    GpuKnn gpu = GpuKnn.withBackend(node, new EmulatedGpuBackend());
+    IndexWriterConfig config = newIndexWriterConfig()
+        .setCodec(new NodeTestCodec(new WhetstoneKnnVectorsFormat(gpu, 16, 100, field)));
+    try (Directory dir = newDirectory(); IndexWriter writer = new IndexWriter(dir, config)) {
+      addVectors(writer, 50);
+      writer.forceMerge(1); // one segment of 50, however the random config flushed
+      try (DirectoryReader reader = DirectoryReader.open(writer)) {
+        new IndexSearcher(reader).search(new KnnFloatVectorQuery("v", new float[] {1, 0, 0}, 3), 3);
+      }
     }
-    return GpuKnn.gpuSearches() > before;
+    return gpu.gpuSearches() > 0;
   }
 }

@@ -159,7 +159,7 @@ final class BenchCommand implements Runnable {
             + "%d (kNN mode %s)%n", hybrid.first().client(), hybrid.second().client(),
             hybrid.second().client().p50Millis() / hybrid.first().client().p50Millis(),
             hybrid.differingTopIds(), fresh.size(), hybrid.differingTopScores(),
-            GpuKnn.settings().searchMode());
+            GpuKnn.node().settings().searchMode());
         // the UBI query log's price: the same dense request with and without ubi=true, interleaved
         // (to the log file, the configset's default)
         SolrQueryBench.Paired ubi = bench.measurePaired("one_shard",

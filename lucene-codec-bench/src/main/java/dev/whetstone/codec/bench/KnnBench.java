@@ -78,8 +78,9 @@ public final class KnnBench {
     int threads = options.intValue("threads", 16);
     int k = options.intValue("k", 10);
     Path dir = options.path("dir", Path.of(System.getProperty("java.io.tmpdir"), "knn-bench"));
+    GpuKnn gpu = GpuKnn.node(); // the index is read through SPI, so on this JVM's node
     System.out.println("JDK " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors()
-        + " CPUs; GPU: " + (GpuKnn.backend() != null ? "on" : "none (" + GpuKnn.unavailableReason() + ")"));
+        + " CPUs; GPU: " + (gpu.backend() != null ? "on" : "none (" + gpu.unavailableReason() + ")"));
     KnnBench bench = new KnnBench(dim, queries, threads, k, dir);
     for (int size : sizes) {
       bench.run(size);
@@ -113,14 +114,15 @@ public final class KnnBench {
         System.out.printf(Locale.ROOT, "%n%,d x %d, k=%d, %d queries%n", size, dim, k, queryCount);
         System.out.println("| mode | threads | recall@" + k + " | QPS | p50 ms | p99 ms |");
         System.out.println("|---|---|---|---|---|---|");
-        if (GpuKnn.backend() != null) {
+        GpuKnn gpu = GpuKnn.node();
+        if (gpu.backend() != null) {
           long upload = System.nanoTime();
-          long gpuBefore = GpuKnn.gpuSearches();
+          long gpuBefore = gpu.gpuSearches();
           searcher.search(new KnnFloatVectorQuery(FIELD, queries.get(0), k), k);
           double uploadSeconds = seconds(upload);
-          if (GpuKnn.gpuSearches() == gpuBefore) {
+          if (gpu.gpuSearches() == gpuBefore) {
             System.out.println("GPU exact: the segment stayed on the CPU (budget, minVectors or error: "
-                + GpuKnn.unavailableReason() + ")");
+                + gpu.unavailableReason() + ")");
           } else {
             System.out.printf(Locale.ROOT, "(first GPU query, including the upload: %.2f s)%n", uploadSeconds);
             Result single = measure(searcher, queries, truth, 1);

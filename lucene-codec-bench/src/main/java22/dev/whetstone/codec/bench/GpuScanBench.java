@@ -30,10 +30,11 @@ public final class GpuScanBench {
     Options options = Options.parse(args);
     System.out.println("GPU micro-bench: JDK " + Runtime.version() + ", "
         + Runtime.getRuntime().availableProcessors() + " CPUs");
-    GpuKnnBackend backend = GpuKnn.backend();
+    GpuKnn node = GpuKnn.node();
+    GpuKnnBackend backend = node.backend();
     if (!(backend instanceof CudaKnnBackend cuda)) {
       System.out.println("GPU micro-bench skipped: GPU backend unavailable: "
-          + (backend == null ? GpuKnn.unavailableReason() : "not the CUDA backend: " + backend.device()));
+          + (backend == null ? node.unavailableReason() : "not the CUDA backend: " + backend.device()));
       return;
     }
     System.out.println("device: " + cuda.device());

@@ -2,44 +2,70 @@ package dev.whetstone.codec.gpu;
 
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The process-wide GPU backend, if any. Loaded on first use: only on JDK 22+ (the backend uses
- * the Foreign Function &amp; Memory API) and only when the jar was built with it. Without a GPU,
- * CUDA libraries or a JDK 22+, searches run on the CPU and one WARN line says why ({@link
- * KnnFallback}). A CUDA error
- * later switches the whole process to the CPU, again with one log line (an out-of-memory only its
- * segment, see {@link GpuFailure}): a query never fails because of the GPU.
+ * A node's GPU kNN: its settings, its backend, if any, and its count of GPU searches. Searches use
+ * the backend; without a GPU, CUDA libraries or a JDK 22+ (the backend uses the Foreign Function
+ * &amp; Memory API, and the jar must have been built with it), they run on the CPU and one WARN
+ * line says why ({@link KnnFallback}). A CUDA error later switches the node to the CPU, again with
+ * one log line (an out-of-memory only its segment, see {@link GpuFailure}): a query never fails
+ * because of the GPU.
+ *
+ * <p>{@link #node()} is this JVM's: Lucene builds each segment's vector reader through SPI, from a
+ * format made with no arguments, so those readers can reach only it. Its settings are fixed by
+ * their first reader ({@link #initSettings}) and its backend is loaded on first use. A format
+ * made with another node ({@link #withSettings}, {@link #withBackend}) searches with that one the
+ * segments read through it: a codec's own vectors format, as in benchmarks and tests, not a
+ * per-field one (per-field formats are read through SPI).
  */
 public final class GpuKnn {
   static final String BACKEND_CLASS = "dev.whetstone.codec.gpu.CudaKnnBackend";
   private static final System.Logger LOG = System.getLogger(GpuKnn.class.getName());
-
-  /**
-   * The node's settings, fixed by their first reader ({@link #initSettings}). Process-wide because
-   * Lucene builds each segment's vector reader through SPI, from a format made with no arguments:
-   * a reader can reach only the node's settings and its one GPU backend. Never changed once set.
-   */
-  private static volatile GpuKnnSettings settings;
-  /**
-   * The backend, loaded once on first use with the node's settings; null once a CUDA error has
-   * moved the node to the CPU ({@link #failed}), for good. {@link #setBackend} replaces it in
-   * tests, since a test cannot hand a backend to the readers Lucene makes through SPI.
-   */
-  private static volatile boolean loaded;
-  private static volatile GpuKnnBackend backend;
-  private static volatile String unavailableReason = "not loaded yet";
-  private static final LongAdder gpuSearches = new LongAdder();
-  private static final LongAdder ignoredSettings = new LongAdder();
+  private static final GpuKnn NODE = new GpuKnn(null, null);
 
   /** The name of {@link #ignoredSettings()} in Solr's node metrics. */
   public static final String IGNORED_SETTINGS_METRIC = "whetstone.gpu.ignoredSettings";
 
-  private GpuKnn() {}
+  /** Fixed by the first reader ({@link #initSettings}) and never changed once set. */
+  private volatile GpuKnnSettings settings;
+  /**
+   * Loaded once, on first use, with the settings; null once a CUDA error has moved the node to
+   * the CPU ({@link #failed}), for good.
+   */
+  private volatile boolean loaded;
+  private volatile GpuKnnBackend backend;
+  private volatile String unavailableReason;
+  private final LongAdder gpuSearches = new LongAdder();
+  private final LongAdder ignoredSettings = new LongAdder();
+
+  /** With {@code backend} null, the backend is loaded with the settings on first use. */
+  private GpuKnn(GpuKnnSettings settings, GpuKnnBackend backend) {
+    this.settings = settings;
+    this.backend = backend;
+    this.loaded = backend != null;
+    this.unavailableReason = backend != null ? null : "not loaded yet";
+  }
+
+  /** This JVM's node, which the readers Lucene makes through SPI search with. */
+  public static GpuKnn node() {
+    return NODE;
+  }
+
+  /** A node with {@code settings} that opens its own backend with them on first use. */
+  public static GpuKnn withSettings(GpuKnnSettings settings) {
+    return new GpuKnn(Objects.requireNonNull(settings, "settings"), null);
+  }
+
+  /** A node with {@code settings} served by {@code backend}, already open (or emulated). */
+  public static GpuKnn withBackend(GpuKnnSettings settings, GpuKnnBackend backend) {
+    return new GpuKnn(Objects.requireNonNull(settings, "settings"),
+        Objects.requireNonNull(backend, "backend"));
+  }
 
   /** The node's settings: those given to {@link #initSettings}, else the system properties'. */
-  public static GpuKnnSettings settings() {
+  public GpuKnnSettings settings() {
     GpuKnnSettings current = settings;
     return current != null ? current : initSettings(null);
   }
@@ -54,7 +80,7 @@ public final class GpuKnn {
    * @throws IllegalArgumentException naming the property, when {@code requested} is null and a
    *     system property is malformed or out of range
    */
-  public static synchronized GpuKnnSettings initSettings(GpuKnnSettings requested) {
+  public synchronized GpuKnnSettings initSettings(GpuKnnSettings requested) {
     if (settings == null) {
       settings = requested != null ? requested : GpuKnnSettings.fromSystemProperties();
     } else if (requested != null && !requested.equals(settings)) {
@@ -66,7 +92,7 @@ public final class GpuKnn {
   }
 
   /** The backend, loading it on first call; null when searches run on the CPU. */
-  public static GpuKnnBackend backend() {
+  public GpuKnnBackend backend() {
     if (!loaded) {
       load();
     }
@@ -74,27 +100,27 @@ public final class GpuKnn {
   }
 
   /** Why {@link #backend()} is null, or null when a GPU backend is active. */
-  public static String unavailableReason() {
+  public String unavailableReason() {
     backend();
     return settings().enabled() ? unavailableReason : "disabled (" + GpuKnnSettings.PREFIX + "enabled=false)";
   }
 
-  /** Searches answered on the GPU since the JVM started. */
-  public static long gpuSearches() {
+  /** Searches this node answered on the GPU. */
+  public long gpuSearches() {
     return gpuSearches.sum();
   }
 
-  /** Requests for other node settings ignored since the JVM started ({@link #initSettings}). */
-  public static long ignoredSettings() {
+  /** Requests for other settings this node ignored ({@link #initSettings}). */
+  public long ignoredSettings() {
     return ignoredSettings.sum();
   }
 
-  static void countSearch() {
+  void countSearch() {
     gpuSearches.increment();
   }
 
   /** After a CUDA error: every later search runs on the CPU. Logs once. */
-  static synchronized void failed(Throwable error) {
+  synchronized void failed(Throwable error) {
     if (backend == null) {
       return;
     }
@@ -104,18 +130,7 @@ public final class GpuKnn {
         "GPU search failed, all kNN searches now run on the CPU: " + error);
   }
 
-  /**
-   * Replaces the backend, or with null loads it again on next use: the one way for a test to
-   * put a backend (an emulated one, or one opened with other settings by {@link #open}) behind the
-   * readers Lucene makes through SPI.
-   */
-  static synchronized void setBackend(GpuKnnBackend newBackend) {
-    backend = newBackend;
-    loaded = newBackend != null;
-    unavailableReason = newBackend == null ? "not loaded yet" : null;
-  }
-
-  private static synchronized void load() {
+  private synchronized void load() {
     if (loaded) {
       return;
     }
@@ -137,7 +152,7 @@ public final class GpuKnn {
   }
 
   /** Opens a backend with {@code settings}; {@link Unavailable} says why there is none. */
-  static GpuKnnBackend open(GpuKnnSettings settings) throws Unavailable {
+  private static GpuKnnBackend open(GpuKnnSettings settings) throws Unavailable {
     if (!settings.enabled()) {
       throw new Unavailable(null, "disabled (" + GpuKnnSettings.PREFIX + "enabled=false)");
     }
@@ -165,7 +180,7 @@ public final class GpuKnn {
     }
   }
 
-  static final class Unavailable extends Exception {
+  private static final class Unavailable extends Exception {
     /** Null when the GPU was switched off on purpose. */
     final KnnFallback fallback;
 

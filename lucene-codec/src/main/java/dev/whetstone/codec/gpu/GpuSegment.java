@@ -19,7 +19,7 @@ import org.apache.lucene.util.StringHelper;
 import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 
 /**
- * The GPU side of one segment's {@code WhetstoneKnnVectorsReader}: its fields' vectors on the
+ * The GPU side of one segment's {@code WhetstoneKnnVectorsReader}: its fields' vectors on its
  * node's {@link GpuKnn#backend() backend}, each uploaded when first searched and freed when
  * {@link #close closed}, and the fallbacks to the CPU (counted and logged as {@link KnnFallback}s),
  * so that a query never fails because of the GPU.
@@ -28,6 +28,7 @@ public final class GpuSegment implements Closeable {
   private static final System.Logger LOG = System.getLogger(GpuSegment.class.getName());
   private static final Object ON_CPU = new Object();
 
+  private final GpuKnn node;
   /** The segment's vectors as Lucene reads them: uploaded from, and used to rescore. */
   private final KnnVectorsReader vectors;
   private final String segment;
@@ -39,8 +40,10 @@ public final class GpuSegment implements Closeable {
   /** Guarded by {@link #gpuFields}' lock: no upload once closing has begun. */
   private boolean closed;
 
-  /** The GPU side of {@code segment}, whose float vectors {@code vectors} reads. */
-  public GpuSegment(KnnVectorsReader vectors, SegmentInfo segment, FieldInfos fieldInfos) {
+  /** The GPU side of {@code segment}, whose float vectors {@code vectors} reads, on {@code node}. */
+  public GpuSegment(GpuKnn node, KnnVectorsReader vectors, SegmentInfo segment,
+      FieldInfos fieldInfos) {
+    this.node = node;
     this.vectors = vectors;
     this.segment = segment.name;
     this.segmentKey = StringHelper.idToString(segment.getId());
@@ -56,7 +59,7 @@ public final class GpuSegment implements Closeable {
    */
   public boolean search(String field, int minVectors, float[] target, KnnCollector collector,
       Bits acceptDocs) throws IOException {
-    if (GpuKnn.backend() == null) {
+    if (node.backend() == null) {
       return false;
     }
     GpuField gpu = gpuField(field, minVectors);
@@ -91,7 +94,7 @@ public final class GpuSegment implements Closeable {
     }
     // every accepted vector was scored; never more than the limit, which would mean "inexact"
     collector.incVisitedCount((int) Math.min(gpu.size, collector.visitLimit() - 1));
-    GpuKnn.countSearch();
+    node.countSearch();
     return true;
   }
 
@@ -116,7 +119,7 @@ public final class GpuSegment implements Closeable {
   private Object upload(String field, int minVectors) throws IOException {
     FieldInfo info = fieldInfos.fieldInfo(field);
     FloatVectorValues values = vectors.getFloatVectorValues(field);
-    GpuKnnBackend backend = GpuKnn.backend();
+    GpuKnnBackend backend = node.backend();
     if (info == null || info.getVectorEncoding() != VectorEncoding.FLOAT32 || values == null
         || backend == null || values.size() == 0
         || values.size() < minVectors
@@ -133,7 +136,7 @@ public final class GpuSegment implements Closeable {
       if (GpuFailure.of(e) == GpuFailure.SEGMENT_OUT_OF_MEMORY) {
         outOfMemory(field, e);
       } else {
-        GpuKnn.failed(e);
+        node.failed(e);
       }
       return ON_CPU;
     }
@@ -144,7 +147,7 @@ public final class GpuSegment implements Closeable {
   /**
    * After a failed GPU search: an index closed under the search is no GPU failure (this search
    * runs on the CPU path, which fails in turn if this reader is closed); an out-of-memory moves
-   * this segment field to the CPU, freeing its vectors; anything else moves the whole process.
+   * this segment field to the CPU, freeing its vectors; anything else moves the whole node.
    */
   private void gpuFailed(String field, GpuField gpu, Throwable error) {
     switch (GpuFailure.of(error)) {
@@ -160,7 +163,7 @@ public final class GpuSegment implements Closeable {
         }
         return;
       case DEVICE:
-        GpuKnn.failed(error);
+        node.failed(error);
     }
   }
 

@@ -4,8 +4,9 @@
  * arguments or {@code -D} properties, with their {@code DEFAULT_}/{@code MAX_} constants), the
  * search modes ({@link dev.whetstone.codec.gpu.KnnSearchMode}), and the reasons a search left the
  * GPU for the CPU, counted and logged ({@link dev.whetstone.codec.gpu.KnnFallback}, {@link
- * dev.whetstone.codec.gpu.KnnFallbackLog}). The node's backend, loaded once and reflectively
- * ({@link dev.whetstone.codec.gpu.GpuKnn}), behind the interfaces the reader sees ({@link
+ * dev.whetstone.codec.gpu.KnnFallbackLog}). A node ({@link dev.whetstone.codec.gpu.GpuKnn}: the
+ * JVM's, or one a benchmark or test makes) with its settings and its backend, loaded once and
+ * reflectively, behind the interfaces the reader sees ({@link
  * dev.whetstone.codec.gpu.GpuKnnBackend}, {@link dev.whetstone.codec.gpu.GpuVectorIndex}); one
  * segment's fields on it, uploaded on first search, with the fallbacks to the CPU ({@link
  * dev.whetstone.codec.gpu.GpuSegment}, {@code GpuFailure}, {@link

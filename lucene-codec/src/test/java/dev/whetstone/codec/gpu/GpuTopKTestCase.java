@@ -10,7 +10,6 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.tests.util.LuceneTestCase;
-import org.junit.After;
 import org.junit.Before;
 
 /**
@@ -18,17 +17,15 @@ import org.junit.Before;
  * for each similarity, single and concurrent. Subclasses supply the backend.
  */
 public abstract class GpuTopKTestCase extends LuceneTestCase {
-  /** Installs the backend under test, or skips the test (with the reason) when there is none. */
-  protected abstract void installBackend();
+  /** The node whose backend is under test; the indexes a test makes search on it. */
+  protected GpuKnn node;
+
+  /** A node with the backend under test, or skips the test (with the reason) when there is none. */
+  protected abstract GpuKnn newNode();
 
   @Before
-  public void setUpBackend() {
-    installBackend(); // every segment goes to it, however small: RandomVectorIndex's field says so
-  }
-
-  @After
-  public void restoreBackend() {
-    GpuKnn.setBackend(null);
+  public void setUpNode() {
+    node = newNode(); // every segment goes to it, however small: RandomVectorIndex's field says so
   }
 
   public void testDotProduct() throws Exception {
@@ -50,7 +47,7 @@ public abstract class GpuTopKTestCase extends LuceneTestCase {
   private void checkAgainstCpuExact(VectorSimilarityFunction similarity) throws Exception {
     // more vectors than one kernel block (4096) in the largest segment
     try (RandomVectorIndex index = newIndex(similarity)) {
-      long gpuBefore = GpuKnn.gpuSearches();
+      long gpuBefore = node.gpuSearches();
       for (int i = 0; i < 5; i++) {
         float[] target = index.randomVector();
         for (Query filter : RandomVectorIndex.filters()) {
@@ -61,7 +58,7 @@ public abstract class GpuTopKTestCase extends LuceneTestCase {
           }
         }
       }
-      assertTrue("searches ran on the GPU path", GpuKnn.gpuSearches() > gpuBefore);
+      assertTrue("searches ran on the GPU path", node.gpuSearches() > gpuBefore);
     }
   }
 
@@ -118,7 +115,7 @@ public abstract class GpuTopKTestCase extends LuceneTestCase {
   }
 
   private RandomVectorIndex newIndex(VectorSimilarityFunction similarity) throws Exception {
-    return new RandomVectorIndex(newDirectory(), newIndexWriterConfig(), random(), similarity,
-        atLeast(7000), 8 + random().nextInt(40));
+    return new RandomVectorIndex(node, newDirectory(), newIndexWriterConfig(), random(),
+        similarity, atLeast(7000), 8 + random().nextInt(40));
   }
 }

@@ -6,7 +6,7 @@ package dev.whetstone.codec.gpu;
  */
 public class TestEmulatedGpuTopK extends GpuTopKTestCase {
   @Override
-  protected void installBackend() {
-    GpuKnn.setBackend(new EmulatedGpuBackend());
+  protected GpuKnn newNode() {
+    return GpuKnn.withBackend(GpuKnnSettings.DEFAULTS, new EmulatedGpuBackend());
   }
 }

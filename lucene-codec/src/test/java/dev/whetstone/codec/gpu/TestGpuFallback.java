@@ -3,10 +3,10 @@ package dev.whetstone.codec.gpu;
 import dev.whetstone.codec.FallbackWarnings;
 import dev.whetstone.codec.KnnAssertions;
 import dev.whetstone.codec.RandomVectorIndex;
-import dev.whetstone.codec.TestWhetstoneKnnVectorsFormat;
 import java.io.IOException;
 import java.util.List;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -16,7 +16,6 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.tests.util.LuceneTestCase;
-import org.junit.After;
 
 /**
  * A failing GPU never fails a query: the search runs on the CPU. A CUDA error switches the process
@@ -30,23 +29,19 @@ import org.junit.After;
  * instead of throwing; see {@code dev.whetstone.codec.gpu.TestQuietRelease}).
  */
 public class TestGpuFallback extends LuceneTestCase {
-  @After
-  public void restore() {
-    GpuKnn.setBackend(null);
-  }
 
   public void testCudaErrorFallsBackToHnsw() throws Exception {
-    try (RandomVectorIndex index = newIndex(500)) {
+    GpuKnn node = emulated(EmulatedGpuBackend.failingSearches());
+    try (RandomVectorIndex index = newIndex(node, 500)) {
       float[] target = index.randomVector();
       TopDocs hnsw = index.search(KnnSearchMode.HNSW, target, 10, null);
-      GpuKnn.setBackend(EmulatedGpuBackend.failingSearches());
       try (FallbackWarnings warnings = new FallbackWarnings()) {
         TopDocs afterError = index.search(KnnSearchMode.AUTO, target, 10, null);
         assertEquals(10, afterError.scoreDocs.length);
         KnnAssertions.assertSameTopK("HNSW answers after the CUDA error", hnsw, afterError);
-        assertNull("GPU switched off", GpuKnn.backend());
-        assertTrue(GpuKnn.unavailableReason(),
-            GpuKnn.unavailableReason().contains("simulated CUDA error"));
+        assertNull("GPU switched off", node.backend());
+        assertTrue(node.unavailableReason(),
+            node.unavailableReason().contains("simulated CUDA error"));
         index.search(KnnSearchMode.AUTO, target, 10, null);
         assertEquals(1, warnings.counted(KnnFallback.DEVICE_ERROR));
         assertEquals(1, warnings.lines(KnnFallback.DEVICE_ERROR).size());
@@ -55,31 +50,31 @@ public class TestGpuFallback extends LuceneTestCase {
   }
 
   public void testSearchRacingCloseIsNoCudaFailure() throws Exception {
-    try (RandomVectorIndex index = newIndex(500)) {
+    EmulatedGpuBackend backend = new EmulatedGpuBackend();
+    backend.searchFailure = size -> new AlreadyClosedException("GPU vectors already released");
+    GpuKnn node = emulated(backend);
+    try (RandomVectorIndex index = newIndex(node, 500)) {
       float[] target = index.randomVector();
       TopDocs hnsw = index.search(KnnSearchMode.HNSW, target, 10, null);
-      EmulatedGpuBackend backend = new EmulatedGpuBackend();
-      backend.searchFailure = size -> new AlreadyClosedException("GPU vectors already released");
-      GpuKnn.setBackend(backend);
       try (FallbackWarnings warnings = new FallbackWarnings()) {
         KnnAssertions.assertSameTopK("the CPU path answers", hnsw,
             index.search(KnnSearchMode.AUTO, target, 10, null));
         index.search(KnnSearchMode.AUTO, target, 10, null);
-        assertSame("the GPU stays on", backend, GpuKnn.backend());
+        assertSame("the GPU stays on", backend, node.backend());
         assertOncePerSegment(warnings, KnnFallback.RELEASED_DURING_SEARCH, index, 2);
       }
     }
   }
 
   public void testOutOfMemoryMovesOnlyItsSegmentToTheCpu() throws Exception {
-    try (RandomVectorIndex index = newIndex(3000)) {
+    EmulatedGpuBackend backend = new EmulatedGpuBackend();
+    GpuKnn node = emulated(backend);
+    try (RandomVectorIndex index = newIndex(node, 3000)) {
       int largest = largestSegmentVectors(index);
-      EmulatedGpuBackend backend = new EmulatedGpuBackend();
       // growing the search buffers for the largest segment fails; the others have room
       backend.searchFailure = size -> size >= largest
           ? new GpuOutOfMemoryException("simulated cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY", null)
           : null;
-      GpuKnn.setBackend(backend);
       float[] target = index.randomVector();
       FallbackWarnings warnings = new FallbackWarnings();
       try (warnings) {
@@ -88,48 +83,48 @@ public class TestGpuFallback extends LuceneTestCase {
       }
       assertEquals(1, warnings.counted(KnnFallback.OUT_OF_MEMORY));
       assertEquals(1, warnings.lines(KnnFallback.OUT_OF_MEMORY).size());
-      assertSame("the GPU stays on", backend, GpuKnn.backend());
+      assertSame("the GPU stays on", backend, node.backend());
       List<EmulatedGpuBackend.Index> failed = backend.indexesOfAtLeast(largest);
       assertEquals(1, failed.size());
       assertTrue("its GPU copy is freed", failed.get(0).closed);
 
-      long gpuBefore = GpuKnn.gpuSearches();
+      long gpuBefore = node.gpuSearches();
       assertEquals(10, index.search(KnnSearchMode.AUTO, target, 10, null).scoreDocs.length);
       assertEquals("not tried on the GPU again", 1, failed.get(0).searches.get());
-      assertTrue("the other segments search on the GPU", GpuKnn.gpuSearches() > gpuBefore);
+      assertTrue("the other segments search on the GPU", node.gpuSearches() > gpuBefore);
     }
   }
 
   public void testOutOfMemoryAtUploadKeepsTheOtherSegmentsOnTheGpu() throws Exception {
-    try (RandomVectorIndex index = newIndex(3000)) {
+    EmulatedGpuBackend backend = new EmulatedGpuBackend();
+    GpuKnn node = emulated(backend);
+    try (RandomVectorIndex index = newIndex(node, 3000)) {
       int largest = largestSegmentVectors(index);
-      EmulatedGpuBackend backend = new EmulatedGpuBackend();
       backend.uploadFailure = size -> size >= largest
           ? new GpuOutOfMemoryException("simulated cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY", null)
           : null;
-      GpuKnn.setBackend(backend);
       float[] target = index.randomVector();
-      long gpuBefore = GpuKnn.gpuSearches();
+      long gpuBefore = node.gpuSearches();
       try (FallbackWarnings warnings = new FallbackWarnings()) {
         assertEquals(10, index.search(KnnSearchMode.AUTO, target, 10, null).scoreDocs.length);
         index.search(KnnSearchMode.AUTO, target, 10, null);
         assertEquals("once, for the segment field", 1, warnings.counted(KnnFallback.OUT_OF_MEMORY));
         assertEquals(1, warnings.lines(KnnFallback.OUT_OF_MEMORY).size());
       }
-      assertSame("the GPU stays on", backend, GpuKnn.backend());
+      assertSame("the GPU stays on", backend, node.backend());
       assertTrue(backend.indexesOfAtLeast(largest).isEmpty());
-      assertTrue("the other segments search on the GPU", GpuKnn.gpuSearches() > gpuBefore);
+      assertTrue("the other segments search on the GPU", node.gpuSearches() > gpuBefore);
     }
   }
 
   public void testMemoryBudgetKeepsTheSegmentsBeyondItOnTheCpu() throws Exception {
-    try (RandomVectorIndex index = newIndex(3000)) {
-      EmulatedGpuBackend backend = new EmulatedGpuBackend();
-      // room for the smaller segments, not the largest
+    EmulatedGpuBackend backend = new EmulatedGpuBackend();
+    GpuKnn node = emulated(backend);
+    try (RandomVectorIndex index = newIndex(node, 3000)) {
+      // room for the smaller segments, not the largest (nothing is uploaded before a search)
       backend.vectorBudget = largestSegmentVectors(index) - 1;
-      GpuKnn.setBackend(backend);
       float[] target = index.randomVector();
-      long gpuBefore = GpuKnn.gpuSearches();
+      long gpuBefore = node.gpuSearches();
       try (FallbackWarnings warnings = new FallbackWarnings()) {
         for (int i = 0; i < 2; i++) {
           assertEquals(10, index.search(KnnSearchMode.AUTO, target, 10, null).scoreDocs.length);
@@ -139,17 +134,17 @@ public class TestGpuFallback extends LuceneTestCase {
         assertEquals(lines.toString(), 1, lines.size());
         assertTrue(lines.get(0), lines.get(0).contains("field " + RandomVectorIndex.FIELD));
       }
-      assertTrue("the other segments search on the GPU", GpuKnn.gpuSearches() > gpuBefore);
+      assertTrue("the other segments search on the GPU", node.gpuSearches() > gpuBefore);
     }
   }
 
   public void testVectorsBeyondFp16RangeKeepTheirSegmentOnTheCpu() throws Exception {
-    GpuKnn.setBackend(new EmulatedGpuBackend());
-    IndexWriterConfig config = newIndexWriterConfig()
-        .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(RandomVectorIndex.format()));
-    try (Directory directory = newDirectory()) {
-      RandomVectorIndex.writeBeyondFp16Segment(directory, config);
-      try (DirectoryReader reader = DirectoryReader.open(directory);
+    IndexWriterConfig config =
+        RandomVectorIndex.onNode(newIndexWriterConfig(), emulated(new EmulatedGpuBackend()));
+    try (Directory directory = newDirectory();
+        IndexWriter writer = new IndexWriter(directory, config)) {
+      RandomVectorIndex.writeBeyondFp16Segment(writer);
+      try (DirectoryReader reader = DirectoryReader.open(writer);
           FallbackWarnings warnings = new FallbackWarnings()) {
         IndexSearcher searcher = new IndexSearcher(reader);
         for (int i = 0; i < 2; i++) {
@@ -165,8 +160,7 @@ public class TestGpuFallback extends LuceneTestCase {
   }
 
   public void testAQueryBeyondFp16RangeIsCountedPerSearchAndLoggedPerSegment() throws Exception {
-    GpuKnn.setBackend(new EmulatedGpuBackend());
-    try (RandomVectorIndex index = newIndex(600);
+    try (RandomVectorIndex index = newIndex(emulated(new EmulatedGpuBackend()), 600);
         FallbackWarnings warnings = new FallbackWarnings()) {
       float[] target = index.randomVector();
       target[0] = 1e5f;
@@ -178,53 +172,52 @@ public class TestGpuFallback extends LuceneTestCase {
   }
 
   public void testKBeyondTheGpusCandidatesIsCountedPerSearchAndLoggedPerSegment() throws Exception {
-    GpuKnn.setBackend(new EmulatedGpuBackend());
+    GpuKnn node = emulated(new EmulatedGpuBackend());
     int k = GpuVectorIndex.MAX_CANDIDATES - GpuVectorIndex.RESCORE_MARGIN + 1;
-    try (RandomVectorIndex index = newIndex(3000);
+    try (RandomVectorIndex index = newIndex(node, 3000);
         FallbackWarnings warnings = new FallbackWarnings()) {
       float[] target = index.randomVector();
-      long gpuBefore = GpuKnn.gpuSearches();
+      long gpuBefore = node.gpuSearches();
       for (int i = 0; i < 2; i++) {
         assertEquals(k, index.search(KnnSearchMode.AUTO, target, k, null).scoreDocs.length);
       }
       assertOncePerSegment(warnings, KnnFallback.K_TOO_LARGE, index, 2);
-      assertEquals("none on the GPU", gpuBefore, GpuKnn.gpuSearches());
+      assertEquals("none on the GPU", gpuBefore, node.gpuSearches());
       index.search(KnnSearchMode.AUTO, target, k - 1, null);
-      assertTrue("one less is served by the GPU", GpuKnn.gpuSearches() > gpuBefore);
+      assertTrue("one less is served by the GPU", node.gpuSearches() > gpuBefore);
     }
   }
 
 
   public void testReaderCloseDoesNotFailWhenFreeingGpuMemoryFails() throws Exception {
     EmulatedGpuBackend backend = new EmulatedGpuBackend();
-    GpuKnn.setBackend(backend);
-    RandomVectorIndex index = newIndex(500);
+    RandomVectorIndex index = newIndex(emulated(backend), 500);
     index.search(KnnSearchMode.AUTO, index.randomVector(), 5, null);
     assertFalse(backend.indexes.isEmpty());
     backend.failClose = true;
-    index.close(); // reader and directory: must not throw
+    index.close(); // reader, writer (its pooled segment readers) and directory: must not throw
     for (EmulatedGpuBackend.Index gpu : backend.indexes) {
       assertTrue(gpu.closed);
     }
   }
 
   public void testWithoutGpuTheReasonIsKnownAndSearchesWork() throws Exception {
-    GpuKnn.setBackend(null);
+    GpuKnn node = GpuKnn.withSettings(GpuKnnSettings.DEFAULTS);
     KnnFallback expected = Runtime.version().feature() < 22
         ? KnnFallback.NO_FFM
         : KnnFallback.BACKEND_UNAVAILABLE;
     try (FallbackWarnings warnings = new FallbackWarnings()) {
-      assumeTrue("a GPU backend loaded here", GpuKnn.backend() == null);
-      GpuKnn.backend();
+      assumeTrue("a GPU backend loaded here", node.backend() == null);
+      node.backend();
       assertEquals(1, warnings.counted(expected));
       List<String> lines = warnings.lines(expected);
       assertEquals("one line: " + lines, 1, lines.size());
     }
-    String reason = GpuKnn.unavailableReason();
+    String reason = node.unavailableReason();
     assertNotNull(reason);
     assertFalse(reason, reason.isBlank());
-    try (RandomVectorIndex index = new RandomVectorIndex(newDirectory(), newIndexWriterConfig(),
-        random(), VectorSimilarityFunction.COSINE, 300, 8)) {
+    try (RandomVectorIndex index = new RandomVectorIndex(node, newDirectory(),
+        newIndexWriterConfig(), random(), VectorSimilarityFunction.COSINE, 300, 8)) {
       assertEquals(5, index.search(KnnSearchMode.AUTO, index.randomVector(), 5, null).scoreDocs.length);
     }
   }
@@ -247,12 +240,17 @@ public class TestGpuFallback extends LuceneTestCase {
   }
 
   /** Three segments of 2/3, 1/6 and 1/6 of the documents (see {@link RandomVectorIndex}). */
-  private RandomVectorIndex newIndex(int docs) throws IOException {
+  private RandomVectorIndex newIndex(GpuKnn node, int docs) throws IOException {
     IndexWriterConfig config = newIndexWriterConfig().setRAMBufferSizeMB(64)
         .setMaxBufferedDocs(IndexWriterConfig.DISABLE_AUTO_FLUSH)
         .setMergePolicy(NoMergePolicy.INSTANCE);
-    return new RandomVectorIndex(newDirectory(), config, random(),
+    return new RandomVectorIndex(node, newDirectory(), config, random(),
         VectorSimilarityFunction.EUCLIDEAN, docs, 16);
+  }
+
+  /** A node, with the default settings, on {@code backend}. */
+  private static GpuKnn emulated(EmulatedGpuBackend backend) {
+    return GpuKnn.withBackend(GpuKnnSettings.DEFAULTS, backend);
   }
 
   private static int largestSegmentVectors(RandomVectorIndex index) throws IOException {

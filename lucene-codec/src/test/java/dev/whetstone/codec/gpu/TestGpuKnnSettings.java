@@ -106,15 +106,14 @@ public class TestGpuKnnSettings extends LuceneTestCase {
   }
 
   public void testTheNodesSettingsAreFixedOnceRead() {
-    GpuKnnSettings node = GpuKnn.settings();
-    GpuKnnSettings other = node.withMinVectors(node.minVectors() + 1);
-    long ignored = GpuKnn.ignoredSettings();
-    assertSame("a later request is ignored", node, GpuKnn.initSettings(other));
-    assertSame(node, GpuKnn.settings());
-    assertEquals("and counted", ignored + 1, GpuKnn.ignoredSettings());
-    GpuKnn.initSettings(node);
-    assertEquals("the same settings again are not a conflict", ignored + 1,
-        GpuKnn.ignoredSettings());
+    GpuKnn node = GpuKnn.withSettings(GpuKnnSettings.DEFAULTS);
+    GpuKnnSettings settings = node.settings();
+    GpuKnnSettings other = settings.withMinVectors(settings.minVectors() + 1);
+    assertSame("a later request is ignored", settings, node.initSettings(other));
+    assertSame(settings, node.settings());
+    assertEquals("and counted", 1, node.ignoredSettings());
+    node.initSettings(GpuKnnSettings.DEFAULTS.withMinVectors(settings.minVectors()));
+    assertEquals("equal settings again are not a conflict", 1, node.ignoredSettings());
   }
 
   private static void restore(String property, String value) {

@@ -1,7 +1,6 @@
 package dev.whetstone.codec.gpu;
 
 import dev.whetstone.codec.RandomVectorIndex;
-import dev.whetstone.codec.TestWhetstoneKnnVectorsFormat;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.document.Document;
@@ -20,7 +19,6 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
-import org.junit.After;
 
 /**
  * Reused filters (live docs) keep their device buffer by identity: searchers before and after an
@@ -29,18 +27,14 @@ import org.junit.After;
  * unverified without a device.
  */
 public class TestReusedFilters extends LuceneTestCase {
-  @After
-  public void restore() {
-    GpuKnn.setBackend(null);
-  }
 
   public void testAlternatingNrtSearchersConvertEachLiveDocsOnce() throws Exception {
     EmulatedGpuBackend backend = new EmulatedGpuBackend();
-    GpuKnn.setBackend(backend);
-    IndexWriterConfig config = newIndexWriterConfig().setRAMBufferSizeMB(64)
+    IndexWriterConfig config = RandomVectorIndex.onNode(newIndexWriterConfig()
+        .setRAMBufferSizeMB(64)
         .setMaxBufferedDocs(IndexWriterConfig.DISABLE_AUTO_FLUSH)
-        .setMergePolicy(NoMergePolicy.INSTANCE)
-        .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(RandomVectorIndex.format()));
+        .setMergePolicy(NoMergePolicy.INSTANCE),
+        GpuKnn.withBackend(GpuKnnSettings.DEFAULTS, backend));
     try (Directory dir = newDirectory(); IndexWriter writer = new IndexWriter(dir, config)) {
       for (int i = 0; i < 300; i++) {
         Document doc = new Document();

@@ -2,7 +2,6 @@ package dev.whetstone.codec.gpu;
 
 import dev.whetstone.codec.FallbackWarnings;
 import dev.whetstone.codec.RandomVectorIndex;
-import dev.whetstone.codec.TestWhetstoneKnnVectorsFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NoMergePolicy;
@@ -21,6 +21,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.tests.util.TestRuleLimitSysouts;
 import org.junit.After;
 
 /**
@@ -40,6 +41,8 @@ import org.junit.After;
  * speed), cuBLAS's and the kernel's own numerics (the stand-in reimplements both), and that the
  * driver loads NVRTC's cubin.
  */
+// each node a test opens logs its device, and each sticky-error close its failed frees
+@TestRuleLimitSysouts.Limit(bytes = 32 << 10, hardLimit = 256 << 10)
 public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
   private static final int MAX_BATCH = 32;
   /**
@@ -59,12 +62,11 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
   /** How long a batch's first query waits: concurrent queries meet in batches of several. */
   private static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static Path standIn;
-  private boolean installed;
-  /** The settings the backend was last opened with. */
-  private static GpuKnnSettings installedSettings;
+  /** The settings the last node was opened with. */
+  private GpuKnnSettings installedSettings;
 
   @Override
-  protected void installBackend() {
+  protected GpuKnn newNode() {
     int feature = Runtime.version().feature();
     assumeTrue("JDK " + feature + " cannot run the FFM backend (needs 22+)", feature >= 22);
     String gcc = CudaToolkit.gcc();
@@ -72,38 +74,37 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     assumeTrue("gcc not found: the CUDA stand-in cannot be built", gcc != null);
     assumeTrue("nvcc not found: the stand-in's NVRTC runs it", nvcc != null);
     standIn(gcc, nvcc);
-    install(0, ONE_QUERY_SCORES_BYTES, 0);
-    installed = true;
+    return install(0, ONE_QUERY_SCORES_BYTES, 0);
   }
 
-  /** Loads the backend again on the stand-in with these settings (a budget of 0: the default). */
-  private static void install(long memoryBudgetBytes, long scoresBytes, long batchWindowNanos) {
+  /**
+   * A node on the stand-in with these settings (a budget of 0: the default), and {@link #node}
+   * from now on: the indexes made after this search on it.
+   */
+  private GpuKnn install(long memoryBudgetBytes, long scoresBytes, long batchWindowNanos) {
     installedSettings = GpuKnnSettings.DEFAULTS.withMemoryBudgetBytes(memoryBudgetBytes).withMinVectors(1)
         .withMaxBatch(MAX_BATCH).withBatchWindowNanos(batchWindowNanos).withScoresBytes(scoresBytes)
         .withLibraryPath(standIn.toString());
-    reinstall();
+    return reinstall();
   }
 
-  /** Opens the backend again with the settings last installed. */
-  private static void reinstall() {
-    try {
-      GpuKnn.setBackend(GpuKnn.open(installedSettings));
-    } catch (GpuKnn.Unavailable e) {
-      throw new AssertionError("stand-in backend: " + e.getMessage(), e);
-    }
-    assertNotNull("stand-in backend: " + GpuKnn.unavailableReason(), GpuKnn.backend());
-    assertTrue(GpuKnn.backend().device(), GpuKnn.backend().device().contains("CPU stand-in"));
+  /** A node on the stand-in with the settings last installed, its backend opened now. */
+  private GpuKnn reinstall() {
+    node = GpuKnn.withSettings(installedSettings);
+    assertNotNull("stand-in backend: " + node.unavailableReason(), node.backend());
+    assertTrue(node.backend().device(), node.backend().device().contains("CPU stand-in"));
+    return node;
   }
 
   @After
   public void noCudaErrorSwitchedTheGpuOff() {
-    if (installed) {
-      assertNotNull("a CUDA error: " + GpuKnn.unavailableReason(), GpuKnn.backend());
+    if (node != null) {
+      assertNotNull("a CUDA error: " + node.unavailableReason(), node.backend());
     }
   }
 
   public void testTheKernelIsACubinForTheDevice() {
-    assertTrue(GpuKnn.backend().device(), GpuKnn.backend().device().contains("kernel cubin sm_90"));
+    assertTrue(node.backend().device(), node.backend().device().contains("kernel cubin sm_90"));
   }
 
   public void testACubinTheDriverRefusesFallsBackToPtx() throws IOException {
@@ -111,8 +112,8 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     Files.writeString(refuse, "");
     try {
       reinstall();
-      assertTrue(GpuKnn.backend().device(),
-          GpuKnn.backend().device().contains("kernel PTX compute_90"));
+      assertTrue(node.backend().device(),
+          node.backend().device().contains("kernel PTX compute_90"));
     } finally {
       Files.delete(refuse);
     }
@@ -162,11 +163,11 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
       Path limit = standIn.resolve("alloc-limit");
       Files.writeString(limit, Long.toString(largestBytes - 1));
       try (FallbackWarnings warnings = new FallbackWarnings()) {
-        long before = GpuKnn.gpuSearches();
+        long before = node.gpuSearches();
         float[] target = index.randomVector();
         assertEquals(10, index.search(KnnSearchMode.AUTO, target, 10, null).scoreDocs.length);
         assertEquals("the other segments on the GPU", sizes.size() - 1,
-            GpuKnn.gpuSearches() - before);
+            node.gpuSearches() - before);
         assertEquals(1, warnings.counted(KnnFallback.OUT_OF_MEMORY));
         assertEquals(1, warnings.lines(KnnFallback.OUT_OF_MEMORY).size());
       } finally {
@@ -176,21 +177,24 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
   }
 
   public void testMemoryBudgetKeepsTheLargestSegmentOnTheCpu() throws Exception {
+    int largest = 0;
     try (RandomVectorIndex index = threeSegments(6000, 32)) {
-      int largest = 0;
       for (LeafReaderContext leaf : index.reader.leaves()) {
         largest = Math.max(largest,
             leaf.reader().getFloatVectorValues(RandomVectorIndex.FIELD).size());
       }
-      // its fp16 vectors alone are over the budget; the two others fit together
-      install((long) largest * 32 * Short.BYTES, ONE_QUERY_SCORES_BYTES, 0);
+    }
+    // its fp16 vectors alone are over the budget; the two others fit together. The segments'
+    // sizes depend on the document count alone, so the same index again has the same ones.
+    install((long) largest * 32 * Short.BYTES, ONE_QUERY_SCORES_BYTES, 0);
+    try (RandomVectorIndex index = threeSegments(6000, 32)) {
       float[] target = index.randomVector();
       try (FallbackWarnings warnings = new FallbackWarnings()) {
         for (int i = 0; i < 2; i++) {
-          long before = GpuKnn.gpuSearches();
+          long before = node.gpuSearches();
           assertEquals(10, index.search(KnnSearchMode.AUTO, target, 10, null).scoreDocs.length);
           assertEquals("the other segments on the GPU", index.reader.leaves().size() - 1,
-              GpuKnn.gpuSearches() - before);
+              node.gpuSearches() - before);
         }
         assertEquals("once, for the segment field", 1, warnings.counted(KnnFallback.MEMORY_BUDGET));
         List<String> lines = warnings.lines(KnnFallback.MEMORY_BUDGET);
@@ -206,25 +210,25 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     Path sticky = standIn.resolve("sticky");
     Files.writeString(sticky, "1");
     try {
-      index.reader.close(); // every cuMemFree fails now
+      // every cuMemFree fails now; the writer's pooled segment readers hold the GPU copies
+      index.close();
     } finally {
       Files.delete(sticky);
     }
-    index.close();
   }
 
   public void testVectorsBeyondFp16RangeStayOnTheCpu() throws Exception {
-    IndexWriterConfig config = newIndexWriterConfig()
-        .setCodec(TestWhetstoneKnnVectorsFormat.codecWith(RandomVectorIndex.format()));
-    try (Directory directory = newDirectory()) {
-      RandomVectorIndex.writeBeyondFp16Segment(directory, config);
-      try (DirectoryReader reader = DirectoryReader.open(directory);
+    IndexWriterConfig config = RandomVectorIndex.onNode(newIndexWriterConfig(), node);
+    try (Directory directory = newDirectory();
+        IndexWriter writer = new IndexWriter(directory, config)) {
+      RandomVectorIndex.writeBeyondFp16Segment(writer);
+      try (DirectoryReader reader = DirectoryReader.open(writer);
           FallbackWarnings warnings = new FallbackWarnings()) {
-        long before = GpuKnn.gpuSearches();
+        long before = node.gpuSearches();
         TopDocs top = new IndexSearcher(reader).search(
             new KnnFloatVectorQuery(RandomVectorIndex.FIELD, new float[] {1, 0}, 3), 3);
         assertEquals("the 70000 vector first", 70001f, top.scoreDocs[0].score, 0);
-        assertEquals("searched on the CPU", before, GpuKnn.gpuSearches());
+        assertEquals("searched on the CPU", before, node.gpuSearches());
         assertEquals(1, warnings.counted(KnnFallback.VECTORS_BEYOND_FP16));
         List<String> lines = warnings.lines(KnnFallback.VECTORS_BEYOND_FP16);
         assertEquals(lines.toString(), 1, lines.size());
@@ -237,17 +241,17 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     try (RandomVectorIndex index = threeSegments(600, 8)) {
       float[] target = index.randomVector();
       target[0] = 1e5f;
-      long before = GpuKnn.gpuSearches();
+      long before = node.gpuSearches();
       try (FallbackWarnings warnings = new FallbackWarnings()) {
         assertEquals(5, index.search(KnnSearchMode.AUTO, target, 5, null).scoreDocs.length);
         assertEquals("each segment", index.reader.leaves().size(),
             warnings.counted(KnnFallback.QUERY_BEYOND_FP16));
       }
-      assertEquals("no segment searched on the GPU", before, GpuKnn.gpuSearches());
+      assertEquals("no segment searched on the GPU", before, node.gpuSearches());
       target[0] = 0.5f;
       assertEquals(5, index.search(KnnSearchMode.AUTO, target, 5, null).scoreDocs.length);
       assertTrue("the same segments on the GPU for a query in range",
-          GpuKnn.gpuSearches() > before);
+          node.gpuSearches() > before);
     }
   }
 
@@ -255,7 +259,7 @@ public class TestStandInCudaGpuTopK extends GpuTopKTestCase {
     IndexWriterConfig config = newIndexWriterConfig().setRAMBufferSizeMB(64)
         .setMaxBufferedDocs(IndexWriterConfig.DISABLE_AUTO_FLUSH)
         .setMergePolicy(NoMergePolicy.INSTANCE);
-    return new RandomVectorIndex(newDirectory(), config, random(),
+    return new RandomVectorIndex(node, newDirectory(), config, random(),
         VectorSimilarityFunction.EUCLIDEAN, docs, dimension);
   }
 

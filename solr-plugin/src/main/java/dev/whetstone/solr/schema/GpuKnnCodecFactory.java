@@ -81,7 +81,7 @@ public class GpuKnnCodecFactory extends SchemaCodecFactory {
       throw new SolrException(ErrorCode.SERVER_ERROR,
           "codecFactory " + getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
-    GpuKnn.initSettings(requested);
+    GpuKnn.node().initSettings(requested);
   }
 
   @Override
@@ -103,7 +103,7 @@ public class GpuKnnCodecFactory extends SchemaCodecFactory {
       metrics.registerGauge(null, registry, reason::count, METRICS_TAG,
           SolrMetricManager.ResolutionStrategy.IGNORE, reason.metricName());
     }
-    metrics.registerGauge(null, registry, GpuKnn::ignoredSettings, METRICS_TAG,
+    metrics.registerGauge(null, registry, GpuKnn.node()::ignoredSettings, METRICS_TAG,
         SolrMetricManager.ResolutionStrategy.IGNORE, GpuKnn.IGNORED_SETTINGS_METRIC);
   }
 

@@ -230,21 +230,22 @@ public class GpuKnnCodecFactoryTest extends SolrTestCaseJ4 {
     e = expectThrows(SolrException.class, () -> new GpuKnnCodecFactory().init(mode));
     assertTrue(e.getMessage(), e.getMessage().contains("knnSearchMode: \"fast\""));
 
-    GpuKnnSettings node = GpuKnn.settings();
+    GpuKnn gpu = GpuKnn.node(); // the node every core's codec reads on
+    GpuKnnSettings node = gpu.settings();
     NamedList<Object> same = new NamedList<>();
     same.add("maxBatch", node.maxBatch());
     same.add("knnSearchMode", node.searchMode().name().toLowerCase(Locale.ROOT));
-    long ignored = GpuKnn.ignoredSettings();
+    long ignored = gpu.ignoredSettings();
     new GpuKnnCodecFactory().init(same);
-    assertSame("the node's settings, fixed once", node, GpuKnn.settings());
-    assertEquals("the same settings are no conflict", ignored, GpuKnn.ignoredSettings());
+    assertSame("the node's settings, fixed once", node, gpu.settings());
+    assertEquals("the same settings are no conflict", ignored, gpu.ignoredSettings());
 
     // a second core asking for other node settings: ignored, logged and counted in the metrics
     NamedList<Object> other = new NamedList<>();
     other.add("maxBatch", node.maxBatch() + 1);
     new GpuKnnCodecFactory().init(other);
-    assertSame(node, GpuKnn.settings());
-    assertEquals(ignored + 1, GpuKnn.ignoredSettings());
+    assertSame(node, gpu.settings());
+    assertEquals(ignored + 1, gpu.ignoredSettings());
     assertEquals(ignored + 1, nodeMetric(GpuKnn.IGNORED_SETTINGS_METRIC));
   }
 
@@ -269,17 +270,19 @@ public class GpuKnnCodecFactoryTest extends SolrTestCaseJ4 {
       assertEquals(reason.metricName(), reason.count(), nodeMetric(reason.metricName()));
       fellBack += reason.count();
     }
-    if (GpuKnn.backend() == null) {
-      assertTrue("no GPU here (" + GpuKnn.unavailableReason() + "): counted", fellBack > 0);
+    GpuKnn gpu = GpuKnn.node();
+    if (gpu.backend() == null) {
+      assertTrue("no GPU here (" + gpu.unavailableReason() + "): counted", fellBack > 0);
     }
   }
 
   @Test
   public void gpuServesTheKnnQueriesWhenPresent() throws Exception {
-    assumeTrue("GPU kNN tests skipped: " + GpuKnn.unavailableReason(), GpuKnn.backend() != null);
-    long before = GpuKnn.gpuSearches();
+    GpuKnn gpu = GpuKnn.node();
+    assumeTrue("GPU kNN tests skipped: " + gpu.unavailableReason(), gpu.backend() != null);
+    long before = gpu.gpuSearches();
     assertEquals("7", ParsersTestCase.ids("q",
         "{!embed f=vector model=minilm topK=3}how to bake bread", "fl", "id").get(0));
-    assertTrue("searched on the GPU", GpuKnn.gpuSearches() > before);
+    assertTrue("searched on the GPU", gpu.gpuSearches() > before);
   }
 }
