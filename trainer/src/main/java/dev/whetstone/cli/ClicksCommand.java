@@ -10,6 +10,8 @@ import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.data.TrainingSplits;
 import dev.whetstone.eval.Runs;
+import dev.whetstone.filter.EmbeddingScorer;
+import dev.whetstone.filter.RelevanceScorer;
 import dev.whetstone.model.Encoder;
 import dev.whetstone.retrieval.Bm25Sources;
 import dev.whetstone.retrieval.Candidate;
@@ -17,6 +19,7 @@ import dev.whetstone.retrieval.CandidateSource;
 import dev.whetstone.retrieval.DenseIndex;
 import dev.whetstone.retrieval.EmbeddingCache;
 import dev.whetstone.train.ClickConfig;
+import dev.whetstone.train.MiningConfig;
 import dev.whetstone.workspace.ModelCache;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,8 +128,11 @@ final class ClicksCommand implements Runnable {
       }
       System.out.println();
       // what training will make of it, against the judgments the clicks were drawn from
+      RelevanceScorer teacher = EmbeddingScorer.pretrained(MiningConfig.DEFAULT_TEACHER,
+          options.models(), corpus, List.copyOf(queries.values()),
+          new EmbeddingCache(work.resolve("vectors"), System.err), System.err);
       ClickJudgments labels = ClickConfig.defaults(output.toString())
-          .judgments(log, devFraction, seeding.seed, doc -> true, System.out);
+          .judgments(log, devFraction, seeding.seed, doc -> true, teacher, System.out);
       Map<String, Map<String, Integer>> judgedByText = new LinkedHashMap<>();
       judged.forEach((q, judgments) -> judgedByText.put(texts.get(q), judgments));
       System.out.println("Labels as 'whetstone train --clicks' makes them by default: "

@@ -23,8 +23,8 @@ final class MiningOptions {
 
   @Mixin RelativeMarginOptions margin;
 
-  @Option(names = "--teacher", defaultValue = "bge-small-en-v1.5", description = "scores the "
-      + "relative-margin and guide rules: a pretrained model, '" + MiningConfig.MODEL_AS_TEACHER
+  @Option(names = "--teacher", defaultValue = MiningConfig.DEFAULT_TEACHER, description = "scores "
+      + "the relative-margin and guide rules and the click noise model: a pretrained model, '" + MiningConfig.MODEL_AS_TEACHER
       + "' (the --model's own vectors) or '" + MiningConfig.NO_TEACHER + "' (default: "
       + "${DEFAULT-VALUE})")
   String teacher;

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * Turns a click log into labels per query text: weighted positives and skip-above negatives.
@@ -30,6 +31,10 @@ import java.util.Set;
  * estimate made 3 of 4 graded documents unjudged ones; the bound keeps 94 % of the clicked
  * relevant documents and makes 1 in 5 graded documents unjudged (docs/clicks.md).
  *
+ * <p>A click the {@link ClickNoiseModel} judges noise does not count either ({@link #withNoise}):
+ * the Wilson bound alone still grades some stray clicks (a document clicked once where it was
+ * examined twice), which the teacher's score tells from relevant ones.
+ *
  * <p>{@link #naive()} counts every click as 1 whatever its rank, the baseline to compare with.
  */
 public final class ClickLabeler {
@@ -50,9 +55,11 @@ public final class ClickLabeler {
   private final double clip;
   private final double minDwellSeconds;
   private final boolean normalizedByImpressions;
+  /** (query text, document) → whether the clicks on it are noise and do not count. */
+  private final BiPredicate<String, String> noise;
 
   private ClickLabeler(PositionPropensities propensities, double clip, double minDwellSeconds,
-      boolean normalizedByImpressions) {
+      boolean normalizedByImpressions, BiPredicate<String, String> noise) {
     if (!(clip >= 1)) {
       throw new IllegalArgumentException("clip must be >= 1 (rank 1 weighs 1), got " + clip);
     }
@@ -63,27 +70,38 @@ public final class ClickLabeler {
     this.clip = clip;
     this.minDwellSeconds = minDwellSeconds;
     this.normalizedByImpressions = normalizedByImpressions;
+    this.noise = noise;
   }
 
   /** Clipped inverse propensity weights with the default clip and dwell threshold. */
   public static ClickLabeler inversePropensity(PositionPropensities propensities) {
-    return new ClickLabeler(propensities, DEFAULT_CLIP, DEFAULT_MIN_DWELL_SECONDS, false);
+    return new ClickLabeler(propensities, DEFAULT_CLIP, DEFAULT_MIN_DWELL_SECONDS, false,
+        (text, doc) -> false);
   }
 
   /** Every counted click weighs 1, as if all ranks were examined alike. */
   public static ClickLabeler naive() {
     return new ClickLabeler(PositionPropensities.of(1), DEFAULT_CLIP, DEFAULT_MIN_DWELL_SECONDS,
-        false);
+        false, (text, doc) -> false);
   }
 
   /** The same labeler with another clip; {@link Double#POSITIVE_INFINITY} for plain IPW. */
   public ClickLabeler withClip(double clip) {
-    return new ClickLabeler(propensities, clip, minDwellSeconds, normalizedByImpressions);
+    return new ClickLabeler(propensities, clip, minDwellSeconds, normalizedByImpressions, noise);
   }
 
   /** The same labeler ignoring clicks whose known dwell is below this. */
   public ClickLabeler withMinDwellSeconds(double seconds) {
-    return new ClickLabeler(propensities, clip, seconds, normalizedByImpressions);
+    return new ClickLabeler(propensities, clip, seconds, normalizedByImpressions, noise);
+  }
+
+  /**
+   * The same labeler ignoring the clicks on a document of a query text that {@code noise} judges
+   * noise: as a quick return, they weigh nothing, grade nothing and make no skip above, while
+   * the document is still never a skip-above negative of that text.
+   */
+  public ClickLabeler withNoise(BiPredicate<String, String> noise) {
+    return new ClickLabeler(propensities, clip, minDwellSeconds, normalizedByImpressions, noise);
   }
 
   /**
@@ -91,22 +109,37 @@ public final class ClickLabeler {
    * do not outweigh rare ones.
    */
   public ClickLabeler withWeightsPerImpression(boolean perImpression) {
-    return new ClickLabeler(propensities, clip, minDwellSeconds, perImpression);
+    return new ClickLabeler(propensities, clip, minDwellSeconds, perImpression, noise);
   }
 
   /** Labels per query text, in the order the texts first appear in the log. */
   public Map<String, ClickLabels> label(List<Impression> log) {
-    Map<String, Tally> tallies = new LinkedHashMap<>();
-    for (Impression impression : log) {
-      tallies.computeIfAbsent(impression.queryText(), t -> new Tally()).add(impression);
-    }
     Map<String, ClickLabels> labels = new LinkedHashMap<>();
-    tallies.forEach((text, tally) -> labels.put(text, tally.labels(text)));
+    tally(log).forEach((text, tally) -> labels.put(text, tally.labels()));
     return labels;
   }
 
-  private boolean counts(Impression.Click click) {
-    return Double.isNaN(click.dwellSeconds()) || click.dwellSeconds() >= minDwellSeconds;
+  /**
+   * Per query text (in log order), each document shown: its counted clicks and its expected
+   * examinations, the evidence its grade is read from.
+   */
+  public Map<String, Map<String, ClickEvidence>> evidence(List<Impression> log) {
+    Map<String, Map<String, ClickEvidence>> evidence = new LinkedHashMap<>();
+    tally(log).forEach((text, tally) -> evidence.put(text, tally.evidence()));
+    return evidence;
+  }
+
+  private Map<String, Tally> tally(List<Impression> log) {
+    Map<String, Tally> tallies = new LinkedHashMap<>();
+    for (Impression impression : log) {
+      tallies.computeIfAbsent(impression.queryText(), Tally::new).add(impression);
+    }
+    return tallies;
+  }
+
+  private boolean counts(String text, Impression.Click click) {
+    return (Double.isNaN(click.dwellSeconds()) || click.dwellSeconds() >= minDwellSeconds)
+        && !noise.test(text, click.docId());
   }
 
   /** The grade of {@code clicks} in {@code examinations} expected examinations. */
@@ -133,12 +166,17 @@ public final class ClickLabeler {
 
   /** The evidence about one query text, gathered impression by impression. */
   private final class Tally {
+    private final String text;
     private int impressions;
     private final Map<String, Double> examinations = new LinkedHashMap<>();
     private final Map<String, Integer> countedClicks = new LinkedHashMap<>();
     private final Map<String, Double> weights = new LinkedHashMap<>();
     private final Set<String> everClicked = new LinkedHashSet<>();
     private final Set<String> skippedAbove = new LinkedHashSet<>();
+
+    Tally(String text) {
+      this.text = text;
+    }
 
     void add(Impression impression) {
       impressions++;
@@ -149,7 +187,7 @@ public final class ClickLabeler {
       int deepestCounted = 0;
       for (Impression.Click click : impression.clicks()) {
         everClicked.add(click.docId());
-        if (counts(click)) {
+        if (counts(text, click)) {
           double weight = Math.min(1 / propensities.at(click.position()), clip);
           weights.merge(click.docId(), weight, Double::sum);
           countedClicks.merge(click.docId(), 1, Integer::sum);
@@ -163,7 +201,14 @@ public final class ClickLabeler {
       }
     }
 
-    ClickLabels labels(String text) {
+    Map<String, ClickEvidence> evidence() {
+      Map<String, ClickEvidence> evidence = new LinkedHashMap<>();
+      examinations.forEach((doc, examined) ->
+          evidence.put(doc, new ClickEvidence(countedClicks.getOrDefault(doc, 0), examined)));
+      return evidence;
+    }
+
+    ClickLabels labels() {
       Map<String, Double> positives = new LinkedHashMap<>();
       Map<String, Integer> grades = new LinkedHashMap<>();
       weights.forEach((doc, weight) -> {

@@ -2,6 +2,7 @@ package dev.whetstone.filter;
 
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.model.Encoder;
+import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.retrieval.DenseIndex;
 import dev.whetstone.retrieval.EmbeddingCache;
 import dev.whetstone.retrieval.QueryVectors;
@@ -29,7 +30,14 @@ public final class EmbeddingScorer implements RelevanceScorer {
    */
   public static EmbeddingScorer pretrained(String name, Path modelsDir, List<BeirDocument> corpus,
       List<String> queryTexts, EmbeddingCache cache, PrintStream out) throws IOException {
-    try (Encoder encoder = Encoder.load(ModelCache.ensure(modelsDir, name))) {
+    return embedded(ModelCache.ensure(modelsDir, name), name, corpus, queryTexts, cache, out);
+  }
+
+  /** As {@link #pretrained}, the teacher being the model in {@code teacher}. */
+  public static EmbeddingScorer embedded(ModelDirectory teacher, String name,
+      List<BeirDocument> corpus, List<String> queryTexts, EmbeddingCache cache, PrintStream out)
+      throws IOException {
+    try (Encoder encoder = Encoder.load(teacher)) {
       out.printf("Embedding with the teacher %s%n", name);
       DenseIndex index = new DenseIndex(corpus.stream().map(BeirDocument::id).toList(),
           cache.documents(encoder, corpus));

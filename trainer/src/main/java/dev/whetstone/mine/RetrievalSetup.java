@@ -11,6 +11,7 @@ import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.retrieval.DenseIndex;
 import dev.whetstone.retrieval.EmbeddingCache;
 import dev.whetstone.retrieval.QueryVectors;
+import dev.whetstone.workspace.ModelCache;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
@@ -198,6 +199,25 @@ public final class RetrievalSetup implements AutoCloseable {
     } catch (InvalidPathException e) {
       return false;
     }
+  }
+
+  /**
+   * The directory of the teacher the rule of the class comment names: null for {@value
+   * #NO_TEACHER}, {@code model} for the model itself, else the pretrained model's (imported into
+   * {@code modelsDir} if missing). For a step that runs before the model's own vectors exist.
+   */
+  public static ModelDirectory teacherDirectory(String teacher, Path modelsDir,
+      ModelDirectory model) throws IOException {
+    if (NO_TEACHER.equals(teacher)) {
+      return null;
+    }
+    if (denotesModel(teacher, modelsDir, model.path())) {
+      return model;
+    }
+    if (modelsDir == null) {
+      throw new IllegalArgumentException("no pretrained teacher here, got '" + teacher + "'");
+    }
+    return ModelCache.ensure(modelsDir, teacher);
   }
 
   /**

@@ -1,19 +1,23 @@
 package dev.whetstone.train;
 
+import dev.whetstone.clicks.ClickEvidence;
 import dev.whetstone.clicks.ClickJudgments;
 import dev.whetstone.clicks.ClickLabeler;
 import dev.whetstone.clicks.ClickLabels;
+import dev.whetstone.clicks.ClickNoiseModel;
 import dev.whetstone.clicks.ClickSource;
 import dev.whetstone.clicks.Impression;
 import dev.whetstone.clicks.InterventionHarvestingEstimator;
 import dev.whetstone.clicks.PositionBasedModelEstimator;
 import dev.whetstone.clicks.PositionPropensities;
+import dev.whetstone.filter.RelevanceScorer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -96,9 +100,13 @@ public record ClickConfig(String source, List<String> ubiCollections, Propensity
    * The clicks of {@code log} labeled for training (as {@link #weighting} says) and for the gate
    * (always debiased: the gate must not reward the position bias), with the propensities
    * estimated (and said) as configured.
+   *
+   * @param teacher scores every query text of the log against the corpus: the clicks a {@link
+   *     ClickNoiseModel} fitted with it judges noise do not count for the debiased labels; null
+   *     for none
    */
   public ClickJudgments judgments(List<Impression> log, double devFraction, long seed,
-      Predicate<String> inCorpus, PrintStream out) {
+      Predicate<String> inCorpus, RelevanceScorer teacher, PrintStream out) {
     int depth = log.stream().mapToInt(impression -> impression.shown().size()).max().orElse(1);
     PositionPropensities propensities;
     String method = propensity.name().toLowerCase(Locale.ROOT);
@@ -123,6 +131,9 @@ public record ClickConfig(String source, List<String> ubiCollections, Propensity
             .collect(Collectors.joining(" ")), propensities.powerLawExponent());
     ClickLabeler debiased = ClickLabeler.inversePropensity(propensities).withClip(clip)
         .withMinDwellSeconds(minDwellSeconds);
+    if (teacher != null) {
+      debiased = debiased.withNoise(noiseModel(debiased.evidence(log), teacher, inCorpus, out));
+    }
     Map<String, ClickLabels> gate = debiased.label(log);
     if (weighting == Weighting.NAIVE) {
       out.println("Clicks: naive training labels (every click a positive weighing 1); the gate's "
@@ -133,5 +144,28 @@ public record ClickConfig(String source, List<String> ubiCollections, Propensity
     out.printf(Locale.ROOT, "Clicks: inverse-propensity weights clipped at %.1f; positives are "
         + "the documents whose debiased click-through rate reaches grade 1%n", clip);
     return ClickJudgments.of(gate, gate, true, devFraction, seed, inCorpus);
+  }
+
+  /** The noise model of {@code evidence} with {@code teacher}'s prior; says what it found. */
+  private static BiPredicate<String, String> noiseModel(
+      Map<String, Map<String, ClickEvidence>> evidence, RelevanceScorer teacher,
+      Predicate<String> inCorpus, PrintStream out) {
+    ClickNoiseModel.Fit fit = ClickNoiseModel.fit(evidence,
+        (text, doc) -> inCorpus.test(doc) ? teacher.score(text, doc) : Double.NaN);
+    long clicked = 0;
+    long noise = 0;
+    for (Map.Entry<String, Map<String, ClickEvidence>> text : evidence.entrySet()) {
+      for (Map.Entry<String, ClickEvidence> doc : text.getValue().entrySet()) {
+        if (doc.getValue().clicks() > 0) {
+          clicked++;
+          noise += fit.isNoise(text.getKey(), doc.getKey()) ? 1 : 0;
+        }
+      }
+    }
+    out.printf(Locale.ROOT, "Clicks: noise model (prior from the teacher %s, %d EM iterations): "
+        + "%.3f clicks per examination on relevant documents, %.3f on others; %d of %d clicked "
+        + "documents judged noise, their clicks do not count%n", teacher.name(), fit.iterations(),
+        fit.relevantRate(), fit.noiseRate(), noise, clicked);
+    return fit::isNoise;
   }
 }

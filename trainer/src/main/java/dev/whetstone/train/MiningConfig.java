@@ -29,6 +29,8 @@ import dev.whetstone.mine.RetrievalSetup;
 public record MiningConfig(int depth, int windowFrom, int windowTo, Float relativeMargin,
     String teacher, boolean guide, int randomNegatives, boolean hnsw, AuditLog.Mode audit) {
 
+  /** The teacher of {@code whetstone train} and {@code mine}, and of the click noise model. */
+  public static final String DEFAULT_TEACHER = "bge-small-en-v1.5";
   /** The teacher name that means the base model itself ({@link RetrievalSetup}'s rule). */
   public static final String MODEL_AS_TEACHER = RetrievalSetup.MODEL_AS_TEACHER;
   /** The teacher name that switches the teacher's rules off. */

@@ -7,7 +7,12 @@ import dev.whetstone.data.BeirDataset;
 import dev.whetstone.data.BeirDocument;
 import dev.whetstone.data.Qrels;
 import dev.whetstone.data.SolrCorpus;
+import dev.whetstone.filter.EmbeddingScorer;
+import dev.whetstone.filter.RelevanceScorer;
+import dev.whetstone.mine.RetrievalSetup;
+import dev.whetstone.model.ModelDirectory;
 import dev.whetstone.model.ModelManifest;
+import dev.whetstone.retrieval.EmbeddingCache;
 import dev.whetstone.rollout.SolrAdmin;
 import dev.whetstone.data.TrainingSplits;
 import java.io.IOException;
@@ -46,7 +51,7 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
     if (config.clicks() == null) {
       splits = TrainingSplits.of(dataset, config.splits(), config.devFraction(), config.seed());
     } else {
-      clicks = clickJudgments(config, texts::containsKey, out);
+      clicks = clickJudgments(config, corpus, texts::containsKey, out);
       queries.putAll(clicks.queries());
       // the data set's own test judgments, when it has some, still test the result
       Qrels test = TrainingSplits.hasJudgments(dataset)
@@ -121,14 +126,17 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
     }
   }
 
-  /** Click judgments from the configured log, its propensities estimated from the log itself. */
-  private static ClickJudgments clickJudgments(TrainingConfig config,
+  /**
+   * Click judgments from the configured log, its propensities estimated from the log itself, its
+   * noise judged with the teacher's help.
+   */
+  private static ClickJudgments clickJudgments(TrainingConfig config, List<BeirDocument> corpus,
       java.util.function.Predicate<String> inCorpus, PrintStream out) throws IOException {
     ClickLog read = config.clicks().clickSource().read();
     out.printf("Clicks: %s: %s%n", config.clicks().source(), read.stats());
     List<Impression> log = read.impressions();
     ClickJudgments clicks = config.clicks().judgments(log, config.devFraction(), config.seed(),
-        inCorpus, out);
+        inCorpus, clickTeacher(config, corpus, log, out), out);
     out.printf("Clicks: %d query texts with clicks to train on, %d held out as dev%s%n",
         clicks.train().queryIds().size(), clicks.dev().queryIds().size(),
         clicks.droppedDocuments() == 0 ? "" : "; " + clicks.droppedDocuments()
@@ -139,6 +147,26 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
           + " train, " + clicks.dev().queryIds().size() + " dev query texts)");
     }
     return clicks;
+  }
+
+  /**
+   * The teacher of the false-negative rules ({@code --teacher}) scoring every query text of the
+   * log, for the click noise model; null for none. Its corpus vectors go to the work directory's
+   * cache, where mining finds them.
+   */
+  private static RelevanceScorer clickTeacher(TrainingConfig config, List<BeirDocument> corpus,
+      List<Impression> log, PrintStream out) throws IOException {
+    String teacher = config.mining().teacher();
+    ModelDirectory base = ModelDirectory.open(config.baseModel());
+    ModelDirectory directory = RetrievalSetup.teacherDirectory(teacher, config.modelsDir(), base);
+    if (directory == null) {
+      out.println("Clicks: no teacher (--teacher " + teacher + "), so no noise model: the Wilson "
+          + "bound alone grades the clicked documents");
+      return null;
+    }
+    List<String> texts = log.stream().map(Impression::queryText).distinct().toList();
+    return EmbeddingScorer.embedded(directory, directory == base ? base.manifest().name() : teacher,
+        corpus, texts, new EmbeddingCache(config.workDir().resolve("vectors"), out), out);
   }
 
   /**

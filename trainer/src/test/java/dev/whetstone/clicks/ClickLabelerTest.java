@@ -77,6 +77,33 @@ public class ClickLabelerTest {
   }
 
   @Test
+  public void clicksJudgedNoiseDoNotCountYetTheirDocumentIsNoNegative() {
+    // d3's click at rank 3 is noise: no weight, no grade, and d1, d2 above it are not skipped
+    // there; d2 is still skipped above d1's click in the second impression
+    ClickLabels q = CLIPPED.withNoise((text, doc) -> text.equals("q") && doc.equals("d3"))
+        .label(LOG).get("q");
+    assertEquals(Map.of("d1", 2.0), q.positives());
+    assertFalse(q.grades().containsKey("d3"));
+    assertEquals(Set.of("d2"), q.skipAboveNegatives());
+    // only d3's click was noise: with none, the same labels as before
+    assertEquals(CLIPPED.label(LOG).get("q").positives(),
+        CLIPPED.withNoise((text, doc) -> false).label(LOG).get("q").positives());
+  }
+
+  @Test
+  public void evidenceIsEachShownDocumentsCountedClicksAndExpectedExaminations() {
+    Map<String, ClickEvidence> q = CLIPPED.evidence(LOG).get("q");
+    // d1 at ranks 1, 2, 1: 1 + 0.5 + 1 looks, its one click (at 2, 30 s) counted
+    assertEquals(new ClickEvidence(1, 2.5), q.get("d1"));
+    // d4 at rank 2 once, its click too short to count
+    assertEquals(new ClickEvidence(0, 0.5), q.get("d4"));
+    assertEquals(Set.of("d1", "d2", "d3", "d4", "d5"), q.keySet());
+    assertEquals(Map.of("d1", new ClickEvidence(0, 1.0)), CLIPPED.evidence(LOG).get("other"));
+    assertEquals(new ClickEvidence(0, 0.5),
+        CLIPPED.withNoise((text, doc) -> doc.equals("d3")).evidence(LOG).get("q").get("d3"));
+  }
+
+  @Test
   public void naiveCountsEveryClickAsOne() {
     ClickLabels q = ClickLabeler.naive().withMinDwellSeconds(5).label(LOG).get("q");
     assertEquals(Map.of("d3", 1.0, "d1", 1.0), q.positives());

@@ -98,8 +98,8 @@ public class TrainingJobTest {
 
   /**
    * Clicks instead of judgments: a simulated log over the slice's train queries (two rankers'
-   * lists, examination 1/r) trains the query tower, the gate judges on held-out query texts, and
-   * the slice's test judgments still test it.
+   * lists, examination 1/r), denoised with the teacher, trains the query tower, the gate judges on
+   * held-out query texts, and the slice's test judgments still test it.
    */
   @Test
   public void queryTowerTrainsFromClicksAndIsJudgedOnHeldOutClicks() throws Exception {
@@ -129,8 +129,12 @@ public class TrainingJobTest {
     TrainingConfig judged = config(TrainingMode.QUERY_TOWER, output, 2e-5f, 2, true);
     TrainingConfig config =
         judged.toBuilder().clicks(ClickConfig.defaults(clicks.toString())).force(true).build();
-    TrainingReport report = run(config);
+    Printed printed = runPrinting(config);
+    TrainingReport report = printed.report();
 
+    // the teacher (here the base model itself) gives the click noise model its prior
+    assertTrue(printed.console(), printed.console().contains(
+        "Clicks: noise model (prior from the teacher " + base.manifest().name() + ", "));
     assertTrue(report.splits(), report.splits().startsWith("train and dev from the clicks in "));
     assertEquals(2, report.steps().size());
     assertNotNull("the slice's test judgments test it", report.candidate().test());
