@@ -63,7 +63,7 @@ final class Mining implements AutoCloseable {
     MiningConfig mining = config.mining();
     this.teacher = mining.relativeMargin() != null || mining.guide()
         || config.distillation().enabled()
-        ? retrieval.teacher(mining.teacher(), texts, retrieval.queries(texts, vectors)) : null;
+        ? teacher(retrieval, data, mining.teacher(), texts, vectors) : null;
     this.filters = retrieval.filters(mining.rules(teacher), teacher,
         config.workDir().resolve(mining.audit().defaultFile()), mining.audit());
     this.chain = filters.chain();
@@ -138,6 +138,18 @@ final class Mining implements AutoCloseable {
       pools.add(new QueryPool(query.queryId(), query.queryText(), positives, List.copyOf(negatives)));
     }
     return pools;
+  }
+
+  /**
+   * The teacher that scored the click log, if it is a pretrained one: loaded and embedded once
+   * per run. The model itself scores with its own vectors, as {@link RetrievalSetup#teacher} says.
+   */
+  private static RelevanceScorer teacher(RetrievalSetup retrieval, TrainingData data,
+      String name, List<String> texts, float[][] vectors) throws IOException {
+    if (data.clickTeacher() != null && !retrieval.isModel(name)) {
+      return data.clickTeacher();
+    }
+    return retrieval.teacher(name, texts, retrieval.queries(texts, vectors));
   }
 
   /** The teacher of the false-negative rules, null when no rule (and no distillation) uses one. */

@@ -31,9 +31,12 @@ import java.util.TreeMap;
  *
  * @param indexedVectors the corpus's vectors as the live collection indexed them with the base
  *     model (query-tower mode reads them instead of embedding the corpus again); null otherwise
+ * @param clickTeacher the teacher that scored every query text of the click log for the noise
+ *     model, which mining reuses; null without clicks or without a teacher
  */
 record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, TrainingSplits splits,
-    Map<String, String> documentTexts, float[][] indexedVectors, ClickJudgments clicks) {
+    Map<String, String> documentTexts, float[][] indexedVectors, ClickJudgments clicks,
+    RelevanceScorer clickTeacher) {
 
   static TrainingData load(BeirDataset dataset, TrainingConfig config, PrintStream out)
       throws IOException {
@@ -47,11 +50,15 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
     Map<String, String> queries = new LinkedHashMap<>(
         Files.exists(dataset.queriesFile()) ? dataset.queries() : Map.of());
     ClickJudgments clicks = null;
+    RelevanceScorer clickTeacher = null;
     TrainingSplits splits;
     if (config.clicks() == null) {
       splits = TrainingSplits.of(dataset, config.splits(), config.devFraction(), config.seed());
     } else {
-      clicks = clickJudgments(config, corpus, texts::containsKey, out);
+      ClickLog log = config.clicks().clickSource().read();
+      out.printf("Clicks: %s: %s%n", config.clicks().source(), log.stats());
+      clickTeacher = clickTeacher(config, corpus, log.impressions(), out);
+      clicks = clickJudgments(config, log.impressions(), clickTeacher, texts::containsKey, out);
       queries.putAll(clicks.queries());
       // the data set's own test judgments, when it has some, still test the result
       Qrels test = TrainingSplits.hasJudgments(dataset)
@@ -63,7 +70,8 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
           test == null ? "" : "; test from " + dataset.dir().resolve("qrels")));
     }
     splits = splits.limitTrain(config.trainQueries());
-    TrainingData data = new TrainingData(corpus, queries, splits, texts, read.vectors(), clicks);
+    TrainingData data = new TrainingData(corpus, queries, splits, texts, read.vectors(), clicks,
+        clickTeacher);
     String judgments = (clicks != null ? config.clicks().source() : dataset.dir().resolve("qrels"))
         + " (" + splits.origin() + ")";
     data.check("train", splits.train(), judgments);
@@ -130,13 +138,10 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
    * Click judgments from the configured log, its propensities estimated from the log itself, its
    * noise judged with the teacher's help.
    */
-  private static ClickJudgments clickJudgments(TrainingConfig config, List<BeirDocument> corpus,
-      java.util.function.Predicate<String> inCorpus, PrintStream out) throws IOException {
-    ClickLog read = config.clicks().clickSource().read();
-    out.printf("Clicks: %s: %s%n", config.clicks().source(), read.stats());
-    List<Impression> log = read.impressions();
+  private static ClickJudgments clickJudgments(TrainingConfig config, List<Impression> log,
+      RelevanceScorer teacher, java.util.function.Predicate<String> inCorpus, PrintStream out) {
     ClickJudgments clicks = config.clicks().judgments(log, config.devFraction(), config.seed(),
-        inCorpus, clickTeacher(config, corpus, log, out), out);
+        inCorpus, teacher, out);
     out.printf("Clicks: %d query texts with clicks to train on, %d held out as dev%s%n",
         clicks.train().queryIds().size(), clicks.dev().queryIds().size(),
         clicks.droppedDocuments() == 0 ? "" : "; " + clicks.droppedDocuments()
@@ -151,8 +156,8 @@ record TrainingData(List<BeirDocument> corpus, Map<String, String> queries, Trai
 
   /**
    * The teacher of the false-negative rules ({@code --teacher}) scoring every query text of the
-   * log, for the click noise model; null for none. Its corpus vectors go to the work directory's
-   * cache, where mining finds them.
+   * log, for the click noise model and then for mining (its queries are among the log's); null
+   * for none.
    */
   private static RelevanceScorer clickTeacher(TrainingConfig config, List<BeirDocument> corpus,
       List<Impression> log, PrintStream out) throws IOException {

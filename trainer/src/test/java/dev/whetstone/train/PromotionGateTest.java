@@ -59,7 +59,7 @@ public class PromotionGateTest {
     }
     Qrels dev = new Qrels(judgments);
     data = new TrainingData(List.of(), Map.of(), new TrainingSplits(dev, dev, null, "planted"),
-        Map.of(), null, null);
+        Map.of(), null, null, null);
     currentRun = run(CURRENT_RANKS);
     currentDev = Evaluation.of(dev, currentRun);
     output = temp.getRoot().toPath().resolve("promoted");
